@@ -1,0 +1,140 @@
+// Composition root: picks the adapters for the configuration and wires the layers together.
+// src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
+import type pino from 'pino';
+import type { Config } from './config/config.js';
+import { Executor } from './execution/executor.js';
+import { JobRunner } from './execution/job-runner.js';
+import { grantMakerRole } from './execution/maker-role.js';
+import { Catalogue } from './intake/catalogue.js';
+import { createLogger } from './logging.js';
+import { OutboxWorker } from './outbox/outbox-worker.js';
+import { singleStagePolicy } from './policy/routing.js';
+import { EXECUTE_JOB, GovernanceService } from './requests/governance-service.js';
+import { openSqliteStore } from './storage/sqlite-store.js';
+import type { Store } from './storage/store.js';
+import { createAdapter } from './teams/adapter.js';
+import { createBotApplication } from './teams/bot.js';
+import { AdaptiveCardComposer } from './teams/cards/composer.js';
+import { startBotServer } from './teams/server.js';
+import { TeamsNotifier } from './teams/teams-notifier.js';
+import { recordApiCallsInto } from './tenant/live/api-call-log.js';
+import { createTenantAdmin } from './tenant/live/create-live-tenant-admin.js';
+import { type RunningSimulator, startSimulator } from './tenant/simulator/server.js';
+import type { TenantAdmin } from './tenant/tenant-admin.js';
+
+export interface StartOptions {
+  clock?: () => Date;
+  log?: pino.Logger;
+  /** Run the outbox and job workers on timers (default true). Tests may drive them by hand. */
+  autoStartWorkers?: boolean;
+  workerPollMs?: number;
+  /** Use an already running simulated tenant instead of starting one. */
+  simulatorUrl?: string;
+  /** Simulator tuning when this call starts it. */
+  simulator?: { retryAfterSeconds?: number; lroPollsToComplete?: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunningBot {
+  url: string;
+  store: Store;
+  tenant: TenantAdmin;
+  simulator?: RunningSimulator | undefined;
+  simulatorUrl?: string | undefined;
+  outbox: OutboxWorker;
+  jobs: JobRunner;
+  service: GovernanceService;
+  stop(): Promise<void>;
+}
+
+export async function startGovernanceBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+
+  let simulator: RunningSimulator | undefined;
+  let simulatorUrl = options.simulatorUrl;
+  if (config.TENANT_MODE === 'simulated' && !simulatorUrl) {
+    simulator = await startSimulator({ port: config.TENANT_SIMULATOR_PORT, ...options.simulator });
+    simulatorUrl = simulator.url;
+    log.info({ url: simulator.url }, 'simulated tenant listening');
+  }
+
+  const tenant = createTenantAdmin(config, {
+    simulatorUrl: config.TENANT_MODE === 'simulated' ? simulatorUrl : undefined,
+    sleep: options.sleep,
+    onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
+  });
+  const store = await openSqliteStore({ dataDir: config.DATA_DIR, clock });
+  const composer = new AdaptiveCardComposer();
+  const policy = singleStagePolicy(config.APPROVER_GROUP_ID);
+  const service = new GovernanceService({ store, tenant, composer, policy, clock });
+  const catalogue = new Catalogue(tenant);
+
+  const adapter = createAdapter(config);
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error }, 'unhandled turn error');
+    if (context.activity.type === 'message') {
+      await context.sendActivity('Sorry, something went wrong on my side. Nothing was changed; please try again.');
+    }
+  };
+  const notifier = new TeamsNotifier(adapter, config.BOT_ID ?? '');
+  const outbox = new OutboxWorker({
+    store,
+    notifier,
+    clock,
+    pollMs: options.workerPollMs,
+    onError: (error, message) =>
+      log.warn({ err: (error as Error).message, key: message.idempotencyKey }, 'outbox delivery failed'),
+  });
+  const executor = new Executor({
+    store,
+    service,
+    tenant,
+    clock,
+    handlers: { 'maker-role': grantMakerRole },
+    recordCalls: (fn, sink) => recordApiCallsInto(sink, fn),
+    sleep: options.sleep,
+  });
+  const jobs = new JobRunner({
+    store,
+    clock,
+    pollMs: options.workerPollMs,
+    handlers: { [EXECUTE_JOB]: (job) => executor.run(job) },
+    onError: (error, job) => log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
+  });
+
+  const kick = () => {
+    setImmediate(() => {
+      void jobs.tick().then(() => outbox.drain()).catch(() => undefined);
+    });
+  };
+  const app = createBotApplication(adapter, { config, store, tenant, service, catalogue, log, clock, kick });
+
+  // Without a bot registration nothing authenticates callers, so only this machine may reach the bot.
+  const host = config.HOST ?? (config.BOT_ID ? '0.0.0.0' : '127.0.0.1');
+  const server = await startBotServer(adapter, app, { port: config.PORT, host });
+  log.info({ url: `${server.url}/api/messages`, authenticated: Boolean(config.BOT_ID) }, 'bot listening');
+
+  if (options.autoStartWorkers !== false) {
+    outbox.start();
+    jobs.start();
+  }
+
+  return {
+    url: server.url,
+    store,
+    tenant,
+    simulator,
+    simulatorUrl,
+    outbox,
+    jobs,
+    service,
+    async stop() {
+      await server.close();
+      await jobs.stop();
+      await outbox.stop();
+      await store.close();
+      await simulator?.close();
+    },
+  };
+}

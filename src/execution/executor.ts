@@ -1,0 +1,191 @@
+// Runs approved requests against the tenant: one handler per request type, progress checkpointed in the
+// stored request so a restart resumes where it stopped and never repeats a finished step.
+import type { GovernanceService } from '../requests/governance-service.js';
+import { ConcurrentUpdateError } from '../requests/governance-service.js';
+import type { ApiCall, GovernanceRequest, RequestType } from '../requests/model.js';
+import { appendApiCalls, complete, fail, recordProgress, startExecution } from '../requests/state-machine.js';
+import type { Job, Store } from '../storage/store.js';
+import { AdminApiError, type TenantAdmin } from '../tenant/tenant-admin.js';
+import { PermanentJobError } from './job-runner.js';
+
+export interface ExecutionContext {
+  tenant: TenantAdmin;
+  clock: () => Date;
+  /** Marks a visible step (shown on the cards) and stores checkpoint facts with it. */
+  progress(step: string, state: 'running' | 'done' | 'failed', checkpoint?: Record<string, unknown>): Promise<void>;
+  /** The stored checkpoint (facts saved by earlier attempts). */
+  checkpoint(): Record<string, unknown>;
+  /** The request as stored now. */
+  request(): GovernanceRequest;
+  sleep(ms: number): Promise<void>;
+}
+
+/** A handler returns the result facts shown on the cards, or throws. */
+export type ExecutionHandler = (ctx: ExecutionContext) => Promise<Record<string, unknown>>;
+
+/** Runs fn and pushes every admin API call it makes into sink (even when fn throws). */
+export type CallRecorder = <T>(fn: () => Promise<T>, sink: ApiCall[]) => Promise<T>;
+
+export interface ExecutorDeps {
+  store: Store;
+  service: GovernanceService;
+  tenant: TenantAdmin;
+  clock: () => Date;
+  handlers: Partial<Record<RequestType, ExecutionHandler>>;
+  recordCalls: CallRecorder;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Turns any failure into words an admin can act on, never a stack trace. */
+export function describeFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof AdminApiError) {
+    return { code: error.code, message: `${error.message} (HTTP ${error.status} from ${error.method} ${pathOf(error.url)})` };
+  }
+  if (error instanceof ExecutionRefusal) return { code: error.code, message: error.message };
+  return { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/** A handler's way to fail the request for a known reason (no retry). */
+export class ExecutionRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class Executor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  private now() {
+    return this.deps.clock().toISOString();
+  }
+
+  /** Saves a new version of the request with its announcements, retrying on a concurrent edit (e.g. receipt attach). */
+  private async persist(
+    requestId: string,
+    mutate: (current: GovernanceRequest) => GovernanceRequest | undefined,
+    announce: 'cards' | 'all' | 'none',
+    summary = '',
+  ): Promise<GovernanceRequest> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.deps.store.requests.get(requestId);
+      if (!current) throw new PermanentJobError(`request ${requestId} vanished`);
+      const next = mutate(current);
+      if (!next) return current;
+      try {
+        return await this.deps.store.transaction(async (session) => {
+          const stored = { ...next, version: current.version + 1 };
+          if (!(await session.requests.update(stored, current.version))) throw new ConcurrentUpdateError(current.id);
+          if (announce === 'all') await this.deps.service.announce(session, stored, summary);
+          if (announce === 'cards') await this.deps.service.publishApprovalCard(session, stored);
+          return stored;
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+      }
+    }
+    throw new Error(`could not save ${requestId}: too many concurrent edits`);
+  }
+
+  /** Job handler for execute-request jobs. Retryable failures are rethrown so the job runner retries them. */
+  async run(job: Job): Promise<void> {
+    const requestId = String(job.payload.requestId ?? '');
+    const request = await this.deps.store.requests.get(requestId);
+    if (!request) throw new PermanentJobError(`unknown request ${requestId}`);
+    if (request.status !== 'approved' && request.status !== 'executing') return; // done already, or never approved
+
+    const handler = this.deps.handlers[request.type];
+    const started = await this.persist(
+      requestId,
+      (r) => {
+        const out = startExecution(r, this.now());
+        return out.ok && out.request !== r ? out.request : undefined;
+      },
+      'cards',
+    );
+    await this.audit(started, request.status === 'executing' ? 'execution.resumed' : 'execution.started', 'info', []);
+
+    let current = started;
+    const calls: ApiCall[] = [];
+    const ctx: ExecutionContext = {
+      tenant: this.deps.tenant,
+      clock: this.deps.clock,
+      request: () => current,
+      checkpoint: () => current.execution.checkpoint,
+      sleep: this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      progress: async (step, state, checkpoint) => {
+        const drained = calls.splice(0);
+        current = await this.persist(
+          requestId,
+          (r) => appendApiCalls(recordProgress(r, step, state, this.now(), checkpoint), drained),
+          'cards',
+        );
+        await this.audit(current, `execution.step`, state === 'failed' ? 'failure' : 'info', drained, { step, state });
+      },
+    };
+    try {
+      if (!handler) throw new ExecutionRefusal('NotSupported', `Requests of type ${request.type} cannot be executed yet.`);
+      const result = await this.deps.recordCalls(() => handler(ctx), calls);
+      const drained = calls.splice(0);
+      const done = await this.persist(
+        requestId,
+        (r) => {
+          const out = complete(appendApiCalls(r, drained), this.now(), result);
+          return out.ok ? out.request : undefined;
+        },
+        'all',
+        'completed',
+      );
+      await this.audit(done, 'execution.completed', 'success', drained, result);
+    } catch (error) {
+      const drained = calls.splice(0);
+      const retryable = error instanceof AdminApiError && error.retryable;
+      const lastAttempt = job.attempts >= job.maxAttempts;
+      if (retryable && !lastAttempt) {
+        current = await this.persist(requestId, (r) => appendApiCalls(r, drained), 'none');
+        await this.audit(current, 'execution.retrying', 'failure', drained, describeFailure(error));
+        throw error;
+      }
+      const failure = describeFailure(error);
+      const failed = await this.persist(
+        requestId,
+        (r) => {
+          const out = fail(appendApiCalls(r, drained), this.now(), failure);
+          return out.ok ? out.request : undefined;
+        },
+        'all',
+        `failed: ${failure.code}`,
+      );
+      await this.audit(failed, 'execution.failed', 'failure', drained, failure);
+    }
+  }
+
+  private async audit(
+    request: GovernanceRequest,
+    action: string,
+    outcome: 'success' | 'failure' | 'info',
+    calls: ApiCall[],
+    details?: Record<string, unknown>,
+  ) {
+    await this.deps.store.audit.append({
+      at: this.now(),
+      actorId: 'system',
+      action,
+      outcome,
+      requestId: request.id,
+      environmentId: 'environment' in request.details ? request.details.environment.id : undefined,
+      apiCalls: calls.map((c) => ({ method: c.method, url: c.url, status: c.status })),
+      details,
+    });
+  }
+}

@@ -1,0 +1,27 @@
+// `npm start`: load env/.env.<APP_ENV> (default local), validate it, run the bot until a signal.
+import { ConfigError } from './config/config.js';
+import { loadConfig } from './config/load-env.js';
+import { startGovernanceBot } from './app.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const bot = await startGovernanceBot(config);
+  console.log(`Power Platform governance bot: ${bot.url}/api/messages (tenant: ${config.TENANT_MODE})`);
+  const shutdown = async () => {
+    await bot.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main();

@@ -1,0 +1,24 @@
+// One structured logger. Secrets never reach it: known secret-bearing fields are redacted by path.
+import pino from 'pino';
+
+export function createLogger(level: string): pino.Logger {
+  return pino({
+    level,
+    base: { app: 'govbot' },
+    redact: {
+      paths: [
+        '*.authorization',
+        '*.Authorization',
+        'headers.authorization',
+        '*.access_token',
+        '*.client_secret',
+        '*.password',
+        '*.BOT_PASSWORD',
+        '*.AAD_CLIENT_SECRET',
+        'config.BOT_PASSWORD',
+        'config.AAD_CLIENT_SECRET',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

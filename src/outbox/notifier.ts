@@ -1,0 +1,44 @@
+// The notifier port: delivers one activity to a stored conversation. The Teams implementation speaks the
+// Bot Connector protocol (src/teams/teams-notifier.ts); the outbox worker is its only caller.
+import type { Activity } from './messages.js';
+
+export interface Notifier {
+  /** Posts a new message; returns the id Teams gave it (needed to edit it later). */
+  send(reference: Record<string, unknown>, activity: Activity): Promise<{ activityId?: string | undefined }>;
+  /** Replaces an existing message in place. */
+  update(reference: Record<string, unknown>, activityId: string, activity: Activity): Promise<void>;
+}
+
+/** A delivery failure with what the worker needs to decide: retry (and when) or give up. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+  get retryable(): boolean {
+    return this.status === undefined || [408, 412, 429, 500, 502, 503, 504].includes(this.status);
+  }
+}
+
+/** Reads status and Retry-After from whatever the Bot Framework connector client threw. */
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const e = error as {
+    statusCode?: number;
+    status?: number;
+    response?: { status?: number; headers?: { get?: (n: string) => string | undefined | null } };
+    message?: string;
+  };
+  const status = e?.statusCode ?? e?.status ?? e?.response?.status;
+  const header = e?.response?.headers?.get?.('retry-after') ?? undefined;
+  let retryAfterMs: number | undefined;
+  if (header) {
+    const seconds = Number(header);
+    retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(header) - Date.now());
+  }
+  return new DeliveryError(e?.message ?? String(error), status, retryAfterMs);
+}

@@ -1,0 +1,473 @@
+// Use cases: file a request, decide on it, cancel it. Each use case changes stored state, appends audit
+// records and enqueues outbox messages in ONE transaction, so nothing is announced that was not stored.
+// Depends only on ports (storage, tenant admin, message composer, routing policy): no SDK here.
+import type { Activity, CardNotice, MessageComposer } from '../outbox/messages.js';
+import { conversationKeys, outboxKeys } from '../outbox/messages.js';
+import type { RoutingPolicy } from '../policy/routing.js';
+import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
+import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
+import type { GovernanceRequest, Person, RequestDetails } from './model.js';
+import { autoApprove, autoDeny, cancel, cardRevision, currentStage, decide, isFinal, type Refusal } from './state-machine.js';
+
+export interface ServiceDeps {
+  store: Store;
+  tenant: TenantAdmin;
+  composer: MessageComposer;
+  policy: RoutingPolicy;
+  clock: () => Date;
+}
+
+export interface FileInput {
+  requesterId: string;
+  details: RequestDetails;
+  justification?: string | undefined;
+  grantEndsAt?: string | undefined;
+  correlationId?: string | undefined;
+}
+
+export type FileResult =
+  | { kind: 'filed'; request: GovernanceRequest; approvalsChannelMissing: boolean }
+  | { kind: 'duplicate'; request: GovernanceRequest }
+  | { kind: 'satisfied'; message: string }
+  | { kind: 'denied'; request: GovernanceRequest; reason: string }
+  | { kind: 'unknown-requester'; message: string };
+
+export type DecisionResult =
+  | { kind: 'decided'; request: GovernanceRequest }
+  | { kind: 'refused'; request: GovernanceRequest; refusal: Refusal }
+  | { kind: 'unknown-request'; message: string };
+
+export const EXECUTE_JOB = 'execute-request';
+
+export function personOf(user: DirectoryUser): Person {
+  return { id: user.id, upn: user.userPrincipalName, displayName: user.displayName, department: user.department };
+}
+
+function targetOf(details: RequestDetails): { targetType: string; targetId: string; environmentId?: string } {
+  switch (details.type) {
+    case 'maker-role':
+      return { targetType: 'environment-role', targetId: details.environment.id, environmentId: details.environment.id };
+    case 'connector-unblock':
+      return { targetType: 'connector', targetId: details.connector.name, environmentId: details.environment.id };
+    case 'new-environment':
+      return { targetType: 'environment', targetId: details.displayName };
+    default: {
+      const never: never = details;
+      return never;
+    }
+  }
+}
+
+export class GovernanceService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private now(): string {
+    return this.deps.clock().toISOString();
+  }
+
+  private audit(session: StoreSession, request: GovernanceRequest | undefined, input: Omit<AuditRecordInput, 'at'>) {
+    const target = request ? targetOf(request.details) : {};
+    return session.audit.append({ at: this.now(), requestId: request?.id, ...target, ...input });
+  }
+
+  /** Enqueue an activity to a stored conversation; silently skipped when the conversation is unknown. */
+  private async enqueue(
+    session: StoreSession,
+    conversationKey: string | undefined,
+    idempotencyKey: string,
+    activity: Activity,
+    requestId: string | undefined,
+    updateOf?: string,
+  ): Promise<boolean> {
+    if (!conversationKey) return false;
+    await session.outbox.enqueue({
+      idempotencyKey,
+      conversationKey,
+      operation: updateOf ? 'update' : 'send',
+      updateOf,
+      activity,
+      requestId,
+      createdAt: this.now(),
+    });
+    return true;
+  }
+
+  private async approvalsChannel(session: StoreSession): Promise<string | undefined> {
+    return (await session.channels.get('approvals'))?.conversationKey;
+  }
+
+  /** Post (or re-render) the approval card of a request; an update edits the card already in the channel. */
+  async publishApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice): Promise<boolean> {
+    const channel = await this.approvalsChannel(session);
+    if (!channel) return false;
+    const first = outboxKeys.approvalCard(request.id);
+    const existing = await session.outbox.getByKey(first);
+    const card = this.deps.composer.approvalCard(request, notice);
+    if (!existing) return this.enqueue(session, channel, first, card, request.id);
+    return this.enqueue(
+      session,
+      existing.conversationKey,
+      outboxKeys.approvalCardUpdate(request.id, request.version),
+      card,
+      request.id,
+      first,
+    );
+  }
+
+  /** Everything the requester and admins should see after a state change, enqueued in the caller's transaction. */
+  async announce(session: StoreSession, request: GovernanceRequest, summary: string): Promise<void> {
+    await this.publishApprovalCard(session, request);
+    const personal = conversationKeys.personal(request.requester.id);
+    if (await session.conversations.get(personal)) {
+      await this.enqueue(
+        session,
+        personal,
+        outboxKeys.requesterUpdate(request.id, request.status),
+        this.deps.composer.requesterUpdate(request),
+        request.id,
+      );
+      if (request.receiptCard) {
+        await this.enqueue(
+          session,
+          personal,
+          outboxKeys.receiptUpdate(request.id, request.version),
+          this.deps.composer.receiptCard(request),
+          request.id,
+          `activity:${request.receiptCard.activityId}`,
+        );
+      }
+    }
+    if (isFinal(request.status)) {
+      const audit = (await session.channels.get('audit'))?.conversationKey;
+      await this.enqueue(
+        session,
+        audit,
+        outboxKeys.auditPost(request.id, request.status),
+        this.deps.composer.auditPost(request, summary),
+        request.id,
+      );
+    }
+  }
+
+  async requesterOf(requesterId: string) {
+    return this.deps.tenant.getUser(requesterId);
+  }
+
+  /** Stores a new request (or answers at once when nothing needs approving). */
+  async file(input: FileInput): Promise<FileResult> {
+    const user = await this.deps.tenant.getUser(input.requesterId);
+    if (!user) {
+      return {
+        kind: 'unknown-requester',
+        message: "I couldn't find your account in the organisation's directory, so I can't file this request.",
+      };
+    }
+    const satisfied = await this.alreadySatisfied(input.details, user);
+    if (satisfied) return { kind: 'satisfied', message: satisfied };
+
+    const pending = await this.deps.store.requests.list({ requesterId: user.id, status: ['pending', 'approved', 'executing'] });
+    const duplicate = pending.find((r) => sameTarget(r.details, input.details));
+    if (duplicate) return { kind: 'duplicate', request: duplicate };
+
+    const groupIds = this.deps.policy.groupsOfInterest();
+    const requesterGroupIds = groupIds.length > 0 ? await this.deps.tenant.memberOfGroups(user.id, groupIds) : [];
+    const at = this.now();
+
+    return this.deps.store.transaction(async (session) => {
+      const id = await session.requests.nextId();
+      const draft: GovernanceRequest = {
+        id,
+        version: 1,
+        type: input.details.type,
+        status: 'pending',
+        requester: { ...personOf(user), hasPowerAppsLicense: user.hasPowerAppsLicense },
+        details: input.details,
+        justification: input.justification,
+        createdAt: at,
+        updatedAt: at,
+        decisions: [],
+        stages: [],
+        execution: { progress: [], checkpoint: {}, apiCalls: [] },
+        grantEndsAt: input.grantEndsAt,
+      };
+      const decision = this.deps.policy.route(draft, { requesterGroupIds });
+      let request: GovernanceRequest = { ...draft, stages: decision.stages, routing: decision.routing };
+      await session.requests.insert(request);
+      await this.audit(session, request, {
+        actorId: user.id,
+        actorUpn: user.userPrincipalName,
+        action: 'request.created',
+        outcome: 'success',
+        correlationId: input.correlationId,
+        details: { type: request.type, justification: request.justification, routing: request.routing },
+      });
+
+      if (decision.routing.outcome === 'auto-deny') {
+        const out = autoDeny(request, at);
+        if (out.ok) request = await this.save(session, out.request, request.version);
+        await this.audit(session, request, {
+          actorId: 'system',
+          action: 'request.auto-denied',
+          outcome: 'success',
+          details: { rule: decision.routing.ruleId, reason: decision.denyReason },
+        });
+        return { kind: 'denied', request, reason: decision.denyReason ?? decision.routing.reason };
+      }
+      if (decision.routing.outcome === 'auto-approve') {
+        const out = autoApprove(request, at);
+        if (out.ok) request = await this.save(session, out.request, request.version);
+        await this.audit(session, request, {
+          actorId: 'system',
+          action: 'request.auto-approved',
+          outcome: 'success',
+          details: { rule: decision.routing.ruleId },
+        });
+        await session.jobs.enqueue({ kind: EXECUTE_JOB, payload: { requestId: id }, runAt: at, dedupeKey: `execute:${id}` });
+        const posted = await this.publishApprovalCard(session, request);
+        return { kind: 'filed', request, approvalsChannelMissing: !posted };
+      }
+      const posted = await this.publishApprovalCard(session, request);
+      if (!posted) {
+        await this.audit(session, request, {
+          actorId: 'system',
+          action: 'request.awaiting-approvals-channel',
+          outcome: 'info',
+          details: { message: 'No approvals channel is set; the card will be posted when one is.' },
+        });
+      }
+      return { kind: 'filed', request, approvalsChannelMissing: !posted };
+    });
+  }
+
+  private async save(session: StoreSession, request: GovernanceRequest, expectedVersion: number) {
+    const next = { ...request, version: expectedVersion + 1 };
+    if (!(await session.requests.update(next, expectedVersion))) {
+      throw new ConcurrentUpdateError(request.id);
+    }
+    return next;
+  }
+
+  /** Stores the receipt card's location so later progress edits it in place. */
+  async attachReceipt(requestId: string, conversationId: string, activityId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ok = await this.deps.store.transaction(async (session) => {
+        const request = await session.requests.get(requestId);
+        if (!request) return true;
+        return session.requests.update(
+          { ...request, version: request.version + 1, receiptCard: { conversationId, activityId } },
+          request.version,
+        );
+      });
+      if (ok) return;
+    }
+  }
+
+  /** Why nothing needs approving, or undefined when it does. */
+  private async alreadySatisfied(details: RequestDetails, user: DirectoryUser): Promise<string | undefined> {
+    if (details.type !== 'maker-role') return undefined;
+    const env = details.environment;
+    if (env.isDefault) {
+      return `Every licensed user is already an Environment Maker in the default environment (${env.displayName}), so there is nothing to approve.`;
+    }
+    if (await this.deps.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker')) {
+      return `You already hold the Environment Maker role in ${env.displayName}, so there is nothing to approve.`;
+    }
+    return undefined;
+  }
+
+  /**
+   * An approver's verdict from a card or a text command. The request id is the only thing taken from the
+   * caller's input; who may decide is worked out from stored state and the directory.
+   */
+  async decide(input: {
+    requestId: string;
+    actorId: string;
+    actorName?: string | undefined;
+    verdict: 'approve' | 'reject';
+    comment?: string | undefined;
+    /** The revision the card was rendered from (cardRevision), when the decision comes from a card. */
+    cardRevision?: number | undefined;
+    correlationId?: string | undefined;
+    /** What the approver picked on the card (connector unblock: target group and breadth of the change). */
+    choices?: { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined };
+  }): Promise<DecisionResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const request = await this.deps.store.requests.get(input.requestId);
+      if (!request) {
+        await this.deps.store.audit.append({
+          at: this.now(),
+          actorId: input.actorId,
+          action: `request.${input.verdict}.refused`,
+          outcome: 'refused',
+          targetType: 'request',
+          targetId: input.requestId.slice(0, 64),
+          correlationId: input.correlationId,
+          details: { code: 'UNKNOWN_REQUEST' },
+        });
+        return { kind: 'unknown-request', message: `I can't find a request called ${input.requestId.slice(0, 64)}.` };
+      }
+      const directoryUser = await this.deps.tenant.getUser(input.actorId);
+      const actor: Person = directoryUser
+        ? personOf(directoryUser)
+        : { id: input.actorId, upn: '', displayName: input.actorName ?? 'Unknown user' };
+
+      let refusal: Refusal | undefined;
+      if (input.cardRevision !== undefined && input.cardRevision !== cardRevision(request) && request.status === 'pending') {
+        refusal = {
+          code: 'STALE_CARD',
+          message: `This card was out of date (${request.id} changed since it was posted). Here is the current state; please check it and decide again.`,
+        };
+      }
+      let next: GovernanceRequest | undefined;
+      if (!refusal) {
+        const stage = currentStage(request);
+        const group = stage === undefined ? undefined : request.stages[stage]?.groupId;
+        const isApprover =
+          directoryUser !== undefined && group !== undefined
+            ? (await this.deps.tenant.memberOfGroups(actor.id, [group])).includes(group)
+            : false;
+        const out = decide(applyChoices(request, input.verdict, input.choices), {
+          actor,
+          verdict: input.verdict,
+          comment: input.comment,
+          actorIsStageApprover: isApprover,
+          at: this.now(),
+        });
+        if (out.ok) next = out.request;
+        else refusal = out.refusal;
+      }
+
+      if (refusal) {
+        const shown = refusal;
+        await this.deps.store.audit.append({
+          at: this.now(),
+          actorId: actor.id,
+          actorUpn: actor.upn || undefined,
+          action: `request.${input.verdict}.refused`,
+          outcome: 'refused',
+          requestId: request.id,
+          ...targetOf(request.details),
+          correlationId: input.correlationId,
+          details: { code: shown.code, reason: shown.message, status: request.status },
+        });
+        return { kind: 'refused', request, refusal: shown };
+      }
+      if (!next) continue;
+      const decided = next;
+      try {
+        const saved = await this.deps.store.transaction(async (session) => {
+          const stored = await this.save(session, decided, request.version);
+          await this.audit(session, stored, {
+            actorId: actor.id,
+            actorUpn: actor.upn,
+            action: input.verdict === 'approve' ? 'request.approved' : 'request.rejected',
+            outcome: 'success',
+            correlationId: input.correlationId,
+            details: { comment: input.comment, stage: decided.decisions.at(-1)?.stage, status: stored.status },
+          });
+          if (stored.status === 'approved') {
+            await session.jobs.enqueue({
+              kind: EXECUTE_JOB,
+              payload: { requestId: stored.id },
+              runAt: this.now(),
+              dedupeKey: `execute:${stored.id}`,
+            });
+          }
+          if (stored.status !== 'pending') await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
+          else await this.publishApprovalCard(session, stored);
+          return stored;
+        });
+        return { kind: 'decided', request: saved };
+      } catch (error) {
+        if (error instanceof ConcurrentUpdateError) continue; // someone else decided at the same moment: re-read
+        throw error;
+      }
+    }
+    const request = await this.deps.store.requests.get(input.requestId);
+    if (!request) return { kind: 'unknown-request', message: `I can't find ${input.requestId}.` };
+    return {
+      kind: 'refused',
+      request,
+      refusal: { code: 'ALREADY_DECIDED', message: `${request.id} was decided by someone else at the same moment.` },
+    };
+  }
+
+  async cancel(requestId: string, actorId: string): Promise<DecisionResult> {
+    const request = await this.deps.store.requests.get(requestId);
+    if (!request) return { kind: 'unknown-request', message: `I can't find a request called ${requestId}.` };
+    const out = cancel(request, actorId, this.now());
+    if (!out.ok) {
+      await this.deps.store.audit.append({
+        at: this.now(),
+        actorId,
+        action: 'request.cancel.refused',
+        outcome: 'refused',
+        requestId,
+        details: { code: out.refusal.code },
+      });
+      return { kind: 'refused', request, refusal: out.refusal };
+    }
+    const saved = await this.deps.store.transaction(async (session) => {
+      const stored = await this.save(session, out.request, request.version);
+      await this.audit(session, stored, { actorId, action: 'request.cancelled', outcome: 'success' });
+      await session.jobs.cancelByPrefix(`reminder:${requestId}`);
+      await this.announce(session, stored, 'cancelled by the requester');
+      return stored;
+    });
+    return { kind: 'decided', request: saved };
+  }
+
+  /** After an approvals channel is set, post the cards of requests that were waiting for one. */
+  async publishWaitingCards(): Promise<number> {
+    const pending = await this.deps.store.requests.list({ status: ['pending'] });
+    let posted = 0;
+    for (const request of pending) {
+      const done = await this.deps.store.transaction(async (session) => {
+        if (await session.outbox.getByKey(outboxKeys.approvalCard(request.id))) return false;
+        return this.publishApprovalCard(session, request);
+      });
+      if (done) posted++;
+    }
+    return posted;
+  }
+}
+
+export class ConcurrentUpdateError extends Error {
+  constructor(readonly requestId: string) {
+    super(`${requestId} was changed by someone else`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+function sameTarget(a: RequestDetails, b: RequestDetails): boolean {
+  if (a.type !== b.type) return false;
+  switch (a.type) {
+    case 'maker-role':
+      return b.type === 'maker-role' && a.environment.id === b.environment.id;
+    case 'connector-unblock':
+      return b.type === 'connector-unblock' && a.environment.id === b.environment.id && a.connector.id === b.connector.id;
+    case 'new-environment':
+      return b.type === 'new-environment' && a.displayName.toLowerCase() === b.displayName.toLowerCase();
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** The approver's choices only ever narrow what the request already asked for (a connector unblock). */
+function applyChoices(
+  request: GovernanceRequest,
+  verdict: 'approve' | 'reject',
+  choices: { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined } | undefined,
+): GovernanceRequest {
+  if (verdict !== 'approve' || !choices || request.details.type !== 'connector-unblock') return request;
+  return {
+    ...request,
+    details: {
+      ...request.details,
+      classification: choices.classification ?? request.details.classification,
+      scope: choices.scope ?? request.details.scope,
+    },
+  };
+}

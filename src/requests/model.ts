@@ -1,0 +1,187 @@
+// The governance request: pure data, no SDK imports. Everything the bot decides is derived from this stored shape.
+
+export const REQUEST_TYPES = ['maker-role', 'connector-unblock', 'new-environment'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'executing',
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'revoked',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses after which no decision can be taken any more. */
+export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'failed', 'rejected', 'cancelled', 'expired', 'revoked'];
+
+export interface Person {
+  /** Entra object id (from.aadObjectId in Teams). */
+  id: string;
+  upn: string;
+  displayName: string;
+  department?: string | undefined;
+}
+
+export interface Requester extends Person {
+  /** Holds an enabled PowerAppsService plan (Graph assignedPlans), read when the request was filed. */
+  hasPowerAppsLicense: boolean;
+}
+
+export interface EnvironmentRef {
+  id: string;
+  displayName: string;
+  /** Production | Sandbox | Trial | Developer | Default */
+  sku: string;
+  location: string;
+  azureRegion?: string | undefined;
+  hasDataverse: boolean;
+  isDefault: boolean;
+  /** Dataverse Web API base (instanceApiUrl) when hasDataverse. */
+  instanceApiUrl?: string | undefined;
+}
+
+export interface ConnectorRef {
+  /** shared_xxx */
+  name: string;
+  /** /providers/Microsoft.PowerApps/apis/shared_xxx */
+  id: string;
+  displayName: string;
+  tier: 'Standard' | 'Premium' | string;
+}
+
+/** DLP group names as the API spells them: Confidential = Business, General = Non-business. */
+export type DlpClassification = 'Confidential' | 'General' | 'Blocked';
+export type UnblockScope = 'exception' | 'tenant-wide';
+
+export interface MakerRoleDetails {
+  type: 'maker-role';
+  environment: EnvironmentRef;
+}
+
+export interface ConnectorUnblockDetails {
+  type: 'connector-unblock';
+  environment: EnvironmentRef;
+  connector: ConnectorRef;
+  /** Names of the policies that block the connector in the environment, when filed. */
+  blockingPolicies: { name: string; displayName: string }[];
+  /** Chosen by the approver; defaults to Non-business and the narrowest change. */
+  classification: 'Confidential' | 'General';
+  scope: UnblockScope;
+  /** What the change would touch, computed when the request was filed (shown on the approval card). */
+  impact?: DlpImpact | undefined;
+}
+
+export interface DlpImpact {
+  policies: {
+    name: string;
+    displayName: string;
+    environmentType: string;
+    /** How many environments this policy covers (all of them for a tenant-wide policy). */
+    coveredEnvironments: number;
+    /** Can the requested environment be carved out into an environment-scoped exception? */
+    exceptionPossible: boolean;
+  }[];
+  /** Apps and flows in the affected environments that use the connector. */
+  resources: { kind: 'app' | 'flow'; displayName: string; environment: string; state?: string | undefined }[];
+  /** Environments a tenant-wide reclassification would affect. */
+  tenantWideEnvironments: number;
+}
+
+export interface NewEnvironmentDetails {
+  type: 'new-environment';
+  displayName: string;
+  sku: 'Production' | 'Sandbox' | 'Trial' | 'Developer';
+  location: string;
+  azureRegion?: string | undefined;
+  dataverse?:
+    | {
+        domainName: string;
+        currency: string;
+        languageLcid: number;
+        securityGroupId?: string | undefined;
+      }
+    | undefined;
+  description?: string | undefined;
+}
+
+export type RequestDetails = MakerRoleDetails | ConnectorUnblockDetails | NewEnvironmentDetails;
+
+export interface ApprovalStage {
+  name: string;
+  /** Entra group whose (transitive) members may approve this stage. */
+  groupId: string;
+  groupName?: string | undefined;
+  /** Distinct approvals needed to pass the stage. */
+  approvals: number;
+}
+
+export interface Routing {
+  ruleId: string;
+  reason: string;
+  outcome: 'auto-approve' | 'auto-deny' | 'require-approval' | 'already-satisfied';
+}
+
+export interface Decision {
+  approver: Person;
+  verdict: 'approve' | 'reject';
+  comment?: string | undefined;
+  at: string;
+  stage: number;
+}
+
+export interface ApiCall {
+  method: string;
+  /** Host + path without query secrets (no tokens are ever stored). */
+  url: string;
+  status: number;
+  at: string;
+  durationMs?: number;
+}
+
+export interface ExecutionRecord {
+  startedAt?: string;
+  finishedAt?: string;
+  /** Human-readable steps shown on the card (e.g. LRO stages). */
+  progress: { step: string; state: 'pending' | 'running' | 'done' | 'failed'; at: string }[];
+  error?: { code: string; message: string } | undefined;
+  /** Free-form facts the executor keeps between restarts (LRO Location, created ids, changed policies). */
+  checkpoint: Record<string, unknown>;
+  result?: Record<string, unknown> | undefined;
+  apiCalls: ApiCall[];
+}
+
+export interface MessageRef {
+  conversationId: string;
+  activityId: string;
+}
+
+export interface GovernanceRequest {
+  /** REQ-1001 */
+  id: string;
+  /** Incremented on every stored change; used for optimistic concurrency and stale-card detection. */
+  version: number;
+  type: RequestType;
+  status: RequestStatus;
+  requester: Requester;
+  details: RequestDetails;
+  justification?: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+  decisions: Decision[];
+  /** The approval stages the policy demanded, in order (empty when auto-approved). */
+  stages: ApprovalStage[];
+  /** Why the request was routed as it was (policy rule id and reason). */
+  routing?: Routing | undefined;
+  execution: ExecutionRecord;
+  /** Where the approval card lives in the approvals channel, once posted. */
+  approvalCard?: MessageRef | undefined;
+  /** Where the receipt card lives in the requester's chat. */
+  receiptCard?: MessageRef | undefined;
+  /** Time-bound grants: when the grant ends. */
+  grantEndsAt?: string | undefined;
+}

@@ -1,0 +1,127 @@
+import { type Selectable, sql } from 'kysely';
+import type { JobsTable } from '../schema.js';
+import type { Job, StoreSession } from '../store.js';
+import { atomically, type Clock, type Db, nowIso, parseJson } from './shared.js';
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** lastError written on jobs cancelled by cancelByPrefix (their status becomes 'done'). */
+export const CANCELLED_ERROR = 'cancelled';
+
+function fromRow(r: Selectable<JobsTable>): Job {
+  const job: Job = {
+    id: r.id,
+    kind: r.kind,
+    payload: parseJson(r.payload),
+    runAt: r.run_at,
+    maxAttempts: r.max_attempts,
+    status: r.status as Job['status'],
+    attempts: r.attempts,
+  };
+  if (r.dedupe_key !== null) job.dedupeKey = r.dedupe_key;
+  if (r.lease_until !== null) job.leaseUntil = r.lease_until;
+  if (r.last_error !== null) job.lastError = r.last_error;
+  return job;
+}
+
+export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
+  return {
+    async enqueue(input) {
+      // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
+      // a second live job with the same key is silently not inserted.
+      const row = await db
+        .insertInto('jobs')
+        .values({
+          kind: input.kind,
+          payload: JSON.stringify(input.payload),
+          run_at: input.runAt,
+          dedupe_key: input.dedupeKey ?? null,
+          max_attempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          created_at: nowIso(clock),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      return row ? fromRow(row) : undefined;
+    },
+
+    claimDue(now, leaseUntil, limit) {
+      return atomically(db, async (trx) => {
+        if (limit <= 0) return [];
+        // A running job whose lease expired belongs to a worker that crashed. If it already used all its attempts,
+        // it is dead rather than retried forever (a job that crashes its worker every time must not loop).
+        await trx
+          .updateTable('jobs')
+          .set({ status: 'dead', lease_until: null, last_error: 'lease expired (worker stopped) on the last attempt' })
+          .where('status', '=', 'running')
+          .where('lease_until', '<', now)
+          .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+          .execute();
+        const due = await trx
+          .selectFrom('jobs')
+          .select('id')
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+              eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+            ]),
+          )
+          .orderBy('run_at')
+          .orderBy('id')
+          .limit(limit)
+          .execute();
+        if (due.length === 0) return [];
+        const rows = await trx
+          .updateTable('jobs')
+          .set((eb) => ({ status: 'running', lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+          .where(
+            'id',
+            'in',
+            due.map((d) => d.id),
+          )
+          .returningAll()
+          .execute();
+        return rows.map(fromRow).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
+      });
+    },
+
+    async complete(id) {
+      await db.updateTable('jobs').set({ status: 'done', lease_until: null }).where('id', '=', id).execute();
+    },
+
+    async fail(id, error, retryAt) {
+      const row = await db
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then('dead').else('pending').end(),
+          run_at: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then(eb.ref('run_at')).else(retryAt).end(),
+          lease_until: null,
+          last_error: error,
+        }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new Error(`job ${id} not found`);
+      return fromRow(row);
+    },
+
+    async list(filter = {}) {
+      let q = db.selectFrom('jobs').selectAll();
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+      return (await q.orderBy('id').execute()).map(fromRow);
+    },
+
+    async cancelByPrefix(prefix) {
+      if (prefix === '') throw new Error('cancelByPrefix needs a non-empty prefix');
+      // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
+      const r = await db
+        .updateTable('jobs')
+        .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
+        .where('status', '=', 'pending')
+        .where(sql<boolean>`substr(dedupe_key, 1, ${prefix.length}) = ${prefix}`)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+  };
+}

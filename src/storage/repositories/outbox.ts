@@ -1,0 +1,113 @@
+import type { Selectable } from 'kysely';
+import type { OutboxTable } from '../schema.js';
+import type { OutboxMessage, StoreSession } from '../store.js';
+import { type Clock, type Db, nowIso, parseJson } from './shared.js';
+
+function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
+  const m: OutboxMessage = {
+    id: r.id,
+    idempotencyKey: r.idempotency_key,
+    conversationKey: r.conversation_key,
+    operation: r.operation as OutboxMessage['operation'],
+    activity: parseJson(r.activity),
+    createdAt: r.created_at,
+    status: r.status as OutboxMessage['status'],
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+  };
+  if (r.update_of !== null) m.updateOf = r.update_of;
+  if (r.request_id !== null) m.requestId = r.request_id;
+  if (r.activity_id !== null) m.activityId = r.activity_id;
+  if (r.last_error !== null) m.lastError = r.last_error;
+  return m;
+}
+
+export function outboxRepository(db: Db, clock: Clock): StoreSession['outbox'] {
+  return {
+    async enqueue(message) {
+      // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
+      const row = await db
+        .insertInto('outbox')
+        .values({
+          idempotency_key: message.idempotencyKey,
+          conversation_key: message.conversationKey,
+          operation: message.operation,
+          update_of: message.updateOf ?? null,
+          activity: JSON.stringify(message.activity),
+          request_id: message.requestId ?? null,
+          next_attempt_at: message.createdAt,
+          created_at: message.createdAt,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      return row ? fromRow(row) : undefined;
+    },
+
+    async due(now, limit) {
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    async getByKey(idempotencyKey) {
+      const r = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('idempotency_key', '=', idempotencyKey)
+        .executeTakeFirst();
+      return r ? fromRow(r) : undefined;
+    },
+
+    async markSent(id, activityId) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'sent',
+          activity_id: activityId ?? null,
+          sent_at: nowIso(clock),
+          attempts: eb('attempts', '+', 1),
+          last_error: null,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async markFailed(id, error, nextAttemptAt, dead) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: dead ? 'dead' : 'pending',
+          attempts: eb('attempts', '+', 1),
+          last_error: error,
+          next_attempt_at: nextAttemptAt,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async list(filter = {}) {
+      let q = db.selectFrom('outbox').selectAll();
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      return (await q.orderBy('id').execute()).map(fromRow);
+    },
+
+    async retryDead(ids) {
+      if (ids !== undefined && ids.length === 0) return 0;
+      // Back to pending, due immediately, with a fresh attempt budget; lastError is kept for the record.
+      let q = db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: nowIso(clock) })
+        .where('status', '=', 'dead');
+      if (ids !== undefined) q = q.where('id', 'in', ids);
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+  };
+}

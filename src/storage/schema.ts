@@ -1,0 +1,108 @@
+// The SQLite schema as kysely sees it. JSON columns hold text (JSON.stringify'd); times are ISO-8601 strings in UTC
+// (Date#toISOString), so lexicographic comparison is chronological.
+import type { ColumnType, Generated } from 'kysely';
+
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface RequestsTable {
+  id: string;
+  version: number;
+  type: string;
+  status: string;
+  requester_id: string;
+  created_at: string;
+  updated_at: string;
+  /** The whole GovernanceRequest as JSON (its version matches the version column). */
+  body: string;
+}
+
+export interface RequestSeqTable {
+  name: string;
+  /** Last number handed out. */
+  value: number;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: string;
+  actor_id: string;
+  actor_upn: string | null;
+  action: string;
+  outcome: string;
+  request_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  environment_id: string | null;
+  correlation_id: string | null;
+  /** JSON array or null. */
+  api_calls: string | null;
+  /** JSON object or null. */
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ConversationsTable {
+  key: string;
+  /** JSON ConversationReference. */
+  reference: string;
+  updated_at: string;
+}
+
+export interface ChannelsTable {
+  kind: string;
+  conversation_key: string;
+  set_by: string;
+  set_at: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON object. */
+  payload: string;
+  run_at: string;
+  dedupe_key: string | null;
+  status: Defaulted<string>;
+  attempts: Defaulted<number>;
+  max_attempts: Defaulted<number>;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  conversation_key: string;
+  operation: string;
+  update_of: string | null;
+  /** JSON activity. */
+  activity: string;
+  request_id: string | null;
+  status: Defaulted<string>;
+  attempts: Defaulted<number>;
+  next_attempt_at: string;
+  activity_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface KvTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+}
+
+export interface Database {
+  requests: RequestsTable;
+  request_seq: RequestSeqTable;
+  audit: AuditTable;
+  conversations: ConversationsTable;
+  channels: ChannelsTable;
+  jobs: JobsTable;
+  outbox: OutboxTable;
+  kv: KvTable;
+}

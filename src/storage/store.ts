@@ -1,0 +1,169 @@
+// The storage port. One SQLite implementation today (better-sqlite3 through kysely); PostgreSQL can join
+// later by passing the same contract suite (test/storage/store.contract.ts).
+import type { GovernanceRequest, RequestStatus, RequestType } from '../requests/model.js';
+
+export interface AuditRecordInput {
+  at: string;
+  /** Entra object id of whoever caused it ('system' for the bot itself). */
+  actorId: string;
+  actorUpn?: string | undefined;
+  /** e.g. request.created, request.approved, request.refused, execution.completed, channel.set */
+  action: string;
+  outcome: 'success' | 'failure' | 'refused' | 'info';
+  requestId?: string | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  environmentId?: string | undefined;
+  correlationId?: string | undefined;
+  /** Admin API calls made for this step: method, url, status. */
+  apiCalls?: { method: string; url: string; status: number }[] | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export interface AuditRecord extends AuditRecordInput {
+  seq: number;
+  /** Hash of the previous record ('' for the first). */
+  prevHash: string;
+  /** sha256 over prevHash + canonical JSON of this record's content. */
+  hash: string;
+}
+
+export interface AuditFilter {
+  requestId?: string;
+  actorId?: string;
+  environmentId?: string;
+  action?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+export interface ConversationReferenceRecord {
+  /** personal:<aadObjectId> | channel:<channelId> | group:<conversationId> */
+  key: string;
+  /** The Bot Framework ConversationReference, as JSON. */
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export type ChannelKind = 'approvals' | 'audit' | 'notifications';
+
+export interface ChannelSetting {
+  kind: ChannelKind;
+  /** Conversation reference key of the channel. */
+  conversationKey: string;
+  setBy: string;
+  setAt: string;
+}
+
+export interface JobInput {
+  kind: string;
+  payload: Record<string, unknown>;
+  runAt: string;
+  /** A second enqueue with the same key while one is pending/running is ignored (never two reminders). */
+  dedupeKey?: string | undefined;
+  maxAttempts?: number;
+}
+
+export interface Job extends Required<Omit<JobInput, 'dedupeKey'>> {
+  id: number;
+  dedupeKey?: string | undefined;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'dead';
+  attempts: number;
+  leaseUntil?: string | undefined;
+  lastError?: string | undefined;
+}
+
+export interface OutboxMessageInput {
+  /** Unique: a second enqueue with the same key is ignored, so a retried step never posts twice. */
+  idempotencyKey: string;
+  /** Conversation reference key to send to. */
+  conversationKey: string;
+  /** 'send' posts a new message; 'update' edits the message named by updateOf (an outbox key or an activity id). */
+  operation: 'send' | 'update';
+  /** For 'update': the idempotency key of the message to edit (its activity id is looked up when sending). */
+  updateOf?: string | undefined;
+  /** The Bot Framework activity to send (JSON). */
+  activity: Record<string, unknown>;
+  requestId?: string | undefined;
+  createdAt: string;
+}
+
+export interface OutboxMessage extends OutboxMessageInput {
+  id: number;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  nextAttemptAt: string;
+  /** The Teams activity id, once sent. */
+  activityId?: string | undefined;
+  lastError?: string | undefined;
+}
+
+export interface RequestFilter {
+  requesterId?: string;
+  status?: RequestStatus[];
+  type?: RequestType;
+  limit?: number;
+}
+
+/** Repositories bound to one transaction (or to autocommit outside one). */
+export interface StoreSession {
+  requests: {
+    nextId(): Promise<string>;
+    insert(request: GovernanceRequest): Promise<void>;
+    get(id: string): Promise<GovernanceRequest | undefined>;
+    list(filter?: RequestFilter): Promise<GovernanceRequest[]>;
+    /** Writes only if the stored version equals expectedVersion; returns false on a conflict. Bumps version. */
+    update(request: GovernanceRequest, expectedVersion: number): Promise<boolean>;
+  };
+  audit: {
+    append(record: AuditRecordInput): Promise<AuditRecord>;
+    list(filter?: AuditFilter): Promise<AuditRecord[]>;
+  };
+  conversations: {
+    upsert(record: ConversationReferenceRecord): Promise<void>;
+    get(key: string): Promise<ConversationReferenceRecord | undefined>;
+  };
+  channels: {
+    set(setting: ChannelSetting): Promise<void>;
+    get(kind: ChannelKind): Promise<ChannelSetting | undefined>;
+  };
+  jobs: {
+    /** Returns undefined when a pending/running job with the same dedupeKey already exists. */
+    enqueue(job: JobInput): Promise<Job | undefined>;
+    /** Atomically takes up to `limit` due jobs (pending and runAt <= now, or running with an expired lease). */
+    claimDue(now: string, leaseUntil: string, limit: number): Promise<Job[]>;
+    complete(id: number): Promise<void>;
+    /** Puts the job back for a later attempt, or marks it dead when attempts reached maxAttempts. */
+    fail(id: number, error: string, retryAt: string): Promise<Job>;
+    list(filter?: { status?: Job['status']; kind?: string }): Promise<Job[]>;
+    /** Cancels pending jobs whose dedupeKey starts with prefix (e.g. all reminders of a decided request). */
+    cancelByPrefix(prefix: string): Promise<number>;
+  };
+  outbox: {
+    /** Returns undefined when the idempotency key was already enqueued. */
+    enqueue(message: OutboxMessageInput): Promise<OutboxMessage | undefined>;
+    /** Pending messages due at `now`, oldest first (by id). */
+    due(now: string, limit: number): Promise<OutboxMessage[]>;
+    getByKey(idempotencyKey: string): Promise<OutboxMessage | undefined>;
+    markSent(id: number, activityId: string | undefined): Promise<void>;
+    markFailed(id: number, error: string, nextAttemptAt: string, dead: boolean): Promise<void>;
+    list(filter?: { status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
+    /** Puts dead messages back to pending; returns how many. */
+    retryDead(ids?: number[]): Promise<number>;
+  };
+  /** Small key-value state (monitor snapshots, processed activity ids). */
+  kv: {
+    get<T>(key: string): Promise<T | undefined>;
+    set<T>(key: string, value: T): Promise<void>;
+    /** Sets only if absent; returns true when this call set it (replay detection). */
+    setIfAbsent<T>(key: string, value: T): Promise<boolean>;
+  };
+}
+
+export interface Store extends StoreSession {
+  /** Runs fn in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (session: StoreSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

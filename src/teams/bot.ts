@@ -1,0 +1,91 @@
+// The Teams front door: teams-ai Application routes (messages, installs, card actions) onto the handlers.
+import { type AdaptiveCard, Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
+import type { BotContext } from './context.js';
+import { CardActionHandler } from './card-action-handler.js';
+import { channelDataOf, referenceFor } from './conversation-references.js';
+import { MessageHandler } from './message-handler.js';
+import { textReply } from './replies.js';
+
+export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: bot.config.BOT_ID ?? '',
+    storage: new MemoryStorage(),
+    removeRecipientMention: true,
+    startTypingTimer: true,
+    longRunningMessages: false,
+  });
+  const messages = new MessageHandler(bot);
+  const cards = new CardActionHandler(bot);
+
+  // Every activity refreshes the stored conversation reference: what proactive messages need later.
+  app.turn('beforeTurn', async (context) => {
+    await rememberConversation(context, bot);
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    const added = context.activity.membersAdded ?? [];
+    if (added.some((m) => m.id === botId)) {
+      const inTeam = Boolean(channelDataOf(context.activity).team?.id);
+      await bot.store.audit.append({
+        at: bot.clock().toISOString(),
+        actorId: context.activity.from?.aadObjectId ?? 'unknown',
+        action: 'bot.installed',
+        outcome: 'info',
+        targetType: inTeam ? 'team' : context.activity.conversation?.conversationType ?? 'personal',
+        targetId: channelDataOf(context.activity).team?.id ?? context.activity.conversation?.id,
+      });
+      await context.sendActivity(
+        textReply(
+          inTeam
+            ? 'Hi! I route Power Platform requests to approvers. An approver can type "@Governance set approvals channel" (also audit and notifications) in the channels to use.'
+            : 'Hi! I can get you the Environment Maker role, unblock a connector or ask for a new environment. Type "help" to see how.',
+        ),
+      );
+    }
+  });
+
+  // Our cards are plain JSON objects; teams-ai's AdaptiveCard type only names the `type` field.
+  const asCard = (card: Promise<Record<string, unknown>>) => card as Promise<AdaptiveCard>;
+  app.adaptiveCards.actionExecute('approve', (context, _state, data) => asCard(cards.decide(context, 'approve', data)));
+  app.adaptiveCards.actionExecute('reject', (context, _state, data) => asCard(cards.decide(context, 'reject', data)));
+  app.adaptiveCards.actionExecute('cancel', (context, _state, data) => asCard(cards.cancel(context, data)));
+  app.adaptiveCards.actionExecute(['refresh', 'showRequest'], (context, _state, data) => asCard(cards.show(context, data)));
+  app.adaptiveCards.actionExecute('why', (context, _state, data) => asCard(cards.show(context, data, true)));
+  app.adaptiveCards.actionExecute(/.*/, (context) => asCard(cards.unknownVerb(context)));
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    if (!(await firstDelivery(context, bot))) return;
+    await messages.handle(context);
+  });
+
+  app.error(async (context, error) => {
+    bot.log.error({ err: error, activityType: context.activity.type }, 'turn failed');
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(
+        textReply('Sorry, something went wrong on my side. Nothing was changed; please try again in a minute.'),
+      );
+    }
+  });
+  return app;
+}
+
+async function rememberConversation(context: TurnContext, bot: BotContext): Promise<void> {
+  const ref = referenceFor(context.activity);
+  if (!ref) return;
+  await bot.store.conversations.upsert({
+    key: ref.key,
+    reference: ref.reference as Record<string, unknown>,
+    updatedAt: bot.clock().toISOString(),
+  });
+}
+
+/** A redelivered message (same activity id in the same conversation) is answered once only. */
+async function firstDelivery(context: TurnContext, bot: BotContext): Promise<boolean> {
+  const id = context.activity.id;
+  if (!id) return true;
+  return bot.store.kv.setIfAbsent(`activity:${context.activity.conversation?.id}:${id}`, bot.clock().toISOString());
+}

@@ -1,0 +1,101 @@
+// Action.Execute invokes. Each answers at once with a card (Teams waits ~10 s at most); slow work runs in
+// background jobs that edit the card again later. Card data is untrusted: only the request id is used.
+import type { TurnContext } from 'botbuilder';
+import type { CardNotice } from '../outbox/messages.js';
+import type { GovernanceRequest } from '../requests/model.js';
+import type { BotContext } from './context.js';
+import { decisionData, parseCardData, requestRefData } from './card-actions.js';
+import { noticeCard, requestCard } from './cards/composer.js';
+import type { AdaptiveCard } from './cards/template.js';
+
+export class CardActionHandler {
+  constructor(private readonly bot: BotContext) {}
+
+  private malformed(verb: string, userId: string | undefined, data: unknown): Promise<AdaptiveCard> {
+    return this.bot.store.audit
+      .append({
+        at: this.bot.clock().toISOString(),
+        actorId: userId ?? 'unknown',
+        action: `card.${verb}.refused`,
+        outcome: 'refused',
+        details: { code: 'MALFORMED_ACTION', keys: data && typeof data === 'object' ? Object.keys(data).slice(0, 10) : [] },
+      })
+      .then(() =>
+        noticeCard({
+          title: 'This card action could not be read',
+          color: 'Attention',
+          text: 'The button did not carry a valid request id, so nothing was changed. Open the request from "my requests" or "pending requests" and try again.',
+        }),
+      );
+  }
+
+  private async viewFor(request: GovernanceRequest, userId: string | undefined, notice?: CardNotice) {
+    if (userId === request.requester.id) return requestCard(request, 'requester', notice);
+    return requestCard(request, request.status === 'pending' ? 'approver' : 'readonly', notice);
+  }
+
+  async decide(context: TurnContext, verdict: 'approve' | 'reject', data: unknown): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(decisionData, data);
+    if (!parsed.ok || !userId) return this.malformed(verdict, userId, data);
+    const result = await this.bot.service.decide({
+      requestId: parsed.value.requestId,
+      actorId: userId,
+      actorName: context.activity.from.name,
+      verdict,
+      comment: parsed.value.comment?.trim() || undefined,
+      cardRevision: parsed.value.revision,
+      correlationId: context.activity.id,
+      choices: { classification: parsed.value.classification, scope: parsed.value.scope },
+    });
+    this.bot.kick();
+    if (result.kind === 'unknown-request') {
+      return noticeCard({ title: 'Unknown request', color: 'Attention', text: `${result.message} Nothing was changed.` });
+    }
+    if (result.kind === 'refused') {
+      return requestCard(result.request, 'readonly', { text: result.refusal.message, tone: 'warning' });
+    }
+    const r = result.request;
+    const notice: CardNotice =
+      r.status === 'approved'
+        ? { text: `Approved by ${r.decisions.at(-1)?.approver.displayName}; the change is starting.`, tone: 'good' }
+        : r.status === 'rejected'
+          ? { text: `Rejected by ${r.decisions.at(-1)?.approver.displayName}. The requester has been told.`, tone: 'info' }
+          : { text: `Your approval is recorded; it now needs ${r.stages.length > 1 ? 'the next stage' : 'another approver'}.`, tone: 'good' };
+    return requestCard(r, 'readonly', notice);
+  }
+
+  async cancel(context: TurnContext, data: unknown): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(requestRefData, data);
+    if (!parsed.ok || !userId) return this.malformed('cancel', userId, data);
+    const result = await this.bot.service.cancel(parsed.value.requestId, userId);
+    this.bot.kick();
+    if (result.kind === 'unknown-request') return noticeCard({ title: 'Unknown request', text: result.message });
+    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
+    return requestCard(result.request, 'requester', { text: 'Cancelled; nothing was changed.', tone: 'info' });
+  }
+
+  /** Read-only actions: show the current state (refresh, why, open). */
+  async show(context: TurnContext, data: unknown, why = false): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(requestRefData, data);
+    if (!parsed.ok) return this.malformed('show', userId, data);
+    const request = await this.bot.store.requests.get(parsed.value.requestId);
+    if (!request) return noticeCard({ title: 'Unknown request', text: `I can't find ${parsed.value.requestId}.` });
+    const notice: CardNotice | undefined =
+      why && request.routing
+        ? { text: `Rule "${request.routing.ruleId}": ${request.routing.reason}`, tone: 'info' }
+        : undefined;
+    return this.viewFor(request, userId, notice);
+  }
+
+  async unknownVerb(context: TurnContext): Promise<AdaptiveCard> {
+    const verb = String((context.activity.value as { action?: { verb?: unknown } })?.action?.verb ?? '').slice(0, 40);
+    return noticeCard({
+      title: 'I don’t know that button',
+      color: 'Attention',
+      text: `The action "${verb}" is not one I handle (the card may be from an older version of the bot). Nothing was changed.`,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// The MessageComposer implementation: Adaptive Card activities for every proactive message.
+import type { Activity, CardNotice, MessageComposer } from '../../outbox/messages.js';
+import type { GovernanceRequest } from '../../requests/model.js';
+import { nextStep } from '../../requests/state-machine.js';
+import { type Audience, requestCardData, TITLES } from './request-view.js';
+import { cardActivity, plain, renderCard } from './template.js';
+
+export function requestCard(request: GovernanceRequest, audience: Audience, notice?: CardNotice) {
+  return renderCard('request-card', requestCardData(request, audience, notice));
+}
+
+export interface NoticeCardData {
+  title: string;
+  color?: string;
+  text?: string | null;
+  facts?: { title: string; value: string }[];
+  items?: { text: string }[];
+  actions?: { title: string; verb: string; data: Record<string, unknown> }[];
+}
+
+export function noticeCard(data: NoticeCardData) {
+  return renderCard('notice-card', {
+    color: 'Default',
+    text: null,
+    facts: [],
+    items: [],
+    actions: [],
+    ...data,
+  });
+}
+
+const UPDATE_HEADLINE: Partial<Record<GovernanceRequest['status'], string>> = {
+  approved: 'approved',
+  executing: 'approved and in progress',
+  completed: 'done',
+  failed: 'could not be completed',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  revoked: 'ended and reverted',
+};
+
+export class AdaptiveCardComposer implements MessageComposer {
+  approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity {
+    return cardActivity(requestCard(request, 'approver', notice), `${request.id}: ${TITLES[request.type]}`);
+  }
+
+  receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {
+    return cardActivity(requestCard(request, 'requester', notice), `${request.id} received`);
+  }
+
+  requesterUpdate(request: GovernanceRequest): Activity {
+    const last = request.decisions.at(-1);
+    const facts = [{ title: 'Request', value: `${request.id}: ${TITLES[request.type]}` }];
+    if (last) facts.push({ title: 'Decided by', value: plain(last.approver.displayName) });
+    if (last?.comment) facts.push({ title: 'Comment', value: plain(last.comment) });
+    if (request.execution.error) facts.push({ title: 'Reason', value: plain(request.execution.error.message) });
+    const result = request.execution.result;
+    if (request.status === 'completed' && result && typeof result.link === 'string')
+      facts.push({ title: 'Link', value: result.link });
+    const color = request.status === 'completed' ? 'Good' : ['failed', 'rejected'].includes(request.status) ? 'Attention' : 'Default';
+    return cardActivity(
+      noticeCard({
+        title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
+        color,
+        text: nextStep(request),
+        facts,
+        actions: [{ title: 'Show request', verb: 'showRequest', data: { requestId: request.id } }],
+      }),
+      `${request.id} ${request.status}`,
+    );
+  }
+
+  auditPost(request: GovernanceRequest, summary: string): Activity {
+    const d = request.details;
+    const target =
+      d.type === 'new-environment'
+        ? plain(d.displayName)
+        : d.type === 'connector-unblock'
+          ? `${plain(d.connector.displayName)} in ${plain(d.environment.displayName)}`
+          : plain(d.environment.displayName);
+    const approvers = request.decisions.map((x) => plain(x.approver.displayName)).join(', ');
+    const calls = request.execution.apiCalls;
+    const facts = [
+      { title: 'Requester', value: `${plain(request.requester.displayName)} (${request.requester.upn})` },
+      { title: 'Target', value: target },
+      { title: 'Decided by', value: approvers || (request.routing?.outcome === 'auto-approve' ? `rule ${request.routing.ruleId}` : 'nobody') },
+      { title: 'Outcome', value: request.status },
+      { title: 'API calls', value: calls.length === 0 ? 'none' : `${calls.length} (last: ${calls.at(-1)?.method} ${calls.at(-1)?.status})` },
+      { title: 'At', value: `${request.updatedAt.slice(0, 16).replace('T', ' ')} UTC` },
+    ];
+    return cardActivity(
+      renderCard('audit-entry-card', {
+        headline: `${request.id} · ${TITLES[request.type]}: ${plain(summary)}`,
+        color: request.status === 'completed' ? 'Good' : request.status === 'failed' ? 'Attention' : 'Default',
+        facts,
+        requestId: request.id,
+      }),
+      `${request.id} ${request.status}`,
+    );
+  }
+
+  text(message: string): Activity {
+    return { type: 'message', text: message };
+  }
+}

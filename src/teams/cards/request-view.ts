@@ -1,0 +1,250 @@
+// Builds the typed data for request-card.json: one template, a view per reader (approver, requester,
+// read-only). Strings are composed here so the template stays presentational.
+import type { CardNotice } from '../../outbox/messages.js';
+import type { GovernanceRequest, RequestStatus } from '../../requests/model.js';
+import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
+import { plain } from './template.js';
+
+export type Audience = 'approver' | 'requester' | 'readonly';
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface RequestCardData {
+  title: string;
+  requestId: string;
+  /** What the reader decided on: changes only when a decision is recorded (see cardRevision). */
+  revision: number;
+  statusLabel: string;
+  statusColor: string;
+  notice: { text: string; style: string } | null;
+  summary: string;
+  facts: Fact[];
+  licenceWarning: string | null;
+  justification: string | null;
+  sections: { heading: string; body: string }[];
+  progress: { text: string; color: string }[];
+  history: { text: string }[];
+  routing: string | null;
+  canDecide: boolean;
+  canCancel: boolean;
+  approveTitle: string;
+  choices: { id: string; label: string; value: string; options: { title: string; value: string }[] }[];
+  refreshUserIds: string[];
+}
+
+const STATUS: Record<RequestStatus, { label: string; color: string }> = {
+  pending: { label: 'Waiting for approval', color: 'Warning' },
+  approved: { label: 'Approved, starting', color: 'Accent' },
+  executing: { label: 'Approved, in progress', color: 'Accent' },
+  completed: { label: 'Completed', color: 'Good' },
+  failed: { label: 'Failed', color: 'Attention' },
+  rejected: { label: 'Rejected', color: 'Attention' },
+  cancelled: { label: 'Cancelled', color: 'Default' },
+  expired: { label: 'Expired', color: 'Default' },
+  revoked: { label: 'Ended and reverted', color: 'Default' },
+};
+
+const NOTICE_STYLE: Record<CardNotice['tone'], string> = {
+  info: 'accent',
+  warning: 'warning',
+  error: 'attention',
+  good: 'good',
+};
+
+export const TITLES: Record<GovernanceRequest['type'], string> = {
+  'maker-role': 'Environment Maker role request',
+  'connector-unblock': 'Connector unblock request',
+  'new-environment': 'New environment request',
+};
+
+/** Keeps long lists readable on a narrow card: the first n, then "and N more". */
+export function listWithMore(items: string[], n = 5): string {
+  if (items.length === 0) return 'None';
+  const shown = items.slice(0, n).map((i) => `- ${i}`);
+  if (items.length > n) shown.push(`- and ${items.length - n} more`);
+  return shown.join('\n');
+}
+
+function when(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const CLASSIFICATION_LABEL = { Confidential: 'Business', General: 'Non-business', Blocked: 'Blocked' } as const;
+
+function describe(request: GovernanceRequest): { summary: string; facts: Fact[]; sections: RequestCardData['sections'] } {
+  const who = plain(request.requester.displayName);
+  const d = request.details;
+  switch (d.type) {
+    case 'maker-role': {
+      const env = d.environment;
+      return {
+        summary: `${who} asks for the Environment Maker role in **${plain(env.displayName)}**.`,
+        facts: [
+          { title: 'Environment', value: `${plain(env.displayName)} (${env.sku}, ${env.azureRegion ?? env.location})` },
+          {
+            title: 'Dataverse',
+            value: env.hasDataverse ? 'Yes: Dataverse security role' : 'No: environment role assignment',
+          },
+        ],
+        sections: [],
+      };
+    }
+    case 'connector-unblock': {
+      const impact = d.impact;
+      const sections: RequestCardData['sections'] = [];
+      if (impact) {
+        sections.push({
+          heading: 'Policies that would change',
+          body: listWithMore(
+            impact.policies.map(
+              (p) =>
+                `${plain(p.displayName)} (${p.environmentType === 'AllEnvironments' ? 'all environments' : `${p.coveredEnvironments} environments`}): Blocked → ${CLASSIFICATION_LABEL[d.classification]}`,
+            ),
+          ),
+        });
+        sections.push({
+          heading: `Apps and flows using ${plain(d.connector.displayName)}`,
+          body: listWithMore(
+            impact.resources.map(
+              (r) => `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
+            ),
+          ),
+        });
+        sections.push({
+          heading: 'Blast radius',
+          body:
+            d.scope === 'exception'
+              ? `Narrow exception: only ${plain(d.environment.displayName)} gains ${plain(d.connector.displayName)}. A tenant-wide change would affect ${impact.tenantWideEnvironments} environments.`
+              : `Tenant-wide: ${impact.tenantWideEnvironments} environments gain ${plain(d.connector.displayName)}.`,
+        });
+      }
+      return {
+        summary: `${who} asks to use **${plain(d.connector.displayName)}** in **${plain(d.environment.displayName)}**.`,
+        facts: [
+          { title: 'Connector', value: `${plain(d.connector.displayName)} (${d.connector.tier})` },
+          { title: 'Environment', value: `${plain(d.environment.displayName)} (${d.environment.sku})` },
+          { title: 'New group', value: CLASSIFICATION_LABEL[d.classification] },
+          { title: 'Change', value: d.scope === 'exception' ? 'Environment-scoped exception' : 'Tenant-wide reclassification' },
+        ],
+        sections,
+      };
+    }
+    case 'new-environment': {
+      const facts: Fact[] = [
+        { title: 'Name', value: plain(d.displayName) },
+        { title: 'Type', value: d.sku },
+        { title: 'Region', value: d.azureRegion ? `${d.location} (${d.azureRegion})` : d.location },
+        {
+          title: 'Dataverse',
+          value: d.dataverse
+            ? `Yes: ${d.dataverse.domainName}, ${d.dataverse.currency}, language ${d.dataverse.languageLcid}`
+            : 'No',
+        },
+        { title: 'Environment Admin', value: who },
+      ];
+      const sections = d.dataverse
+        ? [{ heading: 'Capacity', body: 'A Dataverse database uses at least 1 GB of the tenant’s database capacity.' }]
+        : [];
+      if (d.description) sections.push({ heading: 'Purpose', body: plain(d.description) });
+      return { summary: `${who} asks for a new ${d.sku} environment **${plain(d.displayName)}**.`, facts, sections };
+    }
+    default: {
+      const never: never = d;
+      return never;
+    }
+  }
+}
+
+export function requestCardData(request: GovernanceRequest, audience: Audience, notice?: CardNotice): RequestCardData {
+  const status = STATUS[request.status];
+  const { summary, facts, sections } = describe(request);
+  const requester = request.requester;
+  const allFacts: Fact[] = [
+    { title: 'Requested by', value: `${plain(requester.displayName)} (${requester.upn})` },
+    ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
+    { title: 'Power Apps licence', value: requester.hasPowerAppsLicense ? 'Yes' : 'No' },
+    ...facts,
+    { title: 'Asked on', value: when(request.createdAt) },
+    ...(request.grantEndsAt ? [{ title: 'Grant ends', value: when(request.grantEndsAt) }] : []),
+  ];
+  let licenceWarning: string | null = null;
+  if (!requester.hasPowerAppsLicense && request.type === 'maker-role') {
+    const d = request.details;
+    licenceWarning =
+      d.type === 'maker-role' && d.environment.hasDataverse
+        ? `${plain(requester.displayName)} has no Power Apps licence. Adding them to this Dataverse environment will fail (userNotLicensed) until a licence is assigned.`
+        : `${plain(requester.displayName)} has no Power Apps licence, so they cannot build apps here yet.`;
+  }
+  const stageIndex = currentStage(request);
+  const stage = stageIndex === undefined ? undefined : request.stages[stageIndex];
+  const pending = request.status === 'pending';
+  const history = request.decisions.map((d) => ({
+    text: `${d.verdict === 'approve' ? 'Approved' : 'Rejected'} by ${plain(d.approver.displayName)} on ${when(d.at)}${d.comment ? `: “${plain(d.comment)}”` : ''}`,
+  }));
+  const progress = request.execution.progress.map((p) => ({
+    text: `${{ pending: '○', running: '◐', done: '●', failed: '✕' }[p.state]} ${plain(p.step)}`,
+    color: p.state === 'failed' ? 'Attention' : p.state === 'done' ? 'Good' : 'Default',
+  }));
+  if (request.execution.error) {
+    progress.push({
+      text: `Failed: ${plain(request.execution.error.message)} (${request.execution.error.code})`,
+      color: 'Attention',
+    });
+  }
+  const result = request.execution.result;
+  if (request.status === 'completed' && result && typeof result.link === 'string') {
+    progress.push({ text: `Open: ${result.link}`, color: 'Good' });
+  }
+  const choices: RequestCardData['choices'] = [];
+  if (pending && audience === 'approver' && request.details.type === 'connector-unblock') {
+    choices.push(
+      {
+        id: 'classification',
+        label: 'Move the connector to',
+        value: request.details.classification,
+        options: [
+          { title: 'Non-business', value: 'General' },
+          { title: 'Business', value: 'Confidential' },
+        ],
+      },
+      {
+        id: 'scope',
+        label: 'Change',
+        value: request.details.scope,
+        options: [
+          { title: `Exception for ${plain(request.details.environment.displayName)} only`, value: 'exception' },
+          { title: 'Tenant-wide (every environment the policy covers)', value: 'tenant-wide' },
+        ],
+      },
+    );
+  }
+  const stageText = stage && request.stages.length > 1 ? ` (stage ${(stageIndex ?? 0) + 1} of ${request.stages.length})` : '';
+  return {
+    title: TITLES[request.type],
+    requestId: request.id,
+    revision: cardRevision(request),
+    statusLabel: `${status.label}${pending ? stageText : ''}`,
+    statusColor: status.color,
+    notice: notice ? { text: plain(notice.text), style: NOTICE_STYLE[notice.tone] } : null,
+    summary,
+    facts: allFacts,
+    licenceWarning,
+    justification: request.justification ? plain(request.justification) : null,
+    sections,
+    progress,
+    history,
+    routing: request.routing
+      ? `Routing: ${plain(request.routing.reason)}${stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}`
+      : audience === 'requester'
+        ? nextStep(request)
+        : null,
+    canDecide: pending && audience === 'approver',
+    canCancel: pending && audience === 'requester',
+    approveTitle: stage && request.stages.length > 1 ? `Approve (${stage.name})` : 'Approve',
+    choices,
+    refreshUserIds: [],
+  };
+}

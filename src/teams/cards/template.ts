@@ -1,0 +1,88 @@
+// Expands the Adaptive Card templates in cards/ with typed data. Fails loudly on expansion warnings or an
+// unresolved ${...}, so a template/data mismatch is a bug found in tests, not a broken card in Teams.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Expression } from 'adaptive-expressions';
+import * as ACData from 'adaptivecards-templating';
+import { projectRoot } from '../../project-root.js';
+
+export const CARD_TEMPLATES = ['request-card', 'audit-entry-card', 'notice-card'] as const;
+export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+/** Teams rejects bot messages over ~100 KB; stay well under. */
+export const MAX_CARD_BYTES = 80 * 1024;
+
+const cache = new Map<string, unknown>();
+
+export class CardTemplateError extends Error {}
+
+/** Every $when in a template must parse: the templating library reports a false $when and a broken one alike. */
+function checkConditions(name: string, node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) checkConditions(name, item);
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$when' && typeof value === 'string') {
+        const inner = /^\$\{(.*)\}$/s.exec(value.trim())?.[1] ?? value;
+        try {
+          Expression.parse(inner);
+        } catch (error) {
+          throw new CardTemplateError(`${name}: $when "${value}" does not parse: ${(error as Error).message}`);
+        }
+      } else checkConditions(name, value);
+    }
+  }
+}
+
+function load(name: CardTemplateName): unknown {
+  let template = cache.get(name);
+  if (!template) {
+    template = JSON.parse(readFileSync(join(projectRoot(), 'cards', `${name}.json`), 'utf8'));
+    checkConditions(name, template);
+    cache.set(name, template);
+  }
+  return template;
+}
+
+const FALSE_WHEN = /^WARN: Unable to parse the Adaptive Expression .* The \$when condition has been set to false by default\.$/s;
+
+/** Neutralises template syntax inside user-provided text so it is shown, never evaluated or mistaken for a hole. */
+export function plain(text: string): string {
+  return text.replace(/\$\{/g, '$\u200b{');
+}
+
+export type AdaptiveCard = Record<string, unknown>;
+
+/** A dropped object property ($when false) expands to null; Teams wants it absent. */
+function dropNulls(node: unknown): unknown {
+  if (Array.isArray(node)) return node.filter((x) => x !== null).map(dropNulls);
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    );
+  }
+  return node;
+}
+
+export function renderCard(name: CardTemplateName, data: object): AdaptiveCard {
+  const template = new ACData.Template(load(name));
+  const card = dropNulls(template.expand({ $root: data })) as AdaptiveCard;
+  const warnings = template.getLastTemplateExpansionWarnings().filter((w) => !FALSE_WHEN.test(w));
+  if (warnings.length > 0) throw new CardTemplateError(`${name}: ${warnings.join('; ')}`);
+  const json = JSON.stringify(card);
+  const hole = /\$\{[^}]*\}/.exec(json);
+  if (hole) throw new CardTemplateError(`${name}: unresolved ${hole[0]}`);
+  if (Buffer.byteLength(json) > MAX_CARD_BYTES) throw new CardTemplateError(`${name}: card is over 80 KB`);
+  return card;
+}
+
+export function cardActivity(card: AdaptiveCard, summary?: string): Record<string, unknown> {
+  return {
+    type: 'message',
+    ...(summary ? { summary } : {}),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }],
+  };
+}

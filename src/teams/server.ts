@@ -1,0 +1,43 @@
+// HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
+import restify from 'restify';
+import type { TeamsAdapter as CloudAdapter } from '@microsoft/teams-ai';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+
+export interface BotServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBotServer(
+  adapter: CloudAdapter,
+  app: Application<TurnState>,
+  options: { port: number; host: string; extraRoutes?: (server: restify.Server) => void },
+): Promise<BotServer> {
+  const server = restify.createServer({ name: 'power-platform-governance-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  server.post('/api/messages', async (req, res) => {
+    // A body that is not an activity gets a clear 400 instead of the SDK's 500.
+    const body = req.body as { type?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
+      res.send(400, { error: { code: 'BadActivity', message: 'The body must be a Bot Framework activity with a type.' } });
+      return;
+    }
+    await adapter.process(req, res, async (context) => {
+      await app.run(context);
+    });
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+  options.extraRoutes?.(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    url: `http://${options.host}:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,260 @@
+import {
+  cloneFixture,
+  type FixtureConnector,
+  type FixtureConnectorGroup,
+  type FixtureDataverse,
+  type FixtureEnvironment,
+  type FixtureGroup,
+  type FixtureLanguage,
+  type FixtureLocation,
+  type FixturePolicyEnvironment,
+  type FixtureResource,
+  type FixtureSystemUser,
+  type FixtureTeam,
+  type FixtureTenant,
+  type FixtureUser,
+  type TenantFixture,
+} from './fixture.js';
+import { newGuid, sameId, stableGuid } from './ids.js';
+
+/** A Dataverse system user; fixture users are interactive, the simulator adds application users too. */
+export interface SimSystemUser extends FixtureSystemUser {
+  fullname?: string;
+  internalemailaddress?: string | null;
+  /** Set for application users (`accessmode` 4). */
+  applicationid?: string | null;
+  isdisabled?: boolean;
+}
+
+export interface SimDataverse extends FixtureDataverse {
+  systemusers: SimSystemUser[];
+  instanceState?: string;
+  securityGroupId?: string | null;
+}
+
+export interface SimEnvironment extends FixtureEnvironment {
+  dataverse: SimDataverse | null;
+  description?: string;
+  provisioningState?: string;
+  /** Owner of a Developer environment (`usedBy` of the create request). */
+  usedBy?: string | null;
+}
+
+/** A DLP policy: the fixture's v2 fields plus the server-maintained ones. */
+export interface SimDlpPolicy {
+  name: string;
+  displayName: string;
+  environmentType: string;
+  environments: FixturePolicyEnvironment[];
+  defaultConnectorsClassification: string;
+  connectorGroups: FixtureConnectorGroup[];
+  createdBy: string;
+  createdTime: string;
+  etag: string;
+  lastModifiedBy: string;
+  lastModifiedTime: string;
+  connectorConfigurationsDefinition?: unknown;
+  customConnectorUrlPatternsDefinition?: unknown;
+}
+
+export type StageId = 'Validate' | 'Prepare' | 'Run' | 'Finalize';
+export const STAGES: StageId[] = ['Validate', 'Prepare', 'Run', 'Finalize'];
+
+export interface LifecycleOperation {
+  id: string;
+  type: 'Create';
+  environmentName: string;
+  /** The environment that appears when the operation succeeds. */
+  pending: SimEnvironment;
+  /** Client id of the application that asked for it (gets an application user in the new org). */
+  callerAppId: string;
+  polls: number;
+  state: 'Running' | 'Succeeded' | 'Failed';
+  failure: { code: string; message: string } | null;
+  createdTime: string;
+}
+
+export interface FaultRule {
+  method?: string;
+  pathIncludes?: string;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path without the query string, e.g. `/bap/providers/…/environments`. */
+  path: string;
+  /** Query string including `?`, or ''. */
+  query: string;
+  status: number;
+  /** Audience of the bearer token, when one was sent and could be read. */
+  audience?: string;
+  time: string;
+}
+
+export interface StateOptions {
+  clock: () => Date;
+  lroPollsToComplete: number;
+  retryAfterSeconds: number;
+}
+
+/** The whole in-memory tenant of one simulator instance. Tests may read and change it directly. */
+export class SimulatorState {
+  readonly tenant: FixtureTenant;
+  users: FixtureUser[];
+  groups: FixtureGroup[];
+  environments: SimEnvironment[];
+  connectors: FixtureConnector[];
+  dlpPolicies: SimDlpPolicy[];
+  resources: FixtureResource[];
+  teams: FixtureTeam[];
+  locations: FixtureLocation[];
+  currencies: string[];
+  languages: FixtureLanguage[];
+  readonly operations = new Map<string, LifecycleOperation>();
+  readonly requests: RequestLogEntry[] = [];
+  readonly faults: (FaultRule & { remaining: number })[] = [];
+  clock: () => Date;
+  lroPollsToComplete: number;
+  retryAfterSeconds: number;
+  /** When true, Dataverse answers 403 `0x80072560` to callers that are not an application user of the org. */
+  enforceDataverseMembership = false;
+  /** When set, the next lifecycle operation ends `Failed` with this error. */
+  nextOperationFailure: { code: string; message: string } | null = null;
+  /** When non-empty, the token endpoint only accepts these client credentials. */
+  clientCredentials: { clientId: string; clientSecret?: string }[] = [];
+
+  constructor(fixture: TenantFixture, opts: StateOptions) {
+    const f = cloneFixture(fixture);
+    this.tenant = f.tenant;
+    this.users = f.users;
+    this.groups = f.groups;
+    this.environments = f.environments.map((e) => ({ ...e, provisioningState: 'Succeeded' }));
+    for (const env of this.environments) {
+      if (env.dataverse) env.dataverse.instanceState ??= 'Ready';
+    }
+    this.connectors = f.connectors;
+    const createdTime = (p: { createdTime: string }) => p.createdTime;
+    this.dlpPolicies = f.dlpPolicies.map((p) => ({
+      ...p,
+      etag: stableGuid(`etag:${p.name}`),
+      lastModifiedBy: p.createdBy,
+      lastModifiedTime: createdTime(p),
+    }));
+    this.resources = f.resources;
+    this.teams = f.teams;
+    this.locations = f.locations;
+    this.currencies = f.currencies;
+    this.languages = f.languages;
+    this.clock = opts.clock;
+    this.lroPollsToComplete = opts.lroPollsToComplete;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  /** Makes the next `times` (default 1) requests that match fail with `status` (and optional body/headers). */
+  failNext(rule: FaultRule): void {
+    this.faults.push({ ...rule, remaining: rule.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Consumes and returns the first fault rule matching a request, if any. */
+  takeFault(method: string, pathAndQuery: string): FaultRule | undefined {
+    const idx = this.faults.findIndex(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
+        (!f.pathIncludes || pathAndQuery.toLowerCase().includes(f.pathIncludes.toLowerCase())),
+    );
+    if (idx < 0) return undefined;
+    const fault = this.faults[idx]!;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(idx, 1);
+    return fault;
+  }
+
+  now(): string {
+    return this.clock().toISOString();
+  }
+
+  findEnvironment(name: string): SimEnvironment | undefined {
+    return this.environments.find((e) => sameId(e.name, name));
+  }
+
+  findEnvironmentByDomain(domainName: string): SimEnvironment | undefined {
+    return this.environments.find((e) => e.dataverse && sameId(e.dataverse.domainName, domainName));
+  }
+
+  findUser(idOrUpn: string): FixtureUser | undefined {
+    return this.users.find((u) => sameId(u.id, idOrUpn) || sameId(u.userPrincipalName, idOrUpn));
+  }
+
+  findGroup(id: string): FixtureGroup | undefined {
+    return this.groups.find((g) => sameId(g.id, id));
+  }
+
+  /** Ids of every group the object belongs to, directly or through nested groups. */
+  transitiveGroupIds(objectId: string): Set<string> {
+    const result = new Set<string>();
+    const queue = [objectId.toLowerCase()];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      for (const g of this.groups) {
+        const gid = g.id.toLowerCase();
+        if (!result.has(gid) && g.members.some((m) => m.toLowerCase() === current)) {
+          result.add(gid);
+          queue.push(gid);
+        }
+      }
+    }
+    return result;
+  }
+
+  hasPowerAppsPlan(user: FixtureUser): boolean {
+    return user.assignedPlans.some((p) => p.service === 'PowerAppsService' && p.capabilityStatus === 'Enabled');
+  }
+
+  /** The running lifecycle operation, if any (one at a time per tenant). */
+  runningOperation(): LifecycleOperation | undefined {
+    return [...this.operations.values()].find((op) => op.state === 'Running');
+  }
+
+  /** Adds (or returns) the Dataverse system user for an Entra user. */
+  ensureSystemUser(dataverse: SimDataverse, user: FixtureUser): SimSystemUser {
+    const existing = dataverse.systemusers.find((s) => sameId(s.azureactivedirectoryobjectid, user.id));
+    if (existing) return existing;
+    const created: SimSystemUser = {
+      systemuserid: newGuid(),
+      azureactivedirectoryobjectid: user.id,
+      domainname: user.userPrincipalName,
+      fullname: user.displayName,
+      internalemailaddress: user.mail,
+      roles: [],
+    };
+    dataverse.systemusers.push(created);
+    return created;
+  }
+
+  /** Adds (or returns) an application user with System Administrator for a client id. */
+  ensureApplicationUser(dataverse: SimDataverse, appId: string, objectId: string): SimSystemUser {
+    const existing = dataverse.systemusers.find((s) => sameId(s.applicationid ?? null, appId));
+    if (existing) return existing;
+    const created: SimSystemUser = {
+      systemuserid: newGuid(),
+      azureactivedirectoryobjectid: objectId,
+      domainname: `${appId}@${this.tenant.domain}`,
+      fullname: `# ${appId}`,
+      internalemailaddress: null,
+      applicationid: appId,
+      roles: ['System Administrator'],
+    };
+    dataverse.systemusers.push(created);
+    return created;
+  }
+}

@@ -1,0 +1,126 @@
+// A Bot Connector service double over HTTP: it receives what the bot sends (replies, proactive posts,
+// updates) exactly as Teams' connector would, and can be told to answer 429 with Retry-After.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  conversationId: string;
+  activityId?: string | undefined;
+  body: Record<string, unknown>;
+  /** The id this double assigned (posts) or the id updated (puts). */
+  id: string;
+  at: number;
+}
+
+export class ConnectorDouble {
+  readonly calls: ConnectorCall[] = [];
+  private server: Server | undefined;
+  url = '';
+  /** Answer the next n sends with 429 (Retry-After in seconds). */
+  throttle = { remaining: 0, retryAfterSeconds: 0 };
+  private waiters: (() => void)[] = [];
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    this.url = `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
+    if (req.method === 'POST' && path === '/v3/conversations') {
+      const id = `conv-${randomUUID()}`;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id, activityId: randomUUID() }));
+      return;
+    }
+    if (!m) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (this.throttle.remaining > 0 && req.method === 'POST' && body.type === 'message') {
+      this.throttle.remaining--;
+      res.writeHead(429, { 'retry-after': String(this.throttle.retryAfterSeconds), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } }));
+      return;
+    }
+    const conversationId = decodeURIComponent(m[1] ?? '');
+    const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
+    const id = req.method === 'PUT' && activityId ? activityId : `act-${this.calls.length + 1}-${randomUUID().slice(0, 8)}`;
+    this.calls.push({ method: req.method ?? '', path, conversationId, activityId, body, id, at: Date.now() });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id }));
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Messages (not typing indicators) the bot sent, optionally to one conversation. */
+  messages(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter(
+      (c) => c.body.type === 'message' && (conversationId === undefined || c.conversationId === conversationId),
+    );
+  }
+
+  /** Waits until predicate holds over the calls seen so far (or fails after timeoutMs). */
+  async waitFor<T>(predicate: (calls: ConnectorCall[]) => T | undefined | false, timeoutMs = 8000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = predicate(this.calls);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`connector double: condition not met in ${timeoutMs} ms; calls: ${this.describe()}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  describe(): string {
+    return this.calls.map((c) => `${c.method} ${c.conversationId}${c.activityId ? `/${c.activityId}` : ''} ${cardTitle(c.body) ?? c.body.text ?? c.body.type}`).join(' | ');
+  }
+}
+
+/** The first TextBlock of the first adaptive card in an activity (its title), if any. */
+export function cardTitle(activity: Record<string, unknown>): string | undefined {
+  const card = firstCard(activity);
+  const body = (card?.body as { type?: string; text?: string; items?: { text?: string }[] }[] | undefined) ?? [];
+  const first = body[0];
+  return first?.text ?? first?.items?.[0]?.text;
+}
+
+export function firstCard(activity: Record<string, unknown>): Record<string, unknown> | undefined {
+  const attachments = activity.attachments as { contentType?: string; content?: Record<string, unknown> }[] | undefined;
+  return attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/** All text on a card, flattened, for assertions on what a reader sees. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const key of ['text', 'title', 'value', 'label']) if (typeof o[key] === 'string') out.push(o[key] as string);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
