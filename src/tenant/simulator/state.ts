@@ -138,12 +138,11 @@ export class SimulatorState {
       if (env.dataverse) env.dataverse.instanceState ??= 'Ready';
     }
     this.connectors = f.connectors;
-    const createdTime = (p: { createdTime: string }) => p.createdTime;
     this.dlpPolicies = f.dlpPolicies.map((p) => ({
       ...p,
       etag: stableGuid(`etag:${p.name}`),
       lastModifiedBy: p.createdBy,
-      lastModifiedTime: createdTime(p),
+      lastModifiedTime: p.createdTime,
     }));
     this.resources = f.resources;
     this.teams = f.teams;
