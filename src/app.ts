@@ -105,7 +105,10 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
 
   const kick = () => {
     setImmediate(() => {
-      void jobs.tick().then(() => outbox.drain()).catch(() => undefined);
+      void jobs
+        .tick()
+        .then(() => outbox.drain())
+        .catch(() => undefined);
     });
   };
   const app = createBotApplication(adapter, { config, store, tenant, service, catalogue, log, clock, kick });

@@ -1,12 +1,11 @@
 // `npm start`: load env/.env.<APP_ENV> (default local), validate it, run the bot until a signal.
-import { ConfigError } from './config/config.js';
-import { loadConfig } from './config/load-env.js';
 import { startGovernanceBot } from './app.js';
+import { type Config, ConfigError } from './config/config.js';
+import { loadConfig } from './config/load-env.js';
 
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -14,6 +13,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const bot = await startGovernanceBot(config);
   console.log(`Power Platform governance bot: ${bot.url}/api/messages (tenant: ${config.TENANT_MODE})`);
   const shutdown = async () => {

@@ -48,7 +48,8 @@ const schema = z
   })
   .superRefine((c, ctx) => {
     if (c.TENANT_MODE === 'live') {
-      if (!c.AAD_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['AAD_CLIENT_ID'], message: 'required when TENANT_MODE=live' });
+      if (!c.AAD_CLIENT_ID)
+        ctx.addIssue({ code: 'custom', path: ['AAD_CLIENT_ID'], message: 'required when TENANT_MODE=live' });
       if (!c.AAD_CLIENT_SECRET && !c.AAD_CERTIFICATE_PATH)
         ctx.addIssue({
           code: 'custom',
@@ -56,7 +57,11 @@ const schema = z
           message: 'set AAD_CLIENT_SECRET or AAD_CERTIFICATE_PATH when TENANT_MODE=live',
         });
       if (c.AAD_CERTIFICATE_PATH && !c.AAD_CERTIFICATE_THUMBPRINT)
-        ctx.addIssue({ code: 'custom', path: ['AAD_CERTIFICATE_THUMBPRINT'], message: 'required with AAD_CERTIFICATE_PATH' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AAD_CERTIFICATE_THUMBPRINT'],
+          message: 'required with AAD_CERTIFICATE_PATH',
+        });
     }
     if (c.BOT_ID && c.BOT_TYPE !== 'UserAssignedMSI' && !c.BOT_PASSWORD)
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'required when BOT_ID is set' });

@@ -39,7 +39,10 @@ export interface ExecutorDeps {
 /** Turns any failure into words an admin can act on, never a stack trace. */
 export function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof AdminApiError) {
-    return { code: error.code, message: `${error.message} (HTTP ${error.status} from ${error.method} ${pathOf(error.url)})` };
+    return {
+      code: error.code,
+      message: `${error.message} (HTTP ${error.status} from ${error.method} ${pathOf(error.url)})`,
+    };
   }
   if (error instanceof ExecutionRefusal) return { code: error.code, message: error.message };
   return { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
@@ -134,7 +137,8 @@ export class Executor {
       },
     };
     try {
-      if (!handler) throw new ExecutionRefusal('NotSupported', `Requests of type ${request.type} cannot be executed yet.`);
+      if (!handler)
+        throw new ExecutionRefusal('NotSupported', `Requests of type ${request.type} cannot be executed yet.`);
       const result = await this.deps.recordCalls(() => handler(ctx), calls);
       const drained = calls.splice(0);
       const done = await this.persist(

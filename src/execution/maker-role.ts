@@ -8,10 +8,13 @@ export const grantMakerRole: ExecutionHandler = async (ctx) => {
   if (request.details.type !== 'maker-role') throw new ExecutionRefusal('WrongType', 'Not a maker-role request.');
   const env = request.details.environment;
   const user = await ctx.tenant.getUser(request.requester.id);
-  if (!user) throw new ExecutionRefusal('UserNotFound', `${request.requester.displayName} is no longer in the directory.`);
+  if (!user)
+    throw new ExecutionRefusal('UserNotFound', `${request.requester.displayName} is no longer in the directory.`);
   if (!user.accountEnabled) throw new ExecutionRefusal('AccountDisabled', `${user.displayName}'s account is disabled.`);
 
-  const step = env.hasDataverse ? 'Grant the Dataverse Environment Maker role' : 'Add the Environment Maker role assignment';
+  const step = env.hasDataverse
+    ? 'Grant the Dataverse Environment Maker role'
+    : 'Add the Environment Maker role assignment';
   await ctx.progress(step, 'running');
   const held = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');
   if (!held) await ctx.tenant.grantEnvironmentRole(env, user, 'EnvironmentMaker');

@@ -2,7 +2,12 @@
 import type { ChannelKind } from '../storage/store.js';
 
 export type Intent =
-  | { kind: 'maker-role'; environment?: string | undefined; justification?: string | undefined; duration?: string | undefined }
+  | {
+      kind: 'maker-role';
+      environment?: string | undefined;
+      justification?: string | undefined;
+      duration?: string | undefined;
+    }
   | {
       kind: 'unblock-connector';
       connectors: string[];

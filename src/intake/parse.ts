@@ -4,9 +4,18 @@ import { cleanText, type Intent } from './intent.js';
 const REQUEST_ID = /\b(req-\d+)\b/i;
 
 function splitReason(text: string): { head: string; reason?: string } {
-  const m = /^(.*?)(?:\s*[,;.-]?\s*\b(?:because|as|since|so that|so|reason:|for the|to build|to create|need(?:ed)? (?:it )?(?:for|to))\b\s*(.*))$/i.exec(text);
+  const m =
+    /^(.*?)(?:\s*[,;.-]?\s*\b(?:because|as|since|so that|so|reason:|for the|to build|to create|need(?:ed)? (?:it )?(?:for|to))\b\s*(.*))$/i.exec(
+      text,
+    );
   if (m?.[1] && m[2] !== undefined && m[2].trim().length > 0) {
-    return { head: m[1].trim(), reason: text.slice(m[1].length).replace(/^\s*[,;.-]?\s*(because|reason:)?\s*/i, '').trim() };
+    return {
+      head: m[1].trim(),
+      reason: text
+        .slice(m[1].length)
+        .replace(/^\s*[,;.-]?\s*(because|reason:)?\s*/i, '')
+        .trim(),
+    };
   }
   return { head: text };
 }
@@ -17,7 +26,11 @@ export function parseIntent(raw: string): Intent {
 
   const channel = /\bset\s+(?:the\s+)?(approvals?|audit|notifications?)\s+channel\b/.exec(lower);
   if (channel?.[1]) {
-    const c = channel[1].startsWith('approval') ? 'approvals' : channel[1].startsWith('audit') ? 'audit' : 'notifications';
+    const c = channel[1].startsWith('approval')
+      ? 'approvals'
+      : channel[1].startsWith('audit')
+        ? 'audit'
+        : 'notifications';
     return { kind: 'set-channel', channel: c };
   }
 

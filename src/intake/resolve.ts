@@ -31,7 +31,13 @@ export function resolveEnvironment(query: string, environments: Environment[]): 
   const best = hits[0];
   if (!best || best.score === undefined) {
     const loose = new Fuse(environments, { keys: ['displayName'], threshold: 0.7, ignoreLocation: true });
-    return { kind: 'none', suggestions: loose.search(q).slice(0, 5).map((h) => h.item) };
+    return {
+      kind: 'none',
+      suggestions: loose
+        .search(q)
+        .slice(0, 5)
+        .map((h) => h.item),
+    };
   }
   const close = hits.filter((h) => (h.score ?? 1) - (best.score ?? 0) < 0.1);
   if (close.length > 1) return { kind: 'ambiguous', candidates: close.slice(0, 5).map((h) => h.item) };

@@ -24,7 +24,11 @@ export interface RoutingPolicy {
 export function singleStagePolicy(approverGroupId: string, groupName = 'Power Platform Admins'): RoutingPolicy {
   return {
     route: () => ({
-      routing: { ruleId: 'default', reason: 'Every request needs one approval by an admin.', outcome: 'require-approval' },
+      routing: {
+        ruleId: 'default',
+        reason: 'Every request needs one approval by an admin.',
+        outcome: 'require-approval',
+      },
       stages: [{ name: 'Admin approval', groupId: approverGroupId, groupName, approvals: 1 }],
     }),
     groupsOfInterest: () => [],

@@ -7,7 +7,16 @@ import type { RoutingPolicy } from '../policy/routing.js';
 import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
-import { autoApprove, autoDeny, cancel, cardRevision, currentStage, decide, isFinal, type Refusal } from './state-machine.js';
+import {
+  autoApprove,
+  autoDeny,
+  cancel,
+  cardRevision,
+  currentStage,
+  decide,
+  isFinal,
+  type Refusal,
+} from './state-machine.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -46,7 +55,11 @@ export function personOf(user: DirectoryUser): Person {
 function targetOf(details: RequestDetails): { targetType: string; targetId: string; environmentId?: string } {
   switch (details.type) {
     case 'maker-role':
-      return { targetType: 'environment-role', targetId: details.environment.id, environmentId: details.environment.id };
+      return {
+        targetType: 'environment-role',
+        targetId: details.environment.id,
+        environmentId: details.environment.id,
+      };
     case 'connector-unblock':
       return { targetType: 'connector', targetId: details.connector.name, environmentId: details.environment.id };
     case 'new-environment':
@@ -165,7 +178,10 @@ export class GovernanceService {
     const satisfied = await this.alreadySatisfied(input.details, user);
     if (satisfied) return { kind: 'satisfied', message: satisfied };
 
-    const pending = await this.deps.store.requests.list({ requesterId: user.id, status: ['pending', 'approved', 'executing'] });
+    const pending = await this.deps.store.requests.list({
+      requesterId: user.id,
+      status: ['pending', 'approved', 'executing'],
+    });
     const duplicate = pending.find((r) => sameTarget(r.details, input.details));
     if (duplicate) return { kind: 'duplicate', request: duplicate };
 
@@ -222,7 +238,12 @@ export class GovernanceService {
           outcome: 'success',
           details: { rule: decision.routing.ruleId },
         });
-        await session.jobs.enqueue({ kind: EXECUTE_JOB, payload: { requestId: id }, runAt: at, dedupeKey: `execute:${id}` });
+        await session.jobs.enqueue({
+          kind: EXECUTE_JOB,
+          payload: { requestId: id },
+          runAt: at,
+          dedupeKey: `execute:${id}`,
+        });
         const posted = await this.publishApprovalCard(session, request);
         return { kind: 'filed', request, approvalsChannelMissing: !posted };
       }
@@ -289,7 +310,10 @@ export class GovernanceService {
     cardRevision?: number | undefined;
     correlationId?: string | undefined;
     /** What the approver picked on the card (connector unblock: target group and breadth of the change). */
-    choices?: { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined };
+    choices?: {
+      classification?: 'Confidential' | 'General' | undefined;
+      scope?: 'exception' | 'tenant-wide' | undefined;
+    };
   }): Promise<DecisionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const request = await this.deps.store.requests.get(input.requestId);
@@ -312,7 +336,11 @@ export class GovernanceService {
         : { id: input.actorId, upn: '', displayName: input.actorName ?? 'Unknown user' };
 
       let refusal: Refusal | undefined;
-      if (input.cardRevision !== undefined && input.cardRevision !== cardRevision(request) && request.status === 'pending') {
+      if (
+        input.cardRevision !== undefined &&
+        input.cardRevision !== cardRevision(request) &&
+        request.status === 'pending'
+      ) {
         refusal = {
           code: 'STALE_CARD',
           message: `This card was out of date (${request.id} changed since it was posted). Here is the current state; please check it and decide again.`,
@@ -373,7 +401,8 @@ export class GovernanceService {
               dedupeKey: `execute:${stored.id}`,
             });
           }
-          if (stored.status !== 'pending') await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
+          if (stored.status !== 'pending')
+            await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
           else await this.publishApprovalCard(session, stored);
           return stored;
         });
@@ -445,7 +474,9 @@ function sameTarget(a: RequestDetails, b: RequestDetails): boolean {
     case 'maker-role':
       return b.type === 'maker-role' && a.environment.id === b.environment.id;
     case 'connector-unblock':
-      return b.type === 'connector-unblock' && a.environment.id === b.environment.id && a.connector.id === b.connector.id;
+      return (
+        b.type === 'connector-unblock' && a.environment.id === b.environment.id && a.connector.id === b.connector.id
+      );
     case 'new-environment':
       return b.type === 'new-environment' && a.displayName.toLowerCase() === b.displayName.toLowerCase();
     default: {
@@ -459,7 +490,9 @@ function sameTarget(a: RequestDetails, b: RequestDetails): boolean {
 function applyChoices(
   request: GovernanceRequest,
   verdict: 'approve' | 'reject',
-  choices: { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined } | undefined,
+  choices:
+    | { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined }
+    | undefined,
 ): GovernanceRequest {
   if (verdict !== 'approve' || !choices || request.details.type !== 'connector-unblock') return request;
   return {

@@ -17,7 +17,14 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Statuses after which no decision can be taken any more. */
-export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'failed', 'rejected', 'cancelled', 'expired', 'revoked'];
+export const FINAL_STATUSES: readonly RequestStatus[] = [
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'revoked',
+];
 
 export interface Person {
   /** Entra object id (from.aadObjectId in Teams). */

@@ -18,7 +18,14 @@ export interface NewEnvironmentInput {
   /** BAP location name (unitedstates, europe, …). */
   location: string;
   azureRegion?: string | undefined;
-  dataverse?: { domainName?: string | undefined; currency?: string | undefined; languageLcid?: number | undefined; securityGroupId?: string | undefined } | undefined;
+  dataverse?:
+    | {
+        domainName?: string | undefined;
+        currency?: string | undefined;
+        languageLcid?: number | undefined;
+        securityGroupId?: string | undefined;
+      }
+    | undefined;
   description?: string | undefined;
 }
 

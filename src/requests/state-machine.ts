@@ -121,7 +121,8 @@ export function expire(request: GovernanceRequest, at: string): Outcome {
 
 export function startExecution(request: GovernanceRequest, at: string): Outcome {
   if (request.status === 'executing') return { ok: true, request }; // resumed after a restart
-  if (request.status !== 'approved') return refuse('INVALID_TRANSITION', `${request.id} is ${request.status}, not approved.`);
+  if (request.status !== 'approved')
+    return refuse('INVALID_TRANSITION', `${request.id} is ${request.status}, not approved.`);
   return {
     ok: true,
     request: {
@@ -174,7 +175,12 @@ export function fail(request: GovernanceRequest, at: string, error: { code: stri
   if (request.status !== 'executing') return refuse('INVALID_TRANSITION', `${request.id} is ${request.status}.`);
   return {
     ok: true,
-    request: { ...request, status: 'failed', updatedAt: at, execution: { ...request.execution, finishedAt: at, error } },
+    request: {
+      ...request,
+      status: 'failed',
+      updatedAt: at,
+      execution: { ...request.execution, finishedAt: at, error },
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 // The Bot Framework adapter. With BOT_ID set every incoming request must carry a valid Bot Framework JWT
 // (CloudAdapter validates it); without it the bot runs anonymous, for local emulators, on loopback only.
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import type { Config } from '../config/config.js';
 
 export function createAdapter(config: Config): TeamsAdapter {
@@ -11,5 +12,8 @@ export function createAdapter(config: Config): TeamsAdapter {
     MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : '',
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
   });
-  return new TeamsAdapter({ MicrosoftAppId: config.BOT_ID ?? '', MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '' }, credentials);
+  return new TeamsAdapter(
+    { MicrosoftAppId: config.BOT_ID ?? '', MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '' },
+    credentials,
+  );
 }

@@ -1,8 +1,8 @@
 // The Teams front door: teams-ai Application routes (messages, installs, card actions) onto the handlers.
 import { type AdaptiveCard, Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
-import type { BotContext } from './context.js';
 import { CardActionHandler } from './card-action-handler.js';
+import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { MessageHandler } from './message-handler.js';
 import { textReply } from './replies.js';
@@ -35,7 +35,7 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
         actorId: context.activity.from?.aadObjectId ?? 'unknown',
         action: 'bot.installed',
         outcome: 'info',
-        targetType: inTeam ? 'team' : context.activity.conversation?.conversationType ?? 'personal',
+        targetType: inTeam ? 'team' : (context.activity.conversation?.conversationType ?? 'personal'),
         targetId: channelDataOf(context.activity).team?.id ?? context.activity.conversation?.id,
       });
       await context.sendActivity(
@@ -53,7 +53,9 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
   app.adaptiveCards.actionExecute('approve', (context, _state, data) => asCard(cards.decide(context, 'approve', data)));
   app.adaptiveCards.actionExecute('reject', (context, _state, data) => asCard(cards.decide(context, 'reject', data)));
   app.adaptiveCards.actionExecute('cancel', (context, _state, data) => asCard(cards.cancel(context, data)));
-  app.adaptiveCards.actionExecute(['refresh', 'showRequest'], (context, _state, data) => asCard(cards.show(context, data)));
+  app.adaptiveCards.actionExecute(['refresh', 'showRequest'], (context, _state, data) =>
+    asCard(cards.show(context, data)),
+  );
   app.adaptiveCards.actionExecute('why', (context, _state, data) => asCard(cards.show(context, data, true)));
   app.adaptiveCards.actionExecute(/.*/, (context) => asCard(cards.unknownVerb(context)));
 

@@ -3,10 +3,10 @@
 import type { TurnContext } from 'botbuilder';
 import type { CardNotice } from '../outbox/messages.js';
 import type { GovernanceRequest } from '../requests/model.js';
-import type { BotContext } from './context.js';
 import { decisionData, parseCardData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
+import type { BotContext } from './context.js';
 
 export class CardActionHandler {
   constructor(private readonly bot: BotContext) {}
@@ -18,7 +18,10 @@ export class CardActionHandler {
         actorId: userId ?? 'unknown',
         action: `card.${verb}.refused`,
         outcome: 'refused',
-        details: { code: 'MALFORMED_ACTION', keys: data && typeof data === 'object' ? Object.keys(data).slice(0, 10) : [] },
+        details: {
+          code: 'MALFORMED_ACTION',
+          keys: data && typeof data === 'object' ? Object.keys(data).slice(0, 10) : [],
+        },
       })
       .then(() =>
         noticeCard({
@@ -50,7 +53,11 @@ export class CardActionHandler {
     });
     this.bot.kick();
     if (result.kind === 'unknown-request') {
-      return noticeCard({ title: 'Unknown request', color: 'Attention', text: `${result.message} Nothing was changed.` });
+      return noticeCard({
+        title: 'Unknown request',
+        color: 'Attention',
+        text: `${result.message} Nothing was changed.`,
+      });
     }
     if (result.kind === 'refused') {
       return requestCard(result.request, 'readonly', { text: result.refusal.message, tone: 'warning' });
@@ -60,8 +67,14 @@ export class CardActionHandler {
       r.status === 'approved'
         ? { text: `Approved by ${r.decisions.at(-1)?.approver.displayName}; the change is starting.`, tone: 'good' }
         : r.status === 'rejected'
-          ? { text: `Rejected by ${r.decisions.at(-1)?.approver.displayName}. The requester has been told.`, tone: 'info' }
-          : { text: `Your approval is recorded; it now needs ${r.stages.length > 1 ? 'the next stage' : 'another approver'}.`, tone: 'good' };
+          ? {
+              text: `Rejected by ${r.decisions.at(-1)?.approver.displayName}. The requester has been told.`,
+              tone: 'info',
+            }
+          : {
+              text: `Your approval is recorded; it now needs ${r.stages.length > 1 ? 'the next stage' : 'another approver'}.`,
+              tone: 'good',
+            };
     return requestCard(r, 'readonly', notice);
   }
 
@@ -72,7 +85,8 @@ export class CardActionHandler {
     const result = await this.bot.service.cancel(parsed.value.requestId, userId);
     this.bot.kick();
     if (result.kind === 'unknown-request') return noticeCard({ title: 'Unknown request', text: result.message });
-    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
+    if (result.kind === 'refused')
+      return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
     return requestCard(result.request, 'requester', { text: 'Cancelled; nothing was changed.', tone: 'info' });
   }
 

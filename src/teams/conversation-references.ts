@@ -14,7 +14,9 @@ export function channelDataOf(activity: Partial<Activity>): TeamsChannelData {
 }
 
 /** The key a reference is stored under, and the reference itself (channel threads point at the channel root). */
-export function referenceFor(activity: Activity): { key: string; reference: Partial<ConversationReference> } | undefined {
+export function referenceFor(
+  activity: Activity,
+): { key: string; reference: Partial<ConversationReference> } | undefined {
   const reference = TurnContext.getConversationReference(activity);
   const type = activity.conversation?.conversationType;
   const channelData = channelDataOf(activity);

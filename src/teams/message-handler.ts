@@ -3,12 +3,12 @@
 import type { TurnContext } from 'botbuilder';
 import { parseIntent } from '../intake/parse.js';
 import { resolveEnvironment } from '../intake/resolve.js';
+import type { RequestDetails } from '../requests/model.js';
 import type { ChannelKind } from '../storage/store.js';
+import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
-import { requestCard } from './cards/composer.js';
 import { cardReply, helpCard, requestListCard, textReply } from './replies.js';
-import type { RequestDetails } from '../requests/model.js';
 
 export class MessageHandler {
   constructor(private readonly bot: BotContext) {}
@@ -17,9 +17,14 @@ export class MessageHandler {
     const activity = context.activity;
     const userId = activity.from?.aadObjectId;
     const intent = parseIntent(activity.text ?? '');
-    this.bot.log.debug({ intent: intent.kind, conversation: activity.conversation?.conversationType }, 'message understood');
+    this.bot.log.debug(
+      { intent: intent.kind, conversation: activity.conversation?.conversationType },
+      'message understood',
+    );
     if (!userId) {
-      await context.sendActivity(textReply("I can't tell who you are (no Entra user id on your message), so I can't help here."));
+      await context.sendActivity(
+        textReply("I can't tell who you are (no Entra user id on your message), so I can't help here."),
+      );
       return;
     }
     switch (intent.kind) {
@@ -41,17 +46,24 @@ export class MessageHandler {
         const notice =
           result.kind === 'refused'
             ? ({ text: result.refusal.message, tone: 'warning' } as const)
-            : ({ text: `You ${intent.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`, tone: 'good' } as const);
+            : ({
+                text: `You ${intent.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`,
+                tone: 'good',
+              } as const);
         await context.sendActivity(cardReply(requestCard(result.request, 'readonly', notice)));
         return;
       }
       case 'status': {
         const request = intent.requestId ? await this.bot.store.requests.get(intent.requestId) : undefined;
         if (!request || (request.requester.id !== userId && !(await this.isApprover(userId)))) {
-          await context.sendActivity(textReply(`I can't find ${intent.requestId ?? 'that request'} among the requests you can see.`));
+          await context.sendActivity(
+            textReply(`I can't find ${intent.requestId ?? 'that request'} among the requests you can see.`),
+          );
           return;
         }
-        await context.sendActivity(cardReply(requestCard(request, request.requester.id === userId ? 'requester' : 'readonly')));
+        await context.sendActivity(
+          cardReply(requestCard(request, request.requester.id === userId ? 'requester' : 'readonly')),
+        );
         return;
       }
       case 'list-mine': {
@@ -61,11 +73,15 @@ export class MessageHandler {
       }
       case 'list-pending': {
         if (!(await this.isApprover(userId))) {
-          await context.sendActivity(textReply('Only approvers can list pending requests. You can ask for "my requests".'));
+          await context.sendActivity(
+            textReply('Only approvers can list pending requests. You can ask for "my requests".'),
+          );
           return;
         }
         const pending = await this.bot.store.requests.list({ status: ['pending'], limit: 20 });
-        await context.sendActivity(cardReply(requestListCard('Pending requests', pending, 'Nothing is waiting for approval.')));
+        await context.sendActivity(
+          cardReply(requestListCard('Pending requests', pending, 'Nothing is waiting for approval.')),
+        );
         return;
       }
       case 'cancel': {
@@ -90,16 +106,25 @@ export class MessageHandler {
         await context.sendActivity(cardReply(helpCard(), 'What I can do'));
         return;
       case 'greeting':
-        await context.sendActivity(textReply(`Hello ${activity.from.name ?? ''}! Ask me for a maker role, a connector or an environment, or type "help".`.replace('  ', ' ')));
+        await context.sendActivity(
+          textReply(
+            `Hello ${activity.from.name ?? ''}! Ask me for a maker role, a connector or an environment, or type "help".`.replace(
+              '  ',
+              ' ',
+            ),
+          ),
+        );
         return;
       case 'thanks':
-        await context.sendActivity(textReply("You're welcome! Type \"help\" any time to see what I can do."));
+        await context.sendActivity(textReply('You\'re welcome! Type "help" any time to see what I can do.'));
         return;
       case 'unblock-connector':
       case 'new-environment':
       case 'unknown':
         await context.sendActivity(
-          textReply("Sorry, I didn't understand that. Type \"help\" to see what I can do, for example \"I need the Environment Maker role in Contoso Dev\"."),
+          textReply(
+            'Sorry, I didn\'t understand that. Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".',
+          ),
         );
         return;
       default: {
@@ -136,7 +161,11 @@ export class MessageHandler {
     }
     const at = this.bot.clock().toISOString();
     await this.bot.store.transaction(async (session) => {
-      await session.conversations.upsert({ key: ref.key, reference: ref.reference as Record<string, unknown>, updatedAt: at });
+      await session.conversations.upsert({
+        key: ref.key,
+        reference: ref.reference as Record<string, unknown>,
+        updatedAt: at,
+      });
       await session.channels.set({ kind, conversationKey: ref.key, setBy: userId, setAt: at });
       await session.audit.append({
         at,
@@ -167,7 +196,9 @@ export class MessageHandler {
     if (!environmentText) {
       const names = environments.filter((e) => !e.isDefault).map((e) => e.displayName);
       await context.sendActivity(
-        textReply(`In which environment? For example "maker role in ${names[0] ?? 'Contoso Dev'}". Environments: ${names.join(', ')}.`),
+        textReply(
+          `In which environment? For example "maker role in ${names[0] ?? 'Contoso Dev'}". Environments: ${names.join(', ')}.`,
+        ),
       );
       return;
     }
@@ -183,7 +214,9 @@ export class MessageHandler {
     }
     if (match.kind === 'ambiguous') {
       await context.sendActivity(
-        textReply(`"${environmentText}" matches several environments: ${match.candidates.map((e) => e.displayName).join(', ')}. Which one?`),
+        textReply(
+          `"${environmentText}" matches several environments: ${match.candidates.map((e) => e.displayName).join(', ')}. Which one?`,
+        ),
       );
       return;
     }
@@ -205,7 +238,12 @@ export class MessageHandler {
   }
 
   async file(context: TurnContext, userId: string, details: RequestDetails, justification: string | undefined) {
-    const result = await this.bot.service.file({ requesterId: userId, details, justification, correlationId: context.activity.id });
+    const result = await this.bot.service.file({
+      requesterId: userId,
+      details,
+      justification,
+      correlationId: context.activity.id,
+    });
     this.bot.kick();
     switch (result.kind) {
       case 'unknown-requester':
@@ -233,9 +271,15 @@ export class MessageHandler {
               text: 'Received and stored. No approvals channel is set up yet, so it waits until an admin sets one; nothing is lost.',
               tone: 'warning',
             } as const)
-          : ({ text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.`, tone: 'good' } as const);
-        const sent = await context.sendActivity(cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`));
-        if (sent?.id) await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, sent.id);
+          : ({
+              text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.`,
+              tone: 'good',
+            } as const);
+        const sent = await context.sendActivity(
+          cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`),
+        );
+        if (sent?.id)
+          await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, sent.id);
         return;
       }
       default: {

@@ -24,7 +24,9 @@ export function helpCard() {
       { text: '**New environment**: "new sandbox environment called Payroll Tools in Europe"' },
       { text: '**Your requests**: "my requests", "status REQ-1001", "cancel REQ-1001"' },
       { text: '**Approvers**: "pending requests", "approve REQ-1001 looks fine", "reject REQ-1001 not needed"' },
-      { text: '**Admins, in a team channel**: "set approvals channel", "set audit channel", "set notifications channel"' },
+      {
+        text: '**Admins, in a team channel**: "set approvals channel", "set audit channel", "set notifications channel"',
+      },
     ],
     actions: [
       { title: 'My requests', verb: 'listMine', data: {} },
@@ -40,6 +42,8 @@ export function requestListCard(title: string, requests: GovernanceRequest[], em
     items: requests.slice(0, 15).map((r) => ({
       text: `**${r.id}** · ${TITLES[r.type]} · ${r.status} · ${r.createdAt.slice(0, 10)}\n${nextStep(r)}`,
     })),
-    actions: requests.slice(0, 5).map((r) => ({ title: `Open ${r.id}`, verb: 'showRequest', data: { requestId: r.id } })),
+    actions: requests
+      .slice(0, 5)
+      .map((r) => ({ title: `Open ${r.id}`, verb: 'showRequest', data: { requestId: r.id } })),
   });
 }

@@ -1,7 +1,7 @@
 // HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
+
+import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
 import restify from 'restify';
-import type { TeamsAdapter as CloudAdapter } from '@microsoft/teams-ai';
-import type { Application, TurnState } from '@microsoft/teams-ai';
 
 export interface BotServer {
   url: string;
@@ -19,7 +19,9 @@ export async function startBotServer(
     // A body that is not an activity gets a clear 400 instead of the SDK's 500.
     const body = req.body as { type?: unknown } | undefined;
     if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
-      res.send(400, { error: { code: 'BadActivity', message: 'The body must be a Bot Framework activity with a type.' } });
+      res.send(400, {
+        error: { code: 'BadActivity', message: 'The body must be a Bot Framework activity with a type.' },
+      });
       return;
     }
     await adapter.process(req, res, async (context) => {

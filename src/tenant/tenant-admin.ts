@@ -116,21 +116,38 @@ export interface TenantAdmin {
   listCurrencies(location: string): Promise<string[]>;
   listLanguages(location: string): Promise<{ lcid: number; name: string }[]>;
   /** Undefined when valid; else the reason (e.g. DomainNameAlreadyInUse). */
-  validateEnvironmentDetails(domainName: string, location: string): Promise<{ code: string; message: string } | undefined>;
+  validateEnvironmentDetails(
+    domainName: string,
+    location: string,
+  ): Promise<{ code: string; message: string } | undefined>;
   startEnvironmentCreation(details: NewEnvironmentDetails, ownerId: string): Promise<CreateEnvironmentStart>;
   getLifecycleOperation(operationUrl: string): Promise<LifecycleOperation>;
 
   // Roles: BAP role assignments without Dataverse, Dataverse security roles with it.
-  hasEnvironmentRole(env: EnvironmentRef, userId: string, role: 'EnvironmentMaker' | 'EnvironmentAdmin'): Promise<boolean>;
-  grantEnvironmentRole(env: EnvironmentRef, user: DirectoryUser, role: 'EnvironmentMaker' | 'EnvironmentAdmin'): Promise<void>;
-  revokeEnvironmentRole(env: EnvironmentRef, userId: string, role: 'EnvironmentMaker' | 'EnvironmentAdmin'): Promise<void>;
+  hasEnvironmentRole(
+    env: EnvironmentRef,
+    userId: string,
+    role: 'EnvironmentMaker' | 'EnvironmentAdmin',
+  ): Promise<boolean>;
+  grantEnvironmentRole(
+    env: EnvironmentRef,
+    user: DirectoryUser,
+    role: 'EnvironmentMaker' | 'EnvironmentAdmin',
+  ): Promise<void>;
+  revokeEnvironmentRole(
+    env: EnvironmentRef,
+    userId: string,
+    role: 'EnvironmentMaker' | 'EnvironmentAdmin',
+  ): Promise<void>;
 
   // DLP (v2 policies) and connectors
   listDlpPolicies(): Promise<DlpPolicy[]>;
   getDlpPolicy(name: string): Promise<DlpPolicy | undefined>;
   /** Writes the policy; the stored etag must match policy.etag or it fails with a 412/409 AdminApiError. */
   updateDlpPolicy(policy: DlpPolicy): Promise<DlpPolicy>;
-  createDlpPolicy(policy: Omit<DlpPolicy, 'name' | 'etag' | 'raw'> & { raw?: Record<string, unknown> }): Promise<DlpPolicy>;
+  createDlpPolicy(
+    policy: Omit<DlpPolicy, 'name' | 'etag' | 'raw'> & { raw?: Record<string, unknown> },
+  ): Promise<DlpPolicy>;
   deleteDlpPolicy(name: string): Promise<void>;
   listConnectors(): Promise<Connector[]>;
   /** Connector ids (lower-cased) that can never be blocked. */

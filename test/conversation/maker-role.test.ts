@@ -2,9 +2,9 @@
 // reaches the approvals channel, an approver approves with Action.Execute, the role is granted through the
 // admin APIs of the simulated tenant, the cards update, the requester and the audit channel are told.
 import assert from 'node:assert/strict';
+import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { cardText, firstCard } from '../support/connector-double.js';
 import { envs, team, users } from '../support/fixture-ids.js';
-import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 
 describe('conversation: Environment Maker role', () => {
   let h: Harness;
@@ -26,7 +26,10 @@ describe('conversation: Environment Maker role', () => {
 
   it('grants the role without Dataverse (BAP role assignment) after an approver approves', async () => {
     await setUpChannels(h);
-    const receipt = await ask(users.alex, 'I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker');
+    const receipt = await ask(
+      users.alex,
+      'I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker',
+    );
     const receiptText = cardText(firstCard(receipt.body));
     assert.match(receiptText, /REQ-1001/);
     assert.match(receiptText, /Waiting for approval/);
@@ -47,7 +50,8 @@ describe('conversation: Environment Maker role', () => {
     assert.match(text, /Marketing Sandbox \(Sandbox, westeurope\)/);
     assert.match(text, /No: environment role assignment/);
     assert.match(text, /campaign tracker/);
-    const actions = (approvalCard?.actions as { verb?: string; data?: { requestId?: string; revision?: number } }[]) ?? [];
+    const actions =
+      (approvalCard?.actions as { verb?: string; data?: { requestId?: string; revision?: number } }[]) ?? [];
     const approve = actions.find((a) => a.verb === 'approve');
     assert.equal(approve?.data?.requestId, 'REQ-1001');
     assert.equal(approve?.data?.revision, 0);
@@ -57,11 +61,16 @@ describe('conversation: Environment Maker role', () => {
     assert.ok(env);
     assert.equal(await h.bot.tenant.hasEnvironmentRole(env, users.alex.id, 'EnvironmentMaker'), false);
 
-    const res = await h.invoke(users.megan, 'approve', { ...approve?.data, comment: 'ok for the campaign' }, {
-      conversationId: team.approvals,
-      channelId: team.approvals,
-      replyToId: approvalPost.id,
-    });
+    const res = await h.invoke(
+      users.megan,
+      'approve',
+      { ...approve?.data, comment: 'ok for the campaign' },
+      {
+        conversationId: team.approvals,
+        channelId: team.approvals,
+        replyToId: approvalPost.id,
+      },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.body.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(cardText(res.body.value), /Approved by Megan Bowen/);
@@ -70,13 +79,23 @@ describe('conversation: Environment Maker role', () => {
     assert.equal(await h.bot.tenant.hasEnvironmentRole(env, users.alex.id, 'EnvironmentMaker'), true);
     const done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed');
-    assert.ok(done?.execution.apiCalls.some((c) => c.method === 'POST' && c.url.includes('modifyRoleAssignments') && c.status === 200));
+    assert.ok(
+      done?.execution.apiCalls.some(
+        (c) => c.method === 'POST' && c.url.includes('modifyRoleAssignments') && c.status === 200,
+      ),
+    );
 
     // The card in the channel was edited in place to show completion.
-    const update = h.connector.calls.find((c) => c.method === 'PUT' && c.activityId === approvalPost.id && /Completed/.test(cardText(firstCard(c.body))));
+    const update = h.connector.calls.find(
+      (c) => c.method === 'PUT' && c.activityId === approvalPost.id && /Completed/.test(cardText(firstCard(c.body))),
+    );
     assert.ok(update, `approval card updated in place: ${h.connector.describe()}`);
     // The requester heard about it in personal chat.
-    assert.ok(h.connector.messages(h.personalConversationId(users.alex)).some((c) => /was done/.test(cardText(firstCard(c.body)))));
+    assert.ok(
+      h.connector
+        .messages(h.personalConversationId(users.alex))
+        .some((c) => /was done/.test(cardText(firstCard(c.body)))),
+    );
     // The audit channel got one compact post.
     const auditPosts = h.connector.messages(team.audit).filter((c) => c.method === 'POST');
     assert.equal(auditPosts.length, 1);
@@ -84,7 +103,8 @@ describe('conversation: Environment Maker role', () => {
 
     const trail = await h.bot.store.audit.list({ requestId: 'REQ-1001' });
     const actionsSeen = trail.map((r) => r.action);
-    for (const a of ['request.created', 'request.approved', 'execution.started', 'execution.completed']) assert.ok(actionsSeen.includes(a), a);
+    for (const a of ['request.created', 'request.approved', 'execution.started', 'execution.completed'])
+      assert.ok(actionsSeen.includes(a), a);
     assert.ok(trail.some((r) => r.apiCalls?.some((c) => c.url.includes('modifyRoleAssignments'))));
   });
 
@@ -95,18 +115,29 @@ describe('conversation: Environment Maker role', () => {
     const approvalPost = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
     assert.ok(approvalPost);
     assert.match(cardText(firstCard(approvalPost.body)), /Yes: Dataverse security role/);
-    const res = await h.invoke(users.nestor, 'approve', { requestId: 'REQ-1001', revision: 0 }, {
-      conversationId: team.approvals,
-      channelId: team.approvals,
-      replyToId: approvalPost.id,
-    });
+    const res = await h.invoke(
+      users.nestor,
+      'approve',
+      { requestId: 'REQ-1001', revision: 0 },
+      {
+        conversationId: team.approvals,
+        channelId: team.approvals,
+        replyToId: approvalPost.id,
+      },
+    );
     assert.equal(res.status, 200);
     await h.settle();
     const done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));
     const urls = done?.execution.apiCalls.map((c) => `${c.method} ${c.url}`) ?? [];
-    assert.ok(urls.some((u) => /POST .*addUser/.test(u)), urls.join('\n'));
-    assert.ok(urls.some((u) => /POST .*systemuserroles_association\/\$ref/.test(u)), urls.join('\n'));
+    assert.ok(
+      urls.some((u) => /POST .*addUser/.test(u)),
+      urls.join('\n'),
+    );
+    assert.ok(
+      urls.some((u) => /POST .*systemuserroles_association\/\$ref/.test(u)),
+      urls.join('\n'),
+    );
     const env = await h.bot.tenant.getEnvironment(envs.financeSandbox);
     assert.ok(env);
     assert.equal(await h.bot.tenant.hasEnvironmentRole(env, users.alex.id, 'EnvironmentMaker'), true);

@@ -13,13 +13,25 @@ import { TENANT_ID, team, users } from './fixture-ids.js';
 
 export type User = { id: string; name: string };
 
+/** The body of an invoke response: an Adaptive Card (type application/vnd.microsoft.card.adaptive) or a message. */
+export interface InvokeResponseBody {
+  statusCode?: number;
+  type?: string;
+  value?: Record<string, unknown>;
+}
+
 export interface Harness {
   bot: RunningBot;
   connector: ConnectorDouble;
   dataDir: string;
   personal(user: User, text: string): Promise<Response>;
   channel(user: User, channelId: string, text: string): Promise<Response>;
-  invoke(user: User, verb: string, data: unknown, where: { conversationId: string; replyToId?: string; channelId?: string }): Promise<{ status: number; body: any }>;
+  invoke(
+    user: User,
+    verb: string,
+    data: unknown,
+    where: { conversationId: string; replyToId?: string; channelId?: string },
+  ): Promise<{ status: number; body: InvokeResponseBody }>;
   post(activity: Record<string, unknown>): Promise<Response>;
   personalConversationId(user: User): string;
   /** Runs the job and outbox workers until nothing is left to do. */
@@ -68,7 +80,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const channelActivity = (user: User, channelId: string) => ({
     ...base,
     from: from(user),
-    conversation: { id: `${channelId};messageid=${Date.now()}`, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
+    conversation: {
+      id: `${channelId};messageid=${Date.now()}`,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: TENANT_ID,
+    },
     channelData: { team: { id: team.id, name: team.name }, channel: { id: channelId }, tenant: { id: TENANT_ID } },
   });
   const harness: Harness = {
@@ -136,7 +153,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Sets the approvals (and audit) channels the way an admin would, in the team's channels. */
-export async function setUpChannels(h: Harness, kinds: ('approvals' | 'audit' | 'notifications')[] = ['approvals', 'audit']) {
+export async function setUpChannels(
+  h: Harness,
+  kinds: ('approvals' | 'audit' | 'notifications')[] = ['approvals', 'audit'],
+) {
   const channelOf = { approvals: team.approvals, audit: team.audit, notifications: team.news };
   for (const kind of kinds) {
     const res = await h.channel(users.megan, channelOf[kind], `set ${kind} channel`);

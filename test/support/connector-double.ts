@@ -54,13 +54,17 @@ export class ConnectorDouble {
     }
     if (this.throttle.remaining > 0 && req.method === 'POST' && body.type === 'message') {
       this.throttle.remaining--;
-      res.writeHead(429, { 'retry-after': String(this.throttle.retryAfterSeconds), 'content-type': 'application/json' });
+      res.writeHead(429, {
+        'retry-after': String(this.throttle.retryAfterSeconds),
+        'content-type': 'application/json',
+      });
       res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } }));
       return;
     }
     const conversationId = decodeURIComponent(m[1] ?? '');
     const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
-    const id = req.method === 'PUT' && activityId ? activityId : `act-${this.calls.length + 1}-${randomUUID().slice(0, 8)}`;
+    const id =
+      req.method === 'PUT' && activityId ? activityId : `act-${this.calls.length + 1}-${randomUUID().slice(0, 8)}`;
     this.calls.push({ method: req.method ?? '', path, conversationId, activityId, body, id, at: Date.now() });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id }));
@@ -81,7 +85,8 @@ export class ConnectorDouble {
       const found = predicate(this.calls);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`connector double: condition not met in ${timeoutMs} ms; calls: ${this.describe()}`);
+      if (left <= 0)
+        throw new Error(`connector double: condition not met in ${timeoutMs} ms; calls: ${this.describe()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -93,7 +98,12 @@ export class ConnectorDouble {
   }
 
   describe(): string {
-    return this.calls.map((c) => `${c.method} ${c.conversationId}${c.activityId ? `/${c.activityId}` : ''} ${cardTitle(c.body) ?? c.body.text ?? c.body.type}`).join(' | ');
+    return this.calls
+      .map(
+        (c) =>
+          `${c.method} ${c.conversationId}${c.activityId ? `/${c.activityId}` : ''} ${cardTitle(c.body) ?? c.body.text ?? c.body.type}`,
+      )
+      .join(' | ');
   }
 }
 

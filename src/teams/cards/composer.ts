@@ -58,7 +58,12 @@ export class AdaptiveCardComposer implements MessageComposer {
     const result = request.execution.result;
     if (request.status === 'completed' && result && typeof result.link === 'string')
       facts.push({ title: 'Link', value: result.link });
-    const color = request.status === 'completed' ? 'Good' : ['failed', 'rejected'].includes(request.status) ? 'Attention' : 'Default';
+    const color =
+      request.status === 'completed'
+        ? 'Good'
+        : ['failed', 'rejected'].includes(request.status)
+          ? 'Attention'
+          : 'Default';
     return cardActivity(
       noticeCard({
         title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
@@ -84,9 +89,15 @@ export class AdaptiveCardComposer implements MessageComposer {
     const facts = [
       { title: 'Requester', value: `${plain(request.requester.displayName)} (${request.requester.upn})` },
       { title: 'Target', value: target },
-      { title: 'Decided by', value: approvers || (request.routing?.outcome === 'auto-approve' ? `rule ${request.routing.ruleId}` : 'nobody') },
+      {
+        title: 'Decided by',
+        value: approvers || (request.routing?.outcome === 'auto-approve' ? `rule ${request.routing.ruleId}` : 'nobody'),
+      },
       { title: 'Outcome', value: request.status },
-      { title: 'API calls', value: calls.length === 0 ? 'none' : `${calls.length} (last: ${calls.at(-1)?.method} ${calls.at(-1)?.status})` },
+      {
+        title: 'API calls',
+        value: calls.length === 0 ? 'none' : `${calls.length} (last: ${calls.at(-1)?.method} ${calls.at(-1)?.status})`,
+      },
       { title: 'At', value: `${request.updatedAt.slice(0, 16).replace('T', ' ')} UTC` },
     ];
     return cardActivity(

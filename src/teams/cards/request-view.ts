@@ -74,7 +74,11 @@ function when(iso: string): string {
 
 const CLASSIFICATION_LABEL = { Confidential: 'Business', General: 'Non-business', Blocked: 'Blocked' } as const;
 
-function describe(request: GovernanceRequest): { summary: string; facts: Fact[]; sections: RequestCardData['sections'] } {
+function describe(request: GovernanceRequest): {
+  summary: string;
+  facts: Fact[];
+  sections: RequestCardData['sections'];
+} {
   const who = plain(request.requester.displayName);
   const d = request.details;
   switch (d.type) {
@@ -109,7 +113,8 @@ function describe(request: GovernanceRequest): { summary: string; facts: Fact[];
           heading: `Apps and flows using ${plain(d.connector.displayName)}`,
           body: listWithMore(
             impact.resources.map(
-              (r) => `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
+              (r) =>
+                `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
             ),
           ),
         });
@@ -127,7 +132,10 @@ function describe(request: GovernanceRequest): { summary: string; facts: Fact[];
           { title: 'Connector', value: `${plain(d.connector.displayName)} (${d.connector.tier})` },
           { title: 'Environment', value: `${plain(d.environment.displayName)} (${d.environment.sku})` },
           { title: 'New group', value: CLASSIFICATION_LABEL[d.classification] },
-          { title: 'Change', value: d.scope === 'exception' ? 'Environment-scoped exception' : 'Tenant-wide reclassification' },
+          {
+            title: 'Change',
+            value: d.scope === 'exception' ? 'Environment-scoped exception' : 'Tenant-wide reclassification',
+          },
         ],
         sections,
       };
@@ -221,7 +229,8 @@ export function requestCardData(request: GovernanceRequest, audience: Audience, 
       },
     );
   }
-  const stageText = stage && request.stages.length > 1 ? ` (stage ${(stageIndex ?? 0) + 1} of ${request.stages.length})` : '';
+  const stageText =
+    stage && request.stages.length > 1 ? ` (stage ${(stageIndex ?? 0) + 1} of ${request.stages.length})` : '';
   return {
     title: TITLES[request.type],
     requestId: request.id,

@@ -45,7 +45,8 @@ function load(name: CardTemplateName): unknown {
   return template;
 }
 
-const FALSE_WHEN = /^WARN: Unable to parse the Adaptive Expression .* The \$when condition has been set to false by default\.$/s;
+const FALSE_WHEN =
+  /^WARN: Unable to parse the Adaptive Expression .* The \$when condition has been set to false by default\.$/s;
 
 /** Neutralises template syntax inside user-provided text so it is shown, never evaluated or mistaken for a hole. */
 export function plain(text: string): string {
