@@ -12,62 +12,58 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const url = z.string().url();
 
-const schema = z
-  .object({
-    NODE_ENV: z.string().default('development'),
-    TENANT_MODE: z.enum(['simulated', 'live']).default('simulated'),
-    PORT: port.default(3978),
-    HOST: optionalText,
-    TENANT_SIMULATOR_PORT: port.default(3979),
-    DATA_DIR: z.string().min(1).default('./.data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  TENANT_MODE: z.enum(['simulated', 'live']).default('simulated'),
+  PORT: port.default(3978),
+  HOST: optionalText,
+  TENANT_SIMULATOR_PORT: port.default(3979),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    // Bot registration: with no BOT_ID the bot runs unauthenticated on loopback only.
-    BOT_ID: optionalText,
-    BOT_PASSWORD: optionalText,
-    BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
-    BOT_TENANT_ID: optionalText,
-    BOT_DOMAIN: optionalText,
+  // Bot registration: with no BOT_ID the bot runs unauthenticated on loopback only.
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  BOT_TENANT_ID: optionalText,
+  BOT_DOMAIN: optionalText,
 
-    // The tenant the bot governs, and the app-only identity it uses for the admin APIs.
-    TENANT_ID: guid.default('5ee02f6f-a6ba-5275-b785-41bc607c001c'),
-    AAD_CLIENT_ID: optionalText,
-    AAD_CLIENT_SECRET: optionalText,
-    AAD_CERTIFICATE_PATH: optionalText,
-    AAD_CERTIFICATE_THUMBPRINT: optionalText,
-    AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
-    BAP_BASE_URL: url.default('https://api.bap.microsoft.com'),
-    POWERAPPS_BASE_URL: url.default('https://api.powerapps.com'),
-    FLOW_BASE_URL: url.default('https://api.flow.microsoft.com'),
-    GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
+  // The tenant the bot governs, and the app-only identity it uses for the admin APIs.
+  TENANT_ID: guid.default('5ee02f6f-a6ba-5275-b785-41bc607c001c'),
+  AAD_CLIENT_ID: optionalText,
+  AAD_CLIENT_SECRET: optionalText,
+  AAD_CERTIFICATE_PATH: optionalText,
+  AAD_CERTIFICATE_THUMBPRINT: optionalText,
+  AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+  BAP_BASE_URL: url.default('https://api.bap.microsoft.com'),
+  POWERAPPS_BASE_URL: url.default('https://api.powerapps.com'),
+  FLOW_BASE_URL: url.default('https://api.flow.microsoft.com'),
+  GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
 
-    APPROVER_GROUP_ID: guid.default(FIXTURE_APPROVER_GROUP),
-    SENIOR_APPROVER_GROUP_ID: guid.default(FIXTURE_SENIOR_GROUP),
-    POLICY_FILE: z.string().default('./policy/approval-policy.yaml'),
-    HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
-  })
-  .superRefine((c, ctx) => {
-    if (c.TENANT_MODE === 'live') {
-      if (!c.AAD_CLIENT_ID)
-        ctx.addIssue({ code: 'custom', path: ['AAD_CLIENT_ID'], message: 'required when TENANT_MODE=live' });
-      if (!c.AAD_CLIENT_SECRET && !c.AAD_CERTIFICATE_PATH)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AAD_CLIENT_SECRET'],
-          message: 'set AAD_CLIENT_SECRET or AAD_CERTIFICATE_PATH when TENANT_MODE=live',
-        });
-      if (c.AAD_CERTIFICATE_PATH && !c.AAD_CERTIFICATE_THUMBPRINT)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AAD_CERTIFICATE_THUMBPRINT'],
-          message: 'required with AAD_CERTIFICATE_PATH',
-        });
-    }
-    if (c.BOT_ID && c.BOT_TYPE !== 'UserAssignedMSI' && !c.BOT_PASSWORD)
-      ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'required when BOT_ID is set' });
-    if (c.BOT_ID && c.BOT_TYPE === 'SingleTenant' && !c.BOT_TENANT_ID)
-      ctx.addIssue({ code: 'custom', path: ['BOT_TENANT_ID'], message: 'required for a SingleTenant bot' });
-  });
+  APPROVER_GROUP_ID: guid.default(FIXTURE_APPROVER_GROUP),
+  SENIOR_APPROVER_GROUP_ID: guid.default(FIXTURE_SENIOR_GROUP),
+  POLICY_FILE: z.string().default('./policy/approval-policy.yaml'),
+  HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+});
+
+/** Rules across variables, checked on the raw values so they are reported even when other fields are invalid. */
+function crossFieldProblems(vars: Record<string, string | undefined>): string[] {
+  const has = (name: string) => (vars[name]?.trim() ?? '') !== '';
+  const problems: string[] = [];
+  if (vars.TENANT_MODE === 'live') {
+    if (!has('AAD_CLIENT_ID')) problems.push('AAD_CLIENT_ID: required when TENANT_MODE=live');
+    if (!has('AAD_CLIENT_SECRET') && !has('AAD_CERTIFICATE_PATH'))
+      problems.push('AAD_CLIENT_SECRET: set AAD_CLIENT_SECRET or AAD_CERTIFICATE_PATH when TENANT_MODE=live');
+  }
+  if (has('AAD_CERTIFICATE_PATH') && !has('AAD_CERTIFICATE_THUMBPRINT'))
+    problems.push('AAD_CERTIFICATE_THUMBPRINT: required with AAD_CERTIFICATE_PATH');
+  const botType = vars.BOT_TYPE?.trim() || 'SingleTenant';
+  if (has('BOT_ID') && botType !== 'UserAssignedMSI' && !has('BOT_PASSWORD'))
+    problems.push('BOT_PASSWORD: required when BOT_ID is set');
+  if (has('BOT_ID') && botType === 'SingleTenant' && !has('BOT_TENANT_ID'))
+    problems.push('BOT_TENANT_ID: required for a SingleTenant bot');
+  return problems;
+}
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
@@ -81,9 +77,11 @@ export class ConfigError extends Error {
 /** Validates a plain variable map (process.env merged with env/.env.<name>). Throws ConfigError listing every problem. */
 export function parseConfig(vars: Record<string, string | undefined>): Config {
   const result = schema.safeParse(vars);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...crossFieldProblems(vars),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }
 

@@ -125,12 +125,27 @@ export interface ApprovalStage {
   groupName?: string | undefined;
   /** Distinct approvals needed to pass the stage. */
   approvals: number;
+  /** Set when the stage waited too long and members of another group may now decide it too. */
+  escalatedTo?: { groupId: string; groupName?: string | undefined; at: string } | undefined;
 }
 
 export interface Routing {
   ruleId: string;
   reason: string;
   outcome: 'auto-approve' | 'auto-deny' | 'require-approval' | 'already-satisfied';
+  /** Separation of duties: the environment's creator and admins may not approve. */
+  barEnvironmentOwners?: boolean | undefined;
+  /** The longest grant the rule allows (ISO 8601 duration). */
+  maxDuration?: string | undefined;
+}
+
+/** An approver's question to the requester ("need more info") and the requester's answer. */
+export interface InfoExchange {
+  askedBy: Person;
+  question: string;
+  askedAt: string;
+  answer?: string | undefined;
+  answeredAt?: string | undefined;
 }
 
 export interface Decision {
@@ -191,4 +206,8 @@ export interface GovernanceRequest {
   receiptCard?: MessageRef | undefined;
   /** Time-bound grants: when the grant ends. */
   grantEndsAt?: string | undefined;
+  /** Questions from approvers and the requester's answers, oldest first. */
+  infoExchanges?: InfoExchange[] | undefined;
+  /** For an extension: the completed time-bound request it extends. */
+  extensionOf?: string | undefined;
 }
