@@ -30,7 +30,8 @@ export function reclassify(policy: DlpPolicy, connector: ConnectorRef, target: '
 export function exceptionPossible(policy: DlpPolicy, environmentId: string): boolean {
   if (!appliesTo(policy, environmentId)) return false;
   if (policy.environmentType === 'SingleEnvironment') return false;
-  if (policy.environmentType === 'OnlyEnvironments') return policy.environments.some((e) => !sameEnvId(e, environmentId));
+  if (policy.environmentType === 'OnlyEnvironments')
+    return policy.environments.some((e) => !sameEnvId(e, environmentId));
   return true;
 }
 

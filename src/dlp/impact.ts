@@ -2,8 +2,8 @@
 // reach, the apps and flows that use the connector where it would change, and the tenant-wide blast radius.
 import type { ConnectorRef, DlpImpact } from '../requests/model.js';
 import type { DlpPolicy, Environment, InventoryItem } from '../tenant/tenant-admin.js';
-import { effectiveClassification, sameConnector } from './classification.js';
 import { exceptionPossible, reclassify } from './changes.js';
+import { effectiveClassification, sameConnector } from './classification.js';
 import { coveredEnvironments } from './scope.js';
 
 /**

@@ -7,7 +7,12 @@ export async function prepareMakerRole(
   input: { requesterId: string; environmentId: string },
 ): Promise<Preparation> {
   const env = await lookup.environment(input.environmentId);
-  if (!env) return { kind: 'invalid', field: 'environment', message: `I can't find an environment with id ${input.environmentId}.` };
+  if (!env)
+    return {
+      kind: 'invalid',
+      field: 'environment',
+      message: `I can't find an environment with id ${input.environmentId}.`,
+    };
   if (env.isDefault) {
     return {
       kind: 'answer',
@@ -23,7 +28,10 @@ export async function prepareMakerRole(
     };
   }
   if (await lookup.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker')) {
-    return { kind: 'answer', message: `You already hold the Environment Maker role in ${env.displayName}, so there is nothing to approve.` };
+    return {
+      kind: 'answer',
+      message: `You already hold the Environment Maker role in ${env.displayName}, so there is nothing to approve.`,
+    };
   }
   const notes: string[] = [];
   if (!user.hasPowerAppsLicense) {
