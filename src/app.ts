@@ -33,6 +33,8 @@ export interface StartOptions {
   /** Simulator tuning when this call starts it. */
   simulator?: { retryAfterSeconds?: number; lroPollsToComplete?: number };
   sleep?: (ms: number) => Promise<void>;
+  /** Run the workers right after a change instead of waiting for their next poll (default true). */
+  kickWorkers?: boolean;
 }
 
 export interface RunningBot {
@@ -104,6 +106,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   });
 
   const kick = () => {
+    if (options.kickWorkers === false) return;
     setImmediate(() => {
       void jobs
         .tick()

@@ -1,45 +1,264 @@
-// Matches names typed by people against the catalogue, with tolerance for typos (fuse.js).
-import Fuse from 'fuse.js';
-import type { Environment } from '../tenant/tenant-admin.js';
+// Resolves what people typed against the live catalogue: environments, connectors, locations. Every result
+// carries a score and a confidence level, so the dialogue can file, confirm or ask back, never guess.
+import type { CatalogueSnapshot } from './catalogue.js';
+import type { Connector, Environment, Location } from '../tenant/tenant-admin.js';
+import { canonical, EntityIndex, type EntityScore, type IndexedEntity, nameWords } from './entity-index.js';
+import type { Token } from './text.js';
 
-export type Resolution<T> =
-  | { kind: 'match'; value: T; score: number }
-  | { kind: 'ambiguous'; candidates: T[] }
-  | { kind: 'none'; suggestions: T[] };
+/**
+ * high: file without asking; medium: show a summary with Confirm / Change first; ambiguous: ask which one;
+ * none: nothing matched.
+ */
+export type Confidence = 'high' | 'medium' | 'ambiguous' | 'none';
 
-const normalise = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/['’]s\b/g, '')
-    .replace(/\benvironment\b/g, '')
-    .replace(/[^a-z0-9 ]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+/** Thresholds, in one place so the corpus and the docs quote the same numbers. */
+export const THRESHOLDS = {
+  /** At or above: the entity is taken as named (when no typo was corrected). */
+  high: 0.9,
+  /** At or above (and clearly ahead): taken, but the user confirms before anything is filed. */
+  medium: 0.6,
+  /** The best must lead the runner-up by this much, or the bot asks which one. */
+  lead: 0.25,
+  /** Runners-up within this distance of the best are offered as choices. */
+  offer: 0.3,
+} as const;
 
-export function resolveEnvironment(query: string, environments: Environment[]): Resolution<Environment> {
-  const q = normalise(query);
-  if (!q) return { kind: 'none', suggestions: environments.slice(0, 5) };
-  const exact = environments.filter((e) => normalise(e.displayName) === q || e.id.toLowerCase() === q);
-  if (exact.length === 1 && exact[0]) return { kind: 'match', value: exact[0], score: 0 };
-  const fuse = new Fuse(environments, {
-    keys: [{ name: 'displayName', getFn: (e) => normalise(e.displayName) }],
-    includeScore: true,
-    threshold: 0.4,
-    ignoreLocation: true,
-  });
-  const hits = fuse.search(q);
-  const best = hits[0];
-  if (!best || best.score === undefined) {
-    const loose = new Fuse(environments, { keys: ['displayName'], threshold: 0.7, ignoreLocation: true });
-    return {
-      kind: 'none',
-      suggestions: loose
-        .search(q)
-        .slice(0, 5)
-        .map((h) => h.item),
-    };
-  }
-  const close = hits.filter((h) => (h.score ?? 1) - (best.score ?? 0) < 0.1);
-  if (close.length > 1) return { kind: 'ambiguous', candidates: close.slice(0, 5).map((h) => h.item) };
-  return { kind: 'match', value: best.item, score: best.score };
+export interface Resolved<T> {
+  confidence: Confidence;
+  value?: T | undefined;
+  score: number;
+  /** Candidates to offer when ambiguous (or suggestions when none). */
+  options: T[];
+  /** Why, for the debug log. */
+  how?: string | undefined;
+  corrected?: string[] | undefined;
 }
+
+/** Kept for the one old caller: a Resolution over environments. */
+export function decide<T>(scores: EntityScore<T>[], fallback: T[] = []): Resolved<T> {
+  const best = scores[0];
+  if (!best) return { confidence: 'none', score: 0, options: fallback };
+  const second = scores[1];
+  const lead = best.score - (second?.score ?? 0);
+  const offered = scores.filter((s) => s.score >= best.score - THRESHOLDS.offer).slice(0, 6).map((s) => s.entity.value);
+  const how = `${best.how}${best.corrected.length ? ` typo:${best.corrected.join(',')}` : ''}`;
+  if (lead < THRESHOLDS.lead || best.score < THRESHOLDS.medium)
+    return { confidence: 'ambiguous', score: best.score, options: offered, how, corrected: best.corrected };
+  const confidence = best.score >= THRESHOLDS.high && best.corrected.length === 0 ? 'high' : 'medium';
+  return { confidence, value: best.entity.value, score: best.score, options: offered, how, corrected: best.corrected };
+}
+
+// ---- the indexes, built once per catalogue snapshot ----
+
+export interface CatalogueIndex {
+  snapshot: CatalogueSnapshot;
+  environments: EntityIndex<Environment>;
+  connectors: EntityIndex<Connector>;
+}
+
+const indexes = new WeakMap<CatalogueSnapshot, CatalogueIndex>();
+
+export function indexCatalogue(snapshot: CatalogueSnapshot): CatalogueIndex {
+  let index = indexes.get(snapshot);
+  if (!index) {
+    index = {
+      snapshot,
+      environments: new EntityIndex(snapshot.environments.map(environmentEntry)),
+      connectors: new EntityIndex(snapshot.connectors.map(connectorEntry)),
+    };
+    indexes.set(snapshot, index);
+  }
+  return index;
+}
+
+function environmentEntry(env: Environment): IndexedEntity<Environment> {
+  const names = [nameWords(env.displayName), [env.id.toLowerCase()]];
+  if (env.domainName) names.push([env.domainName.toLowerCase()]);
+  if (env.isDefault) names.push(['default']);
+  return { id: env.id, label: env.displayName, value: env, names: names.filter((n) => n.length > 0) };
+}
+
+/** What people call connectors, by the connector's name (shared_xxx). Only used when the tenant has it. */
+const CONNECTOR_ALIASES: Record<string, string[]> = {
+  shared_twitter: ['twitter', 'tweet', 'tweets'],
+  shared_sql: ['sql', 'sql server', 'sqlserver', 'mssql', 'azure sql', 'sql db', 'sql database'],
+  shared_salesforce: ['salesforce', 'sfdc', 'sales force'],
+  shared_office365: ['outlook', 'office 365 outlook', 'o365 outlook', 'exchange', 'office 365 mail', 'outlook 365'],
+  shared_outlook: ['outlook com', 'hotmail', 'outlookcom'],
+  shared_teams: ['teams', 'ms teams', 'msteams', 'microsoft teams'],
+  shared_sharepointonline: ['sharepoint', 'sharepoint online', 'spo', 'share point'],
+  shared_excelonlinebusiness: ['excel', 'excel online', 'excel business'],
+  shared_onedriveforbusiness: ['onedrive', 'one drive', 'onedrive for business', 'odfb'],
+  shared_commondataserviceforapps: ['dataverse', 'cds', 'common data service'],
+  shared_googledrive: ['google drive', 'gdrive', 'googledrive'],
+  shared_gmail: ['gmail', 'google mail'],
+  shared_github: ['github', 'git hub'],
+  shared_servicenow: ['servicenow', 'service now', 'snow'],
+  shared_azureblob: ['blob', 'azure blob', 'blob storage', 'azure storage'],
+  shared_keyvault: ['key vault', 'keyvault', 'akv', 'azure key vault'],
+  shared_azureopenai: ['openai', 'open ai', 'azure openai', 'aoai', 'gpt', 'chatgpt'],
+  shared_azuread: ['entra', 'entra id', 'azure ad', 'aad', 'azure active directory'],
+  shared_webcontents: ['http', 'http with entra id', 'http with azure ad'],
+  shared_powerbi: ['power bi', 'powerbi', 'pbi'],
+  shared_yammer: ['yammer', 'viva engage'],
+  shared_todo: ['todo', 'to do', 'microsoft todo'],
+  shared_sftpwithssh: ['sftp', 'ssh'],
+  shared_flowpush: ['notifications', 'push notifications'],
+  shared_office365users: ['office 365 users', 'o365 users'],
+  shared_office365groups: ['office 365 groups', 'o365 groups'],
+  shared_onenote: ['onenote', 'one note'],
+  shared_docusign: ['docusign', 'docu sign'],
+  shared_mailchimp: ['mailchimp', 'mail chimp'],
+  shared_sendgrid: ['sendgrid', 'send grid'],
+  shared_wordpress: ['wordpress', 'word press'],
+  shared_youtube: ['youtube', 'you tube'],
+};
+
+function connectorEntry(c: Connector): IndexedEntity<Connector> {
+  const display = c.displayName.replace(/\([^)]*\)/g, ' ');
+  const names = [nameWords(display), [c.name.toLowerCase()], [c.name.toLowerCase().replace(/^shared_/, '')]];
+  for (const alias of CONNECTOR_ALIASES[c.name.toLowerCase()] ?? []) names.push(nameWords(alias));
+  return { id: c.name, label: c.displayName, value: c, names: names.filter((n) => n.length > 0) };
+}
+
+// ---- environments ----
+
+const OWN = new Set(['my', 'mine', 'own', 'personal']);
+const SKU_WORDS: Record<string, Environment['sku']> = {
+  dev: 'Developer',
+  sandbox: 'Sandbox',
+  production: 'Production',
+  trial: 'Trial',
+  test: 'Sandbox',
+  default: 'Default',
+};
+
+export function resolveEnvironment(tokens: Token[], index: CatalogueIndex, requesterId?: string): Resolved<Environment> {
+  const envs = index.snapshot.environments;
+  // "my dev environment": the requester's own environment, of that type when one is named.
+  const own = possessive(tokens);
+  if (own && requesterId) {
+    const mine = envs.filter((e) => e.createdBy === requesterId && !e.isDefault);
+    const typed = own.sku ? mine.filter((e) => e.sku === own.sku) : mine;
+    if (typed.length === 1 && typed[0]) return { confidence: 'high', value: typed[0], score: 1, options: typed, how: 'possessive' };
+    if (typed.length > 1) return { confidence: 'ambiguous', score: 0.5, options: typed, how: 'possessive' };
+    if (mine.length > 0 && !own.sku) return { confidence: 'ambiguous', score: 0.5, options: mine, how: 'possessive' };
+  }
+  const scores = index.environments.score(tokens);
+  return decide(scores, []);
+}
+
+/** "my dev env", "my own sandbox", "my environment": the words after my/own up to an environment word. */
+function possessive(tokens: Token[]): { sku?: Environment['sku'] | undefined } | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!OWN.has(tokens[i]?.norm ?? '')) continue;
+    let sku: Environment['sku'] | undefined;
+    for (let j = i + 1; j <= i + 3 && j < tokens.length; j++) {
+      const w = canonical(tokens[j]?.norm ?? '');
+      if (SKU_WORDS[w] && w !== 'test' && w !== 'default') sku = SKU_WORDS[w];
+      if (['environment', 'env', 'environments', 'envs', 'instance'].includes(w) || (sku && j === i + 1 && tokens[j + 1] === undefined))
+        return { sku };
+      if (sku && ['one', 'box'].includes(canonical(tokens[j + 1]?.norm ?? ''))) return { sku };
+    }
+  }
+  return undefined;
+}
+
+// ---- connectors: several may be named in one message ----
+
+export interface ConnectorResolution {
+  /** Connectors named clearly (one request each). */
+  accepted: { connector: Connector; confidence: 'high' | 'medium'; score: number; how: string }[];
+  /** A mention that fits several connectors: ask which. */
+  ambiguous?: Connector[] | undefined;
+  /** Token indexes used by connector mentions (so they are not read as environment words). */
+  used: Set<number>;
+}
+
+export function resolveConnectors(tokens: Token[], index: CatalogueIndex): ConnectorResolution {
+  const scores = index.connectors.score(tokens);
+  const accepted: ConnectorResolution['accepted'] = [];
+  const used = new Set<number>();
+  for (const s of scores) {
+    if (s.score < THRESHOLDS.high) continue;
+    // Skip a connector whose words are all inside an already accepted, longer mention (Office 365 Users in "office 365 outlook").
+    const subsumed = accepted.some((a) => {
+      const prior = scores.find((x) => x.entity.value === a.connector);
+      return prior && s.matched.every((m) => prior.matched.includes(m)) && prior.score >= s.score;
+    });
+    if (subsumed) continue;
+    // Two connectors matched exactly by the same words ("outlook"?) is a tie, not two requests.
+    const tie = scores.filter((x) => x !== s && x.score === s.score && sameSet(x.matched, s.matched));
+    if (tie.length > 0 && s.how !== 'exact') continue;
+    accepted.push({
+      connector: s.entity.value,
+      confidence: s.corrected.length === 0 ? 'high' : 'medium',
+      score: s.score,
+      how: `${s.how}${s.corrected.length ? ` typo:${s.corrected.join(',')}` : ''}`,
+    });
+    for (const m of s.matched) used.add(m);
+  }
+  if (accepted.length > 0) return { accepted, used };
+  const partial = scores.filter((s) => s.score >= 0.3);
+  const best = partial[0];
+  if (!best) return { accepted, used };
+  const offered = partial.filter((s) => s.score >= best.score - THRESHOLDS.offer).slice(0, 6);
+  if (offered.length === 1 && best.score >= THRESHOLDS.medium) {
+    for (const m of best.matched) used.add(m);
+    return { accepted: [{ connector: best.entity.value, confidence: 'medium', score: best.score, how: best.how }], used };
+  }
+  for (const s of offered) for (const m of s.matched) used.add(m);
+  return { accepted, ambiguous: offered.map((s) => s.entity.value), used };
+}
+
+function sameSet(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+// ---- locations, types and other new-environment fields ----
+
+const LOCATION_ALIASES: Record<string, string[]> = {
+  unitedstates: ['us', 'usa', 'united states', 'america', 'american', 'north america', 'na', 'states', 'u s'],
+  europe: ['eu', 'europe', 'european', 'emea', 'westeurope', 'northeurope', 'west europe', 'north europe'],
+  unitedkingdom: ['uk', 'united kingdom', 'britain', 'great britain', 'gb', 'england', 'uksouth', 'ukwest'],
+  asia: ['asia', 'apac', 'asia pacific', 'southeastasia', 'eastasia', 'singapore', 'hong kong'],
+  canada: ['canada', 'ca', 'canadian'],
+  australia: ['australia', 'au', 'aus', 'oz', 'australian'],
+  japan: ['japan', 'jp'],
+  india: ['india', 'in'],
+  france: ['france', 'fr'],
+  germany: ['germany', 'de'],
+};
+/** Short aliases that are also common words: only when typed in capitals ("US", not "us"). */
+const CASE_SENSITIVE = new Set(['us', 'na', 'ca', 'au', 'in', 'de', 'fr', 'gb', 'states', 'oz', 'u s']);
+
+export function resolveLocation(tokens: Token[], locations: Location[]): Resolved<Location> {
+  const words = tokens.map((t) => t.norm);
+  for (let i = 0; i < words.length; i++) {
+    for (const [name, aliases] of Object.entries(LOCATION_ALIASES)) {
+      for (const alias of aliases) {
+        const parts = alias.split(' ');
+        if (!parts.every((p, k) => words[i + k] === p)) continue;
+        if (CASE_SENSITIVE.has(alias) && tokens[i]?.raw !== tokens[i]?.raw.toUpperCase()) continue;
+        const location = locations.find((l) => l.name === name);
+        if (location) return { confidence: 'high', value: location, score: 1, options: [location], how: alias };
+      }
+    }
+    const byName = locations.find((l) => l.name === words[i] || normaliseWords(l.displayName) === words.slice(i, i + 2).join(' ') || normaliseWords(l.displayName) === words[i]);
+    if (byName) return { confidence: 'high', value: byName, score: 1, options: [byName], how: 'name' };
+  }
+  return { confidence: 'none', score: 0, options: locations };
+}
+
+function normaliseWords(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+export const AZURE_REGION_OF: Record<string, string> = {
+  westeurope: 'westeurope',
+  northeurope: 'northeurope',
+  uksouth: 'uksouth',
+  ukwest: 'ukwest',
+  southeastasia: 'southeastasia',
+  eastasia: 'eastasia',
+};

@@ -1,105 +1,153 @@
-// Sends what the use cases put in the outbox: oldest first, paced to Teams' per-conversation and per-tenant
-// limits (bottleneck), retried with backoff on 429/5xx honouring Retry-After, marked dead after a bound.
-import Bottleneck from 'bottleneck';
-import type { OutboxMessage, Store } from '../storage/store.js';
+// Sends what the use cases put in the outbox. One lane per conversation sends its messages strictly in id order;
+// lanes run side by side, paced by the Pacer to Teams' per-conversation and per-tenant windows. Failures are
+// retried with backoff (Retry-After wins), a conversation waits for its failed head message (order is kept),
+// and a message is marked dead after a bound (`govbot outbox retry` revives it).
+//
+// Delivery guarantee (see also README/docs): every enqueued message is delivered at least once unless it goes
+// dead, which is visible and retryable. An update is a PUT of the whole card to the same activity id, so repeating
+// it (retry or crash recovery) edits the same message and never posts a new one. A new post is marked in flight
+// before the connector call and cleared in the transaction that marks it sent; only a crash inside that window
+// (after Teams accepted the post, before the commit) leaves the outcome unknown. Such a post is re-sent by default
+// (`interruptedSends: 'resend'`, nothing lost, one possible duplicate) or parked as dead for an operator to check
+// (`'hold'`, never a duplicate). Teams offers no idempotent post, so no design can promise both at once.
+import type { OutboxMessage, Store, StoreSession } from '../storage/store.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
+import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
+
+export { TEAMS_LIMITS } from './rate-limiter.js';
+
+/** kv key of the ids whose connector call has started but whose outcome is not stored yet. */
+export const IN_FLIGHT_KEY = 'outbox:in-flight';
+type InFlight = Record<string, { startedAt: string; operation: OutboxMessage['operation'] }>;
 
 export interface OutboxWorkerOptions {
   store: Store;
   notifier: Notifier;
   clock: () => Date;
+  /** Waits for the pacer and nothing else (tests pass one that advances a fake clock). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts before a message is dead (default 8). */
   maxAttempts?: number;
   pollMs?: number;
-  batchSize?: number;
-  /** Teams limits, per bot per conversation and per tenant; overridable for benchmarks. */
-  limits?: { perConversationPerSecond: number; perConversationPer30s: number; perTenantPerSecond: number };
+  limits?: PacingLimits;
+  /** Longest wait honoured from a Retry-After header (default 1 h). */
+  maxRetryAfterMs?: number;
+  /** What to do with a post interrupted by a crash mid-delivery (default 'resend'). */
+  interruptedSends?: 'resend' | 'hold';
+  random?: () => number;
   onError?: (error: unknown, message: OutboxMessage) => void;
   onSent?: (message: OutboxMessage) => void;
+  onInterrupted?: (message: OutboxMessage, action: 'resend' | 'hold') => void;
 }
 
-export const TEAMS_LIMITS = { perConversationPerSecond: 7, perConversationPer30s: 60, perTenantPerSecond: 30 };
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with ±20 % jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 5 * 60_000) * (0.8 + random() * 0.4);
+}
 
 export class OutboxWorker {
-  private readonly tenantLimiter: Bottleneck;
-  private readonly conversationLimiters = new Map<string, Bottleneck>();
+  private readonly pacer: Pacer;
+  private readonly lanes = new Map<string, Promise<number>>();
+  /** Ids this process has in flight (anything else in the stored in-flight map was interrupted). */
+  private readonly mine = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private loop: Promise<void> | undefined;
   private stopped = true;
+  private halting = false;
 
   constructor(private readonly options: OutboxWorkerOptions) {
-    const limits = options.limits ?? TEAMS_LIMITS;
-    this.tenantLimiter = new Bottleneck({
-      reservoir: limits.perTenantPerSecond,
-      reservoirRefreshAmount: limits.perTenantPerSecond,
-      reservoirRefreshInterval: 1000,
-      maxConcurrent: 4,
+    this.pacer = new Pacer({
+      limits: options.limits ?? TEAMS_LIMITS,
+      clock: options.clock,
+      sleep: options.sleep ?? realSleep,
     });
   }
 
-  private conversationLimiter(key: string): Bottleneck {
-    let limiter = this.conversationLimiters.get(key);
-    if (!limiter) {
-      const limits = this.options.limits ?? TEAMS_LIMITS;
-      // Two nested windows: a per-second burst inside a 30-second budget. maxConcurrent 1 keeps order.
-      const perSecond = new Bottleneck({
-        maxConcurrent: 1,
-        reservoir: limits.perConversationPerSecond,
-        reservoirRefreshAmount: limits.perConversationPerSecond,
-        reservoirRefreshInterval: 1000,
-      });
-      const per30s = new Bottleneck({
-        reservoir: limits.perConversationPer30s,
-        reservoirRefreshAmount: limits.perConversationPer30s,
-        reservoirRefreshInterval: 30_000,
-      });
-      perSecond.chain(per30s);
-      per30s.chain(this.tenantLimiter);
-      limiter = perSecond;
-      this.conversationLimiters.set(key, limiter);
-    }
-    return limiter;
-  }
-
-  /** Sends every due message once; returns how many were attempted. */
+  /** Starts lanes for every conversation with due messages and waits for all lanes; returns messages attempted. */
   async drain(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.sendDue().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    this.startLanes(await this.snapshot());
+    let total = 0;
+    while (this.lanes.size > 0) {
+      const counts = await Promise.all([...this.lanes.values()]);
+      total += counts.reduce((a, b) => a + b, 0);
+    }
+    this.pacer.sweep();
+    return total;
   }
 
-  private async sendDue(): Promise<number> {
+  /** The due head of each conversation's queue: pending messages in id order, up to the first one not yet due. */
+  private async snapshot(): Promise<{ queues: Map<string, OutboxMessage[]>; inFlight: InFlight }> {
     const { store, clock } = this.options;
-    const due = await store.outbox.due(clock().toISOString(), this.options.batchSize ?? 200);
-    // Per conversation in order; conversations in parallel (each has its own limiter).
-    const byConversation = new Map<string, OutboxMessage[]>();
-    for (const m of due) byConversation.set(m.conversationKey, [...(byConversation.get(m.conversationKey) ?? []), m]);
-    await Promise.all(
-      [...byConversation.entries()].map(async ([key, messages]) => {
-        for (const message of messages) {
-          const ok = await this.conversationLimiter(key).schedule(() => this.deliver(message));
-          if (!ok) break; // keep order: later messages to this conversation wait for the failed one
-        }
-      }),
-    );
-    return due.length;
+    const now = clock().toISOString();
+    const pending = await store.outbox.list({ status: 'pending' });
+    const inFlight = (await store.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
+    const queues = new Map<string, OutboxMessage[]>();
+    const blocked = new Set<string>();
+    for (const m of pending) {
+      if (this.lanes.has(m.conversationKey) || blocked.has(m.conversationKey)) continue;
+      if (m.nextAttemptAt > now) {
+        blocked.add(m.conversationKey); // keep order: nothing overtakes a message waiting for its retry
+        continue;
+      }
+      const queue = queues.get(m.conversationKey) ?? [];
+      queue.push(m);
+      queues.set(m.conversationKey, queue);
+    }
+    return { queues, inFlight };
   }
 
+  private startLanes({ queues, inFlight }: { queues: Map<string, OutboxMessage[]>; inFlight: InFlight }): void {
+    for (const [key, queue] of queues) {
+      if (this.lanes.has(key)) continue;
+      const lane = this.runLane(key, queue, inFlight).finally(() => this.lanes.delete(key));
+      this.lanes.set(key, lane);
+    }
+  }
+
+  private async runLane(key: string, queue: OutboxMessage[], inFlight: InFlight): Promise<number> {
+    let attempted = 0;
+    for (const message of queue) {
+      if (this.halting) break; // stopping: leave the rest for the next start
+      const interrupted = inFlight[String(message.id)] !== undefined && !this.mine.has(message.id);
+      if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
+        this.options.onInterrupted?.(message, 'hold');
+        await this.finish(message.id, (s) =>
+          s.outbox.markFailed(
+            message.id,
+            'interrupted: the process stopped after this post left; check the channel, then `govbot outbox retry`',
+            this.options.clock().toISOString(),
+            true,
+          ),
+        );
+        continue;
+      }
+      if (interrupted) this.options.onInterrupted?.(message, 'resend');
+      await this.pacer.acquire(key);
+      attempted++;
+      const ok = await this.deliver(message);
+      if (!ok) break; // the conversation waits for this message's retry
+    }
+    return attempted;
+  }
+
+  /** Sends one message; true when sent or dead (the lane may go on), false when it will be retried. */
   private async deliver(message: OutboxMessage): Promise<boolean> {
     const { store, notifier, clock } = this.options;
     try {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
+      const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
+      await this.markInFlight(message);
+      let activityId: string | undefined;
       if (message.operation === 'update') {
-        const target = await this.targetActivityId(message);
-        if (!target) throw new DeliveryError('the message to update has not been sent yet', undefined, 1000);
-        await notifier.update(conversation.reference, target, message.activity);
-        await store.outbox.markSent(message.id, target);
+        await notifier.update(conversation.reference, target ?? '', message.activity);
+        activityId = target;
       } else {
-        const sent = await notifier.send(conversation.reference, message.activity);
-        await store.outbox.markSent(message.id, sent.activityId);
+        activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
       }
+      await this.finish(message.id, (s) => s.outbox.markSent(message.id, activityId));
       this.options.onSent?.(message);
       return true;
     } catch (raw) {
@@ -107,43 +155,79 @@ export class OutboxWorker {
       this.options.onError?.(error, message);
       const attempts = message.attempts + 1;
       const dead = !error.retryable || attempts >= (this.options.maxAttempts ?? 8);
-      const backoff = Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000) * (0.8 + Math.random() * 0.4);
-      const wait = error.retryAfterMs ?? backoff;
-      await store.outbox.markFailed(
-        message.id,
-        `${error.status ?? 'network'}: ${error.message}`.slice(0, 500),
-        new Date(clock().getTime() + wait).toISOString(),
-        dead,
+      const wait =
+        error.retryAfterMs !== undefined
+          ? Math.min(error.retryAfterMs, this.options.maxRetryAfterMs ?? 3_600_000)
+          : backoffMs(attempts, this.options.random);
+      await this.finish(message.id, (s) =>
+        s.outbox.markFailed(
+          message.id,
+          `${error.status ?? 'network'}: ${error.message}`.slice(0, 500),
+          new Date(clock().getTime() + wait).toISOString(),
+          dead,
+        ),
       );
-      return dead; // a dead message no longer blocks the conversation
+      return dead;
     }
   }
 
-  private async targetActivityId(message: OutboxMessage): Promise<string | undefined> {
+  /** The activity id an update edits; fails without calling Teams when it cannot be known. */
+  private async targetActivityId(message: OutboxMessage): Promise<string> {
     const ref = message.updateOf;
-    if (!ref) return undefined;
+    if (!ref) throw new DeliveryError('an update without updateOf', 400, undefined);
     if (ref.startsWith('activity:')) return ref.slice('activity:'.length);
-    return (await this.options.store.outbox.getByKey(ref))?.activityId;
+    const target = await this.options.store.outbox.getByKey(ref);
+    if (target?.activityId) return target.activityId;
+    if (!target || target.status === 'dead')
+      throw new DeliveryError(`the message to update (${ref}) ${target ? 'is dead' : 'does not exist'}`, 424, undefined);
+    throw new DeliveryError(`the message to update (${ref}) has not been sent yet`, undefined, 1000);
   }
 
+  private async markInFlight(message: OutboxMessage): Promise<void> {
+    this.mine.add(message.id);
+    await this.options.store.transaction(async (s) => {
+      const map = (await s.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
+      map[String(message.id)] = { startedAt: this.options.clock().toISOString(), operation: message.operation };
+      await s.kv.set(IN_FLIGHT_KEY, map);
+    });
+  }
+
+  /** Stores the outcome and clears the in-flight mark in one transaction. */
+  private async finish(id: number, write: (s: StoreSession) => Promise<void>): Promise<void> {
+    await this.options.store.transaction(async (s) => {
+      await write(s);
+      const map = (await s.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
+      if (map[String(id)] !== undefined) {
+        delete map[String(id)];
+        await s.kv.set(IN_FLIGHT_KEY, map);
+      }
+    });
+    this.mine.delete(id);
+  }
+
+  /** Polls on a timer: starts lanes for newly due conversations without waiting for running ones. */
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
-    const loop = async () => {
+    this.halting = false;
+    const tick = async () => {
       if (this.stopped) return;
       try {
-        await this.drain();
+        this.startLanes(await this.snapshot());
+        this.pacer.sweep();
       } catch {
-        // storage hiccup: try again on the next tick
+        // a storage hiccup: the next tick tries again
       }
-      if (!this.stopped) this.timer = setTimeout(loop, this.options.pollMs ?? 500);
+      if (!this.stopped) this.timer = setTimeout(() => void (this.loop = tick()), this.options.pollMs ?? 500);
     };
-    void loop();
+    this.loop = tick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halting = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await this.tenantLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+    await this.loop;
+    await Promise.allSettled([...this.lanes.values()]);
   }
 }
