@@ -29,7 +29,10 @@ function inShield(u: number, v: number, inset = 0): boolean {
 }
 
 function onCheck(u: number, v: number, stroke: number): boolean {
-  return distanceToSegment(u, v, -0.32, 0.02, -0.08, 0.28) <= stroke || distanceToSegment(u, v, -0.08, 0.28, 0.36, -0.26) <= stroke;
+  return (
+    distanceToSegment(u, v, -0.32, 0.02, -0.08, 0.28) <= stroke ||
+    distanceToSegment(u, v, -0.08, 0.28, 0.36, -0.26) <= stroke
+  );
 }
 
 /** Coverage of one pixel (0..1) by supersampling a boolean shape. */

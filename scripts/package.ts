@@ -5,8 +5,8 @@ import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { readEnvFiles } from '../src/config/load-env.js';
 import { projectRoot } from '../src/project-root.js';
-import { buildAppPackage, withCommandLists, zipFiles } from './app-package/build.js';
 import { loadBotCommands } from './app-package/bot-commands.js';
+import { buildAppPackage, withCommandLists, zipFiles } from './app-package/build.js';
 
 async function main(): Promise<void> {
   const program = new Command()
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const target = out ?? join(manifestDir, 'build', `appPackage.${env}.zip`);
   mkdirSync(join(target, '..'), { recursive: true });
   writeFileSync(target, await zipFiles(result.files));
-  console.log(`Wrote ${relative(process.cwd(), target)} (${[...result.files.keys()].join(', ')}); manifest ${String(result.manifest?.manifestVersion)} validated.`);
+  console.log(
+    `Wrote ${relative(process.cwd(), target)} (${[...result.files.keys()].join(', ')}); manifest ${String(result.manifest?.manifestVersion)} validated.`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,13 +2,25 @@
 // src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
 import type pino from 'pino';
 import type { Config } from './config/config.js';
+import { unblockConnector } from './execution/connector-unblock.js';
 import { Executor } from './execution/executor.js';
 import { JobRunner } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
+import { createEnvironment } from './execution/new-environment.js';
 import { Catalogue } from './intake/catalogue.js';
+import { createRequestPreparer } from './requests/preparers/index.js';
 import { createLogger } from './logging.js';
 import { OutboxWorker } from './outbox/outbox-worker.js';
-import { singleStagePolicy } from './policy/routing.js';
+import { lifecycleJobHandlers } from './lifecycle/handlers.js';
+import { lifecycleSettings } from './lifecycle/jobs.js';
+import { LifecycleScheduler } from './lifecycle/scheduler.js';
+import { ApproverDirectory } from './policy/approver-directory.js';
+import { loadPolicyFile } from './policy/load-policy.js';
+import { RulesPolicy } from './policy/rules-engine.js';
+import { LifecycleService } from './requests/lifecycle-service.js';
+import type { GovernanceRequest } from './requests/model.js';
+import { currentStage } from './requests/state-machine.js';
+import { refreshUsersFor } from './teams/cards/request-view.js';
 import { EXECUTE_JOB, GovernanceService } from './requests/governance-service.js';
 import { openSqliteStore } from './storage/sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -46,12 +58,17 @@ export interface RunningBot {
   outbox: OutboxWorker;
   jobs: JobRunner;
   service: GovernanceService;
+  lifecycle: LifecycleService;
+  policy: RulesPolicy;
   stop(): Promise<void>;
 }
 
 export async function startGovernanceBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+
+  // Fail fast, before anything listens: an invalid policy file names its line and field.
+  const policy = new RulesPolicy(loadPolicyFile(config.POLICY_FILE));
 
   let simulator: RunningSimulator | undefined;
   let simulatorUrl = options.simulatorUrl;
@@ -67,10 +84,21 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
   });
   const store = await openSqliteStore({ dataDir: config.DATA_DIR, clock });
-  const composer = new AdaptiveCardComposer();
-  const policy = singleStagePolicy(config.APPROVER_GROUP_ID);
-  const service = new GovernanceService({ store, tenant, composer, policy, clock });
+  const approvers = new ApproverDirectory(tenant, policy.approverGroupIds(), clock);
+  await approvers.refresh().catch((error) => log.warn({ err: (error as Error).message }, 'approver groups not loaded'));
+  // Per-reader views: the requester, and the approvers of the current stage (and its escalation group).
+  const stageApprovers = (request: GovernanceRequest) => {
+    const index = currentStage(request);
+    const stage = request.status === 'pending' && index !== undefined ? request.stages[index] : undefined;
+    const groups = stage ? [stage.groupId, ...(stage.escalatedTo ? [stage.escalatedTo.groupId] : [])] : [];
+    return refreshUsersFor(request, approvers.membersOf(groups).filter((id) => id !== request.requester.id));
+  };
+  const composer = new AdaptiveCardComposer(stageApprovers);
+  const settings = lifecycleSettings(config);
+  const scheduler = new LifecycleScheduler(settings);
+  const service = new GovernanceService({ store, tenant, composer, policy, clock, lifecycle: scheduler });
   const catalogue = new Catalogue(tenant);
+  const preparer = createRequestPreparer(tenant, catalogue);
 
   const adapter = createAdapter(config);
   adapter.onTurnError = async (context, error) => {
@@ -93,15 +121,30 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     service,
     tenant,
     clock,
-    handlers: { 'maker-role': grantMakerRole },
+    handlers: {
+      'maker-role': grantMakerRole,
+      'connector-unblock': unblockConnector,
+      'new-environment': createEnvironment,
+    },
     recordCalls: (fn, sink) => recordApiCallsInto(sink, fn),
     sleep: options.sleep,
+  });
+  const lifecycle = new LifecycleService({
+    store,
+    tenant,
+    composer,
+    policy,
+    service,
+    scheduler,
+    settings,
+    clock,
+    recordCalls: (fn, sink) => recordApiCallsInto(sink, fn),
   });
   const jobs = new JobRunner({
     store,
     clock,
     pollMs: options.workerPollMs,
-    handlers: { [EXECUTE_JOB]: (job) => executor.run(job) },
+    handlers: { [EXECUTE_JOB]: (job) => executor.run(job), ...lifecycleJobHandlers(lifecycle) },
     onError: (error, job) => log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
   });
 
@@ -114,7 +157,20 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
         .catch(() => undefined);
     });
   };
-  const app = createBotApplication(adapter, { config, store, tenant, service, catalogue, log, clock, kick });
+  const app = createBotApplication(adapter, {
+    config,
+    store,
+    tenant,
+    service,
+    catalogue,
+    preparer,
+    log,
+    clock,
+    kick,
+    lifecycle,
+    policy,
+    stageApprovers,
+  });
 
   // Without a bot registration nothing authenticates callers, so only this machine may reach the bot.
   const host = config.HOST ?? (config.BOT_ID ? '0.0.0.0' : '127.0.0.1');
@@ -135,6 +191,8 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     outbox,
     jobs,
     service,
+    lifecycle,
+    policy,
     async stop() {
       await server.close();
       await jobs.stop();

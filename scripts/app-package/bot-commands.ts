@@ -12,7 +12,11 @@ function isCommandList(value: unknown): value is BotCommand[] {
     value.length > 0 &&
     value.every(
       (c) =>
-        c && typeof c === 'object' && typeof c.title === 'string' && typeof c.description === 'string' && Array.isArray(c.scopes),
+        c &&
+        typeof c === 'object' &&
+        typeof c.title === 'string' &&
+        typeof c.description === 'string' &&
+        Array.isArray(c.scopes),
     )
   );
 }

@@ -38,10 +38,11 @@ export function withCommandLists(template: string, commands: readonly BotCommand
 function idProblems(m: Manifest): string[] {
   const problems: string[] = [];
   const check = (path: string, value: unknown) => {
+    if (typeof value === 'string' && value.includes('${{')) return; // reported as a missing placeholder
     if (typeof value !== 'string' || !GUID.test(value)) problems.push(`${path}: "${String(value)}" is not a GUID`);
   };
   check('id', m.id);
-  (m.bots ?? []).forEach((b: Manifest, i: number) => check(`bots[${i}].botId`, b.botId));
+  for (const [i, b] of ((m.bots ?? []) as Manifest[]).entries()) check(`bots[${i}].botId`, b.botId);
   if (m.webApplicationInfo) check('webApplicationInfo.id', m.webApplicationInfo.id);
   return problems;
 }
@@ -49,10 +50,20 @@ function idProblems(m: Manifest): string[] {
 function domainProblems(m: Manifest): string[] {
   const domains: unknown[] = Array.isArray(m.validDomains) ? m.validDomains : [];
   const problems = domains
-    .filter((d) => typeof d !== 'string' || !DOMAIN.test(d))
+    .filter((d) => typeof d !== 'string' || (!d.includes('${{') && !DOMAIN.test(d)))
     .map((d) => `validDomains: "${String(d)}" is not a bare domain (no scheme, no path), e.g. govbot.contoso.com`);
   if (domains.length === 0) problems.push('validDomains: empty; list the domain the bot is served from (BOT_DOMAIN)');
   return problems;
+}
+
+/** Teams shows these links in the app details; it accepts https only, which the schema does not enforce. */
+function urlProblems(m: Manifest): string[] {
+  return Object.entries((m.developer ?? {}) as Record<string, unknown>)
+    .filter(
+      ([key, value]) =>
+        key.endsWith('Url') && typeof value === 'string' && !value.includes('${{') && !/^https:\/\/[^\s/]+/.test(value),
+    )
+    .map(([key, value]) => `developer.${key}: "${String(value)}" must be an https:// URL`);
 }
 
 export function buildAppPackage(input: BuildInput): BuildResult {
@@ -71,10 +82,7 @@ export function buildAppPackage(input: BuildInput): BuildResult {
   const left = placeholdersIn(text).filter((p) => !missing.includes(p));
   for (const name of left) problems.push(`placeholder \${{${name}}} is still in the manifest`);
   problems.push(...schemaProblems(manifest));
-  if (missing.length === 0) {
-    problems.push(...idProblems(manifest));
-    problems.push(...domainProblems(manifest));
-  }
+  problems.push(...idProblems(manifest), ...domainProblems(manifest), ...urlProblems(manifest));
   for (const role of ['color', 'outline'] as const) {
     const name = manifest.icons?.[role];
     if (typeof name !== 'string') continue; // the schema reported it

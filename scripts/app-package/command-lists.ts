@@ -36,7 +36,8 @@ export function commandListProblems(commands: readonly BotCommand[]): string[] {
   const problems: string[] = [];
   for (const scope of SCOPE_ORDER) {
     const n = commands.filter((c) => (c.scopes as readonly string[]).includes(scope)).length;
-    if (n > MAX_COMMANDS_PER_SCOPE) problems.push(`commands: ${n} commands in scope ${scope}; Teams shows at most ${MAX_COMMANDS_PER_SCOPE}`);
+    if (n > MAX_COMMANDS_PER_SCOPE)
+      problems.push(`commands: ${n} commands in scope ${scope}; Teams shows at most ${MAX_COMMANDS_PER_SCOPE}`);
   }
   for (const c of commands) {
     for (const s of c.scopes) {

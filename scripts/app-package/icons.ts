@@ -22,8 +22,10 @@ export function iconProblems(role: 'color' | 'outline', file: string, bytes: Buf
       if (alpha === 0) transparent++;
       else if (png.data[i] !== 255 || png.data[i + 1] !== 255 || png.data[i + 2] !== 255) coloured++;
     }
-    if (transparent === 0) problems.push(`icons.outline: ${file} has no transparent pixels; the background must be transparent`);
-    if (coloured > 0) problems.push(`icons.outline: ${file} has ${coloured} visible pixels that are not white; use white only`);
+    if (transparent === 0)
+      problems.push(`icons.outline: ${file} has no transparent pixels; the background must be transparent`);
+    if (coloured > 0)
+      problems.push(`icons.outline: ${file} has ${coloured} visible pixels that are not white; use white only`);
   }
   return problems;
 }

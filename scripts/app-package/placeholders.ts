@@ -6,7 +6,10 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /** Replaces every placeholder that has a non-empty value; lists the ones that have none. */
-export function fillPlaceholders(text: string, vars: Record<string, string | undefined>): { text: string; missing: string[] } {
+export function fillPlaceholders(
+  text: string,
+  vars: Record<string, string | undefined>,
+): { text: string; missing: string[] } {
   const missing = new Set<string>();
   const filled = text.replace(PLACEHOLDER, (whole, name: string) => {
     const value = vars[name]?.trim();

@@ -43,7 +43,39 @@ const schema = z.object({
   APPROVER_GROUP_ID: guid.default(FIXTURE_APPROVER_GROUP),
   SENIOR_APPROVER_GROUP_ID: guid.default(FIXTURE_SENIOR_GROUP),
   POLICY_FILE: z.string().default('./policy/approval-policy.yaml'),
+  // Lifecycle of pending requests and time-bound grants (durable jobs; see src/lifecycle).
+  REMINDER_AFTER_HOURS: z.coerce.number().positive().max(720).default(24),
+  /** Counted from the first reminder. */
+  ESCALATE_AFTER_HOURS: z.coerce.number().positive().max(720).default(24),
+  EXPIRE_AFTER_DAYS: z.coerce.number().positive().max(365).default(7),
+  GRANT_REMINDER_HOURS_BEFORE: z
+    .string()
+    .default('48,1')
+    .transform((v) => v.split(',').map((x) => Number(x.trim())))
+    .refine((v) => v.every((n) => Number.isFinite(n) && n > 0), 'a comma-separated list of positive hours, e.g. 48,1'),
+  REVERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  // Governance feed (src/monitor): polling the admin APIs, and the Office 365 Management Activity webhook.
+  MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Which changes to post: environments, dlp, connectors, roles, activity (comma-separated). */
+  MONITOR_EVENT_KINDS: z
+    .string()
+    .default('environments,dlp,connectors,roles,activity')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine(
+      (v) => v.every((k) => ['environments', 'dlp', 'connectors', 'roles', 'activity'].includes(k)),
+      'a comma-separated subset of environments,dlp,connectors,roles,activity',
+    ),
+  /** Only these environments (ids or display names, comma-separated); empty = all. */
+  MONITOR_ENVIRONMENTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  MANAGE_BASE_URL: url.default('https://manage.office.com'),
+  /** Shared secret the activity feed sends as Webhook-AuthID; without it POST /api/activity-feed refuses all calls. */
+  ACTIVITY_FEED_AUTH_ID: optionalText,
+  /** Public https address of POST /api/activity-feed; when set the bot (re)starts the Audit.General subscription. */
+  ACTIVITY_FEED_WEBHOOK_URL: optionalText,
 });
 
 /** Rules across variables, checked on the raw values so they are reported even when other fields are invalid. */

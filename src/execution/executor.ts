@@ -39,13 +39,36 @@ export interface ExecutorDeps {
 /** Turns any failure into words an admin can act on, never a stack trace. */
 export function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof AdminApiError) {
+    const advice = adviceFor(error);
     return {
       code: error.code,
-      message: `${error.message} (HTTP ${error.status} from ${error.method} ${pathOf(error.url)})`,
+      message: `${error.message} (HTTP ${error.status} from ${error.method} ${pathOf(error.url)}).${advice ? ` ${advice}` : ''}`,
     };
   }
   if (error instanceof ExecutionRefusal) return { code: error.code, message: error.message };
   return { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** What an admin can do about a failed admin API call, in one sentence (undefined when there is nothing useful to say). */
+function adviceFor(error: AdminApiError): string | undefined {
+  const code = error.code.toLowerCase();
+  if (code.includes('usernotlicensed') || /usernotlicensed/i.test(error.message)) {
+    return 'Assign the user a Power Apps licence, then ask again.';
+  }
+  if (code === 'domainnamealreadyinuse') return 'Choose another Dataverse domain name and ask again.';
+  if (code.startsWith('insufficientcapacity')) return 'Free up or buy Dataverse database capacity, then ask again.';
+  if (code === 'operationnotstartable')
+    return 'Another environment operation is running; ask again once it has finished.';
+  if (error.status === 412 || (error.status === 409 && code.includes('precondition'))) {
+    return 'Someone changed it at the same time; ask again so the current state is reviewed.';
+  }
+  if (error.status === 401 || error.status === 403) {
+    return "The bot's app registration is not allowed to do this; a tenant admin should check its Power Platform management-application registration and permissions.";
+  }
+  if (error.status === 404) return 'It no longer exists; check it in the Power Platform admin center.';
+  if (error.retryable || error.status === 0)
+    return 'The service was unavailable after several retries; try again later.';
+  return undefined;
 }
 
 function pathOf(url: string): string {
@@ -90,7 +113,7 @@ export class Executor {
           const stored = { ...next, version: current.version + 1 };
           if (!(await session.requests.update(stored, current.version))) throw new ConcurrentUpdateError(current.id);
           if (announce === 'all') await this.deps.service.announce(session, stored, summary);
-          if (announce === 'cards') await this.deps.service.publishApprovalCard(session, stored);
+          if (announce === 'cards') await this.deps.service.publishProgressCards(session, stored);
           return stored;
         });
       } catch (error) {

@@ -114,11 +114,14 @@ export class EntityIndex<T> {
       for (const word of seen) df.set(word, (df.get(word) ?? 0) + 1);
     });
     for (const [word, count] of df) this.weight.set(word, 1 / (1 + Math.log(count)));
-    this.fuse = new Fuse([...df.keys()].filter((w) => w.length >= 4 && !/^\d+$/.test(w)), {
-      includeScore: true,
-      threshold: 0.3,
-      ignoreLocation: true,
-    });
+    this.fuse = new Fuse(
+      [...df.keys()].filter((w) => w.length >= 4 && !/^\d+$/.test(w)),
+      {
+        includeScore: true,
+        threshold: 0.3,
+        ignoreLocation: true,
+      },
+    );
   }
 
   /** How many entities carry this word (1 = it identifies one entity). */
@@ -134,7 +137,7 @@ export class EntityIndex<T> {
     if (cached !== undefined) return cached ?? undefined;
     const best = this.fuse.search(word, { limit: 1 })[0];
     const fixed =
-      best && (best.score ?? 1) <= 0.3 && Math.abs(best.item.length - word.length) <= 2 && best.item[0] === word[0]
+      best && (best.score ?? 1) <= 0.25 && Math.abs(best.item.length - word.length) <= 1 && best.item[0] === word[0]
         ? best.item
         : null;
     if (this.corrections.size > MAX_CORRECTIONS_CACHE) this.corrections.clear();
@@ -158,7 +161,12 @@ export class EntityIndex<T> {
       }
       for (const p of this.postings.get(key) ?? []) {
         // A common word ("it", "default") only counts when typed as an acronym or next to another word of the name.
-        if (STOPWORDS.has(key) && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])) continue;
+        if (
+          STOPWORDS.has(key) &&
+          !isAcronym(tokens[i]) &&
+          !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])
+        )
+          continue;
         let h = hits.get(p.entity);
         if (!h) {
           h = { matched: new Set(), words: new Map(), corrected: new Set() };
@@ -194,7 +202,13 @@ export class EntityIndex<T> {
         }
       }
       const penalty = h.corrected.size * 0.1;
-      out.push({ entity, score: Math.max(0, best - penalty), matched: [...h.matched], corrected: [...h.corrected], how });
+      out.push({
+        entity,
+        score: Math.max(0, best - penalty),
+        matched: [...h.matched],
+        corrected: [...h.corrected],
+        how,
+      });
     }
     return out.sort((a, b) => b.score - a.score || a.entity.label.localeCompare(b.entity.label));
   }
@@ -208,7 +222,10 @@ function neighbourMatches(canon: string[], i: number, name: string[] | undefined
   if (!name || name.length < 2) return false;
   const prev = canon[i - 1];
   const next = canon[i + 1];
-  return (prev !== undefined && prev !== canon[i] && name.includes(prev)) || (next !== undefined && next !== canon[i] && name.includes(next));
+  return (
+    (prev !== undefined && prev !== canon[i] && name.includes(prev)) ||
+    (next !== undefined && next !== canon[i] && name.includes(next))
+  );
 }
 
 /** Canonical words of a name: tokenised, abbreviations mapped, noise words ("environment") dropped. */

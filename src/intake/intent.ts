@@ -1,38 +1,64 @@
 // What the bot understood from a message, before names are resolved against the catalogue.
 import type { ChannelKind } from '../storage/store.js';
+import type { Token } from './text.js';
 
-export type Intent =
-  | {
-      kind: 'maker-role';
-      environment?: string | undefined;
-      justification?: string | undefined;
-      duration?: string | undefined;
-    }
-  | {
-      kind: 'unblock-connector';
-      connectors: string[];
-      environment?: string | undefined;
-      justification?: string | undefined;
-      duration?: string | undefined;
-    }
-  | {
-      kind: 'new-environment';
-      name?: string | undefined;
-      sku?: string | undefined;
-      region?: string | undefined;
-      dataverse?: boolean | undefined;
-      justification?: string | undefined;
-    }
-  | { kind: 'set-channel'; channel: ChannelKind }
-  | { kind: 'status'; requestId?: string | undefined }
-  | { kind: 'list-mine' }
-  | { kind: 'cancel'; requestId?: string | undefined }
-  | { kind: 'list-pending' }
-  | { kind: 'decide'; verdict: 'approve' | 'reject'; requestId: string; comment?: string | undefined }
-  | { kind: 'help' }
-  | { kind: 'greeting' }
-  | { kind: 'thanks' }
-  | { kind: 'unknown'; text: string };
+export const INTENT_KINDS = [
+  'maker-role',
+  'unblock-connector',
+  'new-environment',
+  'status',
+  'list-mine',
+  'cancel',
+  'list-pending',
+  'decide',
+  'set-channel',
+  'help',
+  'greeting',
+  'thanks',
+  'unknown',
+] as const;
+export type IntentKind = (typeof INTENT_KINDS)[number];
+
+export const REQUEST_INTENTS = ['maker-role', 'unblock-connector', 'new-environment'] as const;
+export type RequestIntent = (typeof REQUEST_INTENTS)[number];
+
+export function isRequestIntent(kind: IntentKind): kind is RequestIntent {
+  return (REQUEST_INTENTS as readonly string[]).includes(kind);
+}
+
+export type EnvironmentSku = 'Production' | 'Sandbox' | 'Trial' | 'Developer';
+
+/** The parser's reading of one message: cue scores per intent and the raw pieces it found. */
+export interface ParsedMessage {
+  text: string;
+  /** Evidence per intent (0..1) from wording alone; understand.ts adds what the catalogue knows. */
+  cues: Partial<Record<IntentKind, number>>;
+  requestIds: string[];
+  verdict?: 'approve' | 'reject' | undefined;
+  comment?: string | undefined;
+  channel?: ChannelKind | undefined;
+  justification?: string | undefined;
+  grantEndsAt?: string | undefined;
+  /** The words that may name things (the justification and the duration cut out). */
+  tokens: Token[];
+  /** Every word of the message, for a second look when the head names nothing. */
+  allTokens: Token[];
+  newEnvironment: {
+    name?: string | undefined;
+    sku?: EnvironmentSku | undefined;
+    dataverse?: boolean | undefined;
+    currency?: string | undefined;
+    languageLcid?: number | undefined;
+  };
+  /** Short answers to a question the bot asked. */
+  answer: {
+    yes?: boolean | undefined;
+    no?: boolean | undefined;
+    ordinal?: number | undefined;
+    correction?: boolean | undefined;
+    change?: boolean | undefined;
+  };
+}
 
 /** Removes Teams @mention markup (<at>Bot</at>) and collapses whitespace. */
 export function cleanText(text: string): string {
@@ -40,6 +66,7 @@ export function cleanText(text: string): string {
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
 }

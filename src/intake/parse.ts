@@ -1,59 +1,312 @@
-// A deterministic parser from chat text to an Intent. Names stay as typed; resolve.ts matches them.
-import { cleanText, type Intent } from './intent.js';
+// A deterministic reading of chat text: which intents the wording points to, and the raw pieces (request ids,
+// justification, duration, new-environment fields, short answers). Names stay as typed; resolve.ts matches them.
+import type { ChannelKind } from '../storage/store.js';
+import { parseDuration } from './duration.js';
+import { cleanText, type EnvironmentSku, type IntentKind, type ParsedMessage } from './intent.js';
+import { foldAccents, tokenize } from './text.js';
 
-const REQUEST_ID = /\b(req-\d+)\b/i;
+const REQUEST_ID = /\breq\s*-?\s*(\d{1,9})\b/gi;
 
-function splitReason(text: string): { head: string; reason?: string } {
-  const m =
-    /^(.*?)(?:\s*[,;.-]?\s*\b(?:because|as|since|so that|so|reason:|for the|to build|to create|need(?:ed)? (?:it )?(?:for|to))\b\s*(.*))$/i.exec(
-      text,
-    );
-  if (m?.[1] && m[2] !== undefined && m[2].trim().length > 0) {
-    return {
-      head: m[1].trim(),
-      reason: text
-        .slice(m[1].length)
-        .replace(/^\s*[,;.-]?\s*(because|reason:)?\s*/i, '')
-        .trim(),
-    };
+type Cue = [IntentKind, RegExp, number];
+
+/** Wording cues, scored 0..1. A strong cue (1) names the intent; weaker ones need an entity to back them. */
+const CUES: Cue[] = [
+  ['maker-role', /\bmakers?\b/, 1],
+  [
+    'maker-role',
+    /\b(build|create|make|develop|design)(ing)?\s+(power\s+)?(apps?|flows?|solutions?|canvas|automations?)\s+(in|on|inside)\b/,
+    0.8,
+  ],
+  ['maker-role', /\b(add|put)\s+me\s+(to|in|into|as)\b/, 0.6],
+  ['maker-role', /\b(access|permissions?|rights|role)\s+(to|in|on|for)\b/, 0.5],
+  ['maker-role', /\b(can'?t|cannot|unable to|not able to)\s+(create|build|make)\s+(apps?|flows?)/, 0.7],
+  ['unblock-connector', /\b(un-?block|unblocking|unban|whitelist|allow-?list|white-?list)\b/, 1],
+  ['unblock-connector', /\b(allow|enable|permit|approve|open up|turn on|activate)\b/, 0.45],
+  ['unblock-connector', /\bconnectors?\b/, 0.6],
+  ['unblock-connector', /\b(blocked|dlp|data loss|data policy)\b/, 0.6],
+  ['unblock-connector', /\b(use|using|connect to|integrate with|access)\b/, 0.25],
+  [
+    'new-environment',
+    /\b(new|another|fresh|extra|second|additional|own)\s+(\w+\s+){0,2}(environment|env|instance)s?\b/,
+    1,
+  ],
+  [
+    'new-environment',
+    /\b(create|provision|spin up|set up|setup|make|stand up|build|deploy|open)\s+(me\s+)?(an?|the|my|one|some)?\s*(\w+\s+){0,2}(environment|env|instance)s?\b/,
+    1,
+  ],
+  [
+    'new-environment',
+    /\b(new|create|provision|spin up|set up)\s+(an?\s+)?(sandbox|trial|production|prod|developer|dev)\b/,
+    0.9,
+  ],
+  ['new-environment', /\b(environment|env)\s+(called|named)\b/, 0.9],
+  [
+    'new-environment',
+    /\b(need|want|get|request|like)\s+(me\s+)?(an?|my own)\s+(\w+\s+)?(environment|env|sandbox|trial)\b/,
+    0.8,
+  ],
+  [
+    'status',
+    /\b(status|progress|update on|any update|any news|news on|state of|what'?s (happening|going on|up) with|what happened (to|with)|where (is|are|'s)|how is|how'?s|stuck|still waiting|heard back|approved yet|done yet|is it done|been approved|check on|still pending|is my request|has my request|did my request|my request (still |now )?(pending|approved|done))\b/,
+    0.9,
+  ],
+  [
+    'list-mine',
+    /\b(my (open |pending |recent |old |past |previous |current |outstanding |active )?(requests|tickets|asks)|(list|show|see|view)\s+(all\s+)?(of\s+)?my\b|what (have|did) i (ask|request)(ed)?|requests? i (made|filed|raised|sent|submitted)|everything i (asked|requested))\b/,
+    1,
+  ],
+  [
+    'cancel',
+    /\b(cancel|withdraw|retract|scrap|rescind|call off|take back|no longer need|don'?t need|do not need|dont need|remove my request|delete my request)\b/,
+    0.9,
+  ],
+  [
+    'list-pending',
+    /\b(pending|awaiting|waiting)\s+(approvals?|requests?|decisions?|for (my |an )?(approval|review|decision))\b/,
+    1,
+  ],
+  [
+    'list-pending',
+    /\b(what|which|anything|something|requests?)\s+(needs?|to|waiting for|is waiting for|are waiting for)\s+(my\s+)?(approv|review|sign.?off)/,
+    1,
+  ],
+  [
+    'list-pending',
+    /\b(approval queue|my queue|the queue|to approve|needs? my approval|for me to (approve|review)|(show|list|see)\s+(the\s+)?(pending|open)\b)/,
+    1,
+  ],
+  ['list-pending', /\bpending\b/, 0.5],
+  ['help', /^(help|\?+|h|menu|commands?|usage|info|start|options)[.!?]*$/, 1],
+  [
+    'help',
+    /\b(help|what can you do|what do you do|what can i (do|ask)|how (does|do) (this|it|you) work|how do i|how can i|how to|what are (you|your commands)|list (of )?commands|instructions|who are you|what is this bot)\b/,
+    0.6,
+  ],
+  [
+    'greeting',
+    /^(hi|hello|hey|heya|hiya|yo|howdy|hola|bonjour|salut|hallo|ciao|ola|hej|moin|servus|buongiorno|buenos dias|buenas|guten (tag|morgen)|good (morning|afternoon|evening|day)|greetings|namaste|konnichiwa|sup|whats up|what's up|g'?day|aloha|ahoy)\b/,
+    0.9,
+  ],
+  [
+    'thanks',
+    /\b(thanks|thank you|thank u|thx|thnx|tnx|ty|cheers|merci|gracias|danke|grazie|obrigad[oa]|dank je|tack|appreciate(d| it)?|much appreciated|great job|awesome|perfect|brilliant|nice one)\b/,
+    0.9,
+  ],
+];
+
+const REASON =
+  /\s*[,;:.!-]*\s*\b(because|cause|cuz|coz|since|as i|as we|as my|as our|so that|so i can|so we can|so i could|so we could|in order to|to build|to create|to make|to develop|to automate|to connect|to sync|to send|to post|to read|to store|to pull|to push|to get|to run|to track|to manage|to prototype|to try|to host|to work on|for building|for the [\w-]+ (project|app|team|flow|process|work|initiative|pilot|poc)|for our|for my|needed for|need it for|need this for|need that for|i need it to|i want to|we want to|we need to|i need to|justification|reason|purpose|why:)\b\s*[:-]?\s*/i;
+
+const ORDINALS: Record<string, number> = {
+  first: 1,
+  '1st': 1,
+  one: 1,
+  second: 2,
+  '2nd': 2,
+  two: 2,
+  third: 3,
+  '3rd': 3,
+  three: 3,
+  fourth: 4,
+  '4th': 4,
+  four: 4,
+  fifth: 5,
+  '5th': 5,
+  five: 5,
+  sixth: 6,
+  '6th': 6,
+  six: 6,
+};
+
+const SKU_OF: Record<string, EnvironmentSku> = {
+  production: 'Production',
+  prod: 'Production',
+  prd: 'Production',
+  sandbox: 'Sandbox',
+  sbx: 'Sandbox',
+  sandpit: 'Sandbox',
+  trial: 'Trial',
+  developer: 'Developer',
+  dev: 'Developer',
+  development: 'Developer',
+};
+
+const CURRENCY: Record<string, string> = {
+  usd: 'USD',
+  dollar: 'USD',
+  dollars: 'USD',
+  eur: 'EUR',
+  euro: 'EUR',
+  euros: 'EUR',
+  gbp: 'GBP',
+  pound: 'GBP',
+  pounds: 'GBP',
+  sterling: 'GBP',
+  cad: 'CAD',
+  aud: 'AUD',
+  jpy: 'JPY',
+  yen: 'JPY',
+};
+
+const LANGUAGE: Record<string, number> = {
+  english: 1033,
+  german: 1031,
+  deutsch: 1031,
+  french: 1036,
+  francais: 1036,
+  spanish: 3082,
+  espanol: 3082,
+};
+
+export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage {
+  const text = cleanText(raw);
+  const l = foldAccents(text).toLowerCase();
+  const cues: ParsedMessage['cues'] = {};
+  for (const [kind, re, score] of CUES) {
+    if (re.test(l)) cues[kind] = Math.max(cues[kind] ?? 0, score);
   }
-  return { head: text };
+
+  const requestIds = [...text.matchAll(REQUEST_ID)].map((m) => `REQ-${m[1]}`);
+  const parsed: ParsedMessage = {
+    text,
+    cues,
+    requestIds: [...new Set(requestIds)],
+    tokens: [],
+    allTokens: tokenize(text),
+    newEnvironment: {},
+    answer: {},
+  };
+
+  readDecision(text, l, parsed);
+  readChannel(l, parsed);
+
+  // Cut out the duration, then the justification: what is left names things.
+  let head = text;
+  const duration = parseDuration(head, now);
+  if (duration) {
+    parsed.grantEndsAt = duration.endsAt.toISOString();
+    head = head.replace(duration.text, ' ');
+  }
+  const name = readName(head);
+  if (name) {
+    parsed.newEnvironment.name = name.value;
+    head = head.replace(name.text, ' ');
+  }
+  const reason = REASON.exec(head);
+  if (reason && reason.index > 0) {
+    const keepWord = /^(to|in order to|i want to|we want to|we need to|i need to|for)/i.test(reason[1] ?? '');
+    const rest = head.slice(reason.index + reason[0].length).trim();
+    const justification = (
+      keepWord ? `${(reason[1] ?? '').replace(/^(i|we) (want|need) /i, '')} ${rest}` : rest
+    ).trim();
+    if (rest.length > 0) parsed.justification = justification.replace(/[.!]+$/, '');
+    head = head.slice(0, reason.index);
+  }
+  parsed.tokens = tokenize(head);
+
+  readNewEnvironment(l, parsed);
+  readAnswer(l, parsed);
+  return parsed;
 }
 
-export function parseIntent(raw: string): Intent {
-  const text = cleanText(raw);
-  const lower = text.toLowerCase();
+function readDecision(text: string, l: string, parsed: ParsedMessage): void {
+  const m =
+    /\b(approve[ds]?|accept(ed)?|ok|okay|lgtm|reject(ed)?|deny|denied|decline[ds]?|refuse[ds]?)\b[\s,:]*(request\s+)?req\s*-?\s*(\d{1,9})\b[\s,:.-]*(.*)$/i.exec(
+      text,
+    ) ?? /^\s*req\s*-?\s*(\d{1,9})\s*[:,-]?\s*(is\s+)?(approved|rejected|denied|declined)\b[\s,:.-]*(.*)$/i.exec(text);
+  if (!m) return;
+  const words = m.slice(1).filter(Boolean) as string[];
+  const verb = words.find((w) => /^(approve|accept|ok|okay|lgtm|reject|den|decline|refuse)/i.test(w)) ?? '';
+  const id = words.find((w) => /^\d+$/.test(w));
+  if (!id) return;
+  if (/^(cancel)/i.test(l)) return;
+  parsed.verdict = /^(reject|den|decline|refuse)/i.test(verb) ? 'reject' : 'approve';
+  parsed.requestIds = [`REQ-${id}`, ...parsed.requestIds.filter((r) => r !== `REQ-${id}`)];
+  const comment = (m.at(-1) ?? '').trim().replace(/^(because|as|since|-|:)\s*/i, '');
+  parsed.comment = comment || undefined;
+  parsed.cues.decide = 1;
+}
 
-  const channel = /\bset\s+(?:the\s+)?(approvals?|audit|notifications?)\s+channel\b/.exec(lower);
-  if (channel?.[1]) {
-    const c = channel[1].startsWith('approval')
-      ? 'approvals'
-      : channel[1].startsWith('audit')
-        ? 'audit'
-        : 'notifications';
-    return { kind: 'set-channel', channel: c };
+function readChannel(l: string, parsed: ParsedMessage): void {
+  const m =
+    /\b(set|use|make|choose|pick|register|configure)\b.*?\b(approvals?|approver|audit|notifications?|news|alerts?)\b\s*(channel)?/.exec(
+      l,
+    ) ?? /\bthis (is the |channel (is|for) (the )?)(approvals?|audit|notifications?|news)\b/.exec(l);
+  if (!m || !/\bchannel\b/.test(l)) return;
+  const word = m[2] ?? m[4] ?? '';
+  const channel: ChannelKind = /^approv/.test(word) ? 'approvals' : /^audit/.test(word) ? 'audit' : 'notifications';
+  parsed.channel = channel;
+  parsed.cues['set-channel'] = 1;
+}
+
+/** "called Payroll Tools", "named 'HR Apps'", or a quoted name. */
+function readName(text: string): { value: string; text: string } | undefined {
+  const quoted = /["“”«']([^"“”«»']{2,80})["“”»']/.exec(text);
+  const called =
+    /\b(?:called|named|name it|name:|name is|titled|call it)\s+["“']?([A-Za-z0-9][\w&.\- ]{0,79}?)["”']?(?=\s+(?:in|on|with|without|for|because|since|as|so|type|region|located|and|using|please|pls|thanks|\(|-)\b|[,;.!?(]|$)/i.exec(
+      text,
+    );
+  const m = called ?? quoted;
+  if (!m?.[1]) return undefined;
+  const value = m[1].trim();
+  return value ? { value, text: m[0] } : undefined;
+}
+
+function readNewEnvironment(l: string, parsed: ParsedMessage): void {
+  const words = parsed.tokens.map((t) => t.norm);
+  const ne = parsed.newEnvironment;
+  for (let i = 0; i < words.length; i++) {
+    const sku = SKU_OF[words[i] ?? ''];
+    if (sku && !ne.sku) ne.sku = sku;
   }
-
-  const decide = /^(approve|reject|deny|decline)\s+(req-\d+)\b[\s,:-]*(.*)$/i.exec(text);
-  if (decide?.[1] && decide[2]) {
-    const verdict = decide[1].toLowerCase() === 'approve' ? 'approve' : 'reject';
-    return { kind: 'decide', verdict, requestId: decide[2].toUpperCase(), comment: decide[3]?.trim() || undefined };
+  const typeField = /\btype\s*[:=]?\s*(production|prod|sandbox|sbx|trial|developer|dev)\b/.exec(l);
+  if (typeField?.[1]) ne.sku = SKU_OF[typeField[1]];
+  if (
+    /\b(no|without|w\/o|skip|don'?t need|do not need|dont need|no need for)\s+(an?\s+|the\s+)?(dataverse|database|db|cds)\b|\b(dataverse|database|db)\s*[:=]?\s*(no|false|none|n)\b/.test(
+      l,
+    )
+  )
+    ne.dataverse = false;
+  else if (
+    /\b(with|needs?|including|include|add|plus|want|and)\s+(an?\s+|the\s+)?(dataverse|database|db|cds)\b|\b(dataverse|database)\s*[:=]?\s*(yes|true|y)\b/.test(
+      l,
+    )
+  )
+    ne.dataverse = true;
+  for (const w of words) {
+    if (!ne.currency && CURRENCY[w]) ne.currency = CURRENCY[w];
+    if (!ne.languageLcid && LANGUAGE[w]) ne.languageLcid = LANGUAGE[w];
   }
+}
 
-  if (/^(help|\?|what can you do)/.test(lower)) return { kind: 'help' };
-  if (/^(cancel)\b/.test(lower)) return { kind: 'cancel', requestId: REQUEST_ID.exec(text)?.[1]?.toUpperCase() };
-  if (/\b(status)\b/.test(lower) && REQUEST_ID.test(text))
-    return { kind: 'status', requestId: REQUEST_ID.exec(text)?.[1]?.toUpperCase() };
-  if (/\bmy requests\b/.test(lower)) return { kind: 'list-mine' };
-  if (/\bpending( requests)?\b/.test(lower) && /\b(list|show)\b/.test(lower)) return { kind: 'list-pending' };
-
-  if (/\bmaker\b/.test(lower)) {
-    const { head, reason } = splitReason(text);
-    const env = /\b(?:in|on|for|to)\s+(?:the\s+)?(.+?)(?:\s+environment)?\s*[.!?]*$/i.exec(head)?.[1];
-    return { kind: 'maker-role', environment: env?.trim(), justification: reason };
-  }
-
-  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(lower)) return { kind: 'greeting' };
-  if (/^(thanks|thank you|thx|cheers)\b/.test(lower)) return { kind: 'thanks' };
-  return { kind: 'unknown', text };
+function readAnswer(l: string, parsed: ParsedMessage): void {
+  const a = parsed.answer;
+  const s = l.replace(/[.!?]+$/, '').trim();
+  if (
+    /^(y|yes|yep|yeah|yup|ya|sure|ok|okay|k|confirm(ed)?|correct|right|that'?s right|that'?s it|go( ahead)?|do it|please do|looks good|lgtm|submit|file it|send it|proceed|affirmative|si|oui|ja)( please| thanks| thank you)?$/.test(
+      s,
+    )
+  )
+    a.yes = true;
+  if (
+    /^(n|no|nope|nah|cancel|stop|abort|never ?mind|forget it|don'?t|do not|no thanks|no thank you|scrap (it|that)|drop it)$/.test(
+      s,
+    )
+  )
+    a.no = true;
+  if (/^(change|edit|modify|fix|change (it|something|that)|let me change( it)?)$/.test(s)) a.change = true;
+  const ord =
+    /^(?:option\s*|number\s*|no\.?\s*|#)?(\d{1,2})$/.exec(s) ??
+    /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th|one|two|three|four|five|six)(?:\s+(?:one|option|choice))?(?:\s+please)?$/.exec(
+      s,
+    );
+  if (ord?.[1]) a.ordinal = /^\d+$/.test(ord[1]) ? Number(ord[1]) : ORDINALS[ord[1]];
+  if (/^(the\s+)?last(\s+one)?$/.test(s)) a.ordinal = -1;
+  if (
+    /^(no|nope|sorry|oops|actually|wait|hmm|i meant|i mean|meant|rather|make (it|that)|change (it|that) to|switch (it )?to|not\b.*\bbut\b|instead)\b|\binstead\b|\bi meant\b/.test(
+      s,
+    )
+  )
+    a.correction = true;
 }

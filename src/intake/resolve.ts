@@ -1,7 +1,8 @@
 // Resolves what people typed against the live catalogue: environments, connectors, locations. Every result
 // carries a score and a confidence level, so the dialogue can file, confirm or ask back, never guess.
-import type { CatalogueSnapshot } from './catalogue.js';
+
 import type { Connector, Environment, Location } from '../tenant/tenant-admin.js';
+import type { CatalogueSnapshot } from './catalogue.js';
 import { canonical, EntityIndex, type EntityScore, type IndexedEntity, nameWords } from './entity-index.js';
 import type { Token } from './text.js';
 
@@ -40,7 +41,10 @@ export function decide<T>(scores: EntityScore<T>[], fallback: T[] = []): Resolve
   if (!best) return { confidence: 'none', score: 0, options: fallback };
   const second = scores[1];
   const lead = best.score - (second?.score ?? 0);
-  const offered = scores.filter((s) => s.score >= best.score - THRESHOLDS.offer).slice(0, 6).map((s) => s.entity.value);
+  const offered = scores
+    .filter((s) => s.score >= best.score - THRESHOLDS.offer)
+    .slice(0, 6)
+    .map((s) => s.entity.value);
   const how = `${best.how}${best.corrected.length ? ` typo:${best.corrected.join(',')}` : ''}`;
   if (lead < THRESHOLDS.lead || best.score < THRESHOLDS.medium)
     return { confidence: 'ambiguous', score: best.score, options: offered, how, corrected: best.corrected };
@@ -133,14 +137,19 @@ const SKU_WORDS: Record<string, Environment['sku']> = {
   default: 'Default',
 };
 
-export function resolveEnvironment(tokens: Token[], index: CatalogueIndex, requesterId?: string): Resolved<Environment> {
+export function resolveEnvironment(
+  tokens: Token[],
+  index: CatalogueIndex,
+  requesterId?: string,
+): Resolved<Environment> {
   const envs = index.snapshot.environments;
   // "my dev environment": the requester's own environment, of that type when one is named.
   const own = possessive(tokens);
   if (own && requesterId) {
     const mine = envs.filter((e) => e.createdBy === requesterId && !e.isDefault);
     const typed = own.sku ? mine.filter((e) => e.sku === own.sku) : mine;
-    if (typed.length === 1 && typed[0]) return { confidence: 'high', value: typed[0], score: 1, options: typed, how: 'possessive' };
+    if (typed.length === 1 && typed[0])
+      return { confidence: 'high', value: typed[0], score: 1, options: typed, how: 'possessive' };
     if (typed.length > 1) return { confidence: 'ambiguous', score: 0.5, options: typed, how: 'possessive' };
     if (mine.length > 0 && !own.sku) return { confidence: 'ambiguous', score: 0.5, options: mine, how: 'possessive' };
   }
@@ -156,7 +165,10 @@ function possessive(tokens: Token[]): { sku?: Environment['sku'] | undefined } |
     for (let j = i + 1; j <= i + 3 && j < tokens.length; j++) {
       const w = canonical(tokens[j]?.norm ?? '');
       if (SKU_WORDS[w] && w !== 'test' && w !== 'default') sku = SKU_WORDS[w];
-      if (['environment', 'env', 'environments', 'envs', 'instance'].includes(w) || (sku && j === i + 1 && tokens[j + 1] === undefined))
+      if (
+        ['environment', 'env', 'environments', 'envs', 'instance'].includes(w) ||
+        (sku && j === i + 1 && tokens[j + 1] === undefined)
+      )
         return { sku };
       if (sku && ['one', 'box'].includes(canonical(tokens[j + 1]?.norm ?? ''))) return { sku };
     }
@@ -205,7 +217,10 @@ export function resolveConnectors(tokens: Token[], index: CatalogueIndex): Conne
   const offered = partial.filter((s) => s.score >= best.score - THRESHOLDS.offer).slice(0, 6);
   if (offered.length === 1 && best.score >= THRESHOLDS.medium) {
     for (const m of best.matched) used.add(m);
-    return { accepted: [{ connector: best.entity.value, confidence: 'medium', score: best.score, how: best.how }], used };
+    return {
+      accepted: [{ connector: best.entity.value, confidence: 'medium', score: best.score, how: best.how }],
+      used,
+    };
   }
   for (const s of offered) for (const m of s.matched) used.add(m);
   return { accepted, ambiguous: offered.map((s) => s.entity.value), used };
@@ -244,14 +259,22 @@ export function resolveLocation(tokens: Token[], locations: Location[]): Resolve
         if (location) return { confidence: 'high', value: location, score: 1, options: [location], how: alias };
       }
     }
-    const byName = locations.find((l) => l.name === words[i] || normaliseWords(l.displayName) === words.slice(i, i + 2).join(' ') || normaliseWords(l.displayName) === words[i]);
+    const byName = locations.find(
+      (l) =>
+        l.name === words[i] ||
+        normaliseWords(l.displayName) === words.slice(i, i + 2).join(' ') ||
+        normaliseWords(l.displayName) === words[i],
+    );
     if (byName) return { confidence: 'high', value: byName, score: 1, options: [byName], how: 'name' };
   }
   return { confidence: 'none', score: 0, options: locations };
 }
 
 function normaliseWords(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 export const AZURE_REGION_OF: Record<string, string> = {

@@ -25,7 +25,9 @@ export function normalise(s: string): string {
 
 export function tokenize(s: string): Token[] {
   const out: Token[] = [];
-  const raw = foldAccents(s).replace(/['’`]s\b/gi, '').replace(/['’`]/g, '');
+  const raw = foldAccents(s)
+    .replace(/['’`]s\b/gi, '')
+    .replace(/['’`]/g, '');
   for (const m of raw.matchAll(/[A-Za-z0-9_]+/g)) {
     out.push({ norm: m[0].toLowerCase(), raw: m[0], index: out.length });
   }

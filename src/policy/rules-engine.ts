@@ -172,6 +172,18 @@ export class RulesPolicy implements RoutingPolicy {
     };
   }
 
+  /** Every group that approves a stage or is escalated to (for the per-reader card views). */
+  approverGroupIds(): string[] {
+    const ids = new Set<string>();
+    const stages = [...this.file.rules.flatMap((r) => r.then.stages ?? []), ...this.file.fallback.stages];
+    for (const s of stages) ids.add(this.groupOf(s.group).groupId);
+    for (const [from, to] of Object.entries(this.file.escalation)) {
+      ids.add(this.groupOf(from).groupId);
+      ids.add(this.groupOf(to).groupId);
+    }
+    return [...ids];
+  }
+
   groupsOfInterest(): string[] {
     const ids = new Set<string>();
     for (const rule of this.file.rules) for (const g of rule.when.requester?.groups ?? []) ids.add(this.groupOf(g).groupId);

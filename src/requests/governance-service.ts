@@ -3,7 +3,10 @@
 // Depends only on ports (storage, tenant admin, message composer, routing policy): no SDK here.
 import type { Activity, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys, outboxKeys } from '../outbox/messages.js';
+import type { LifecycleHooks } from '../lifecycle/scheduler.js';
+import { capGrantEnd } from '../policy/grant-cap.js';
 import type { RoutingPolicy } from '../policy/routing.js';
+import { environmentOwnerConflict } from '../policy/separation.js';
 import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
@@ -24,6 +27,8 @@ export interface ServiceDeps {
   composer: MessageComposer;
   policy: RoutingPolicy;
   clock: () => Date;
+  /** Schedules and cancels reminders, escalation, expiry and grant reverts in the use cases' transactions. */
+  lifecycle?: LifecycleHooks | undefined;
 }
 
 export interface FileInput {
@@ -32,6 +37,8 @@ export interface FileInput {
   justification?: string | undefined;
   grantEndsAt?: string | undefined;
   correlationId?: string | undefined;
+  /** An extension of this completed time-bound grant (the role or exception is already in place). */
+  extensionOf?: string | undefined;
 }
 
 export type FileResult =
@@ -127,6 +134,21 @@ export class GovernanceService {
     );
   }
 
+  /** Re-renders the cards that show a request's progress: the approval card and the requester's receipt card. */
+  async publishProgressCards(session: StoreSession, request: GovernanceRequest): Promise<void> {
+    await this.publishApprovalCard(session, request);
+    const personal = conversationKeys.personal(request.requester.id);
+    if (!request.receiptCard || !(await session.conversations.get(personal))) return;
+    await this.enqueue(
+      session,
+      personal,
+      outboxKeys.receiptUpdate(request.id, request.version),
+      this.deps.composer.receiptCard(request),
+      request.id,
+      `activity:${request.receiptCard.activityId}`,
+    );
+  }
+
   /** Everything the requester and admins should see after a state change, enqueued in the caller's transaction. */
   async announce(session: StoreSession, request: GovernanceRequest, summary: string): Promise<void> {
     await this.publishApprovalCard(session, request);
@@ -175,7 +197,7 @@ export class GovernanceService {
         message: "I couldn't find your account in the organisation's directory, so I can't file this request.",
       };
     }
-    const satisfied = await this.alreadySatisfied(input.details, user);
+    const satisfied = input.extensionOf ? undefined : await this.alreadySatisfied(input.details, user);
     if (satisfied) return { kind: 'satisfied', message: satisfied };
 
     const pending = await this.deps.store.requests.list({
@@ -205,9 +227,14 @@ export class GovernanceService {
         stages: [],
         execution: { progress: [], checkpoint: {}, apiCalls: [] },
         grantEndsAt: input.grantEndsAt,
+        extensionOf: input.extensionOf,
       };
-      const decision = this.deps.policy.route(draft, { requesterGroupIds });
-      let request: GovernanceRequest = { ...draft, stages: decision.stages, routing: decision.routing };
+      const decision = this.deps.policy.route(draft, {
+        requesterGroupIds,
+        requesterPlans: user.plans.flatMap((p) => (p.servicePlanName ? [p.servicePlanName] : [])),
+      });
+      const grantEndsAt = capGrantEnd(draft, decision.maxDuration, at);
+      let request: GovernanceRequest = { ...draft, stages: decision.stages, routing: decision.routing, grantEndsAt };
       await session.requests.insert(request);
       await this.audit(session, request, {
         actorId: user.id,
@@ -244,10 +271,12 @@ export class GovernanceService {
           runAt: at,
           dedupeKey: `execute:${id}`,
         });
+        await this.deps.lifecycle?.onApproved(session, request);
         const posted = await this.publishApprovalCard(session, request);
         return { kind: 'filed', request, approvalsChannelMissing: !posted };
       }
       const posted = await this.publishApprovalCard(session, request);
+      await this.deps.lifecycle?.onFiled(session, request);
       if (!posted) {
         await this.audit(session, request, {
           actorId: 'system',
@@ -349,20 +378,26 @@ export class GovernanceService {
       let next: GovernanceRequest | undefined;
       if (!refusal) {
         const stage = currentStage(request);
-        const group = stage === undefined ? undefined : request.stages[stage]?.groupId;
+        const current = stage === undefined ? undefined : request.stages[stage];
+        // After an escalation, members of the escalation group may decide the stage too.
+        const groups = current ? [current.groupId, ...(current.escalatedTo ? [current.escalatedTo.groupId] : [])] : [];
         const isApprover =
-          directoryUser !== undefined && group !== undefined
-            ? (await this.deps.tenant.memberOfGroups(actor.id, [group])).includes(group)
+          directoryUser !== undefined && groups.length > 0
+            ? (await this.deps.tenant.memberOfGroups(actor.id, groups)).length > 0
             : false;
-        const out = decide(applyChoices(request, input.verdict, input.choices), {
+        if (isApprover && request.status === 'pending' && actor.id !== request.requester.id) {
+          const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
+          if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
+        }
+        const out = refusal ? undefined : decide(applyChoices(request, input.verdict, input.choices), {
           actor,
           verdict: input.verdict,
           comment: input.comment,
           actorIsStageApprover: isApprover,
           at: this.now(),
         });
-        if (out.ok) next = out.request;
-        else refusal = out.refusal;
+        if (out?.ok) next = out.request;
+        else if (out) refusal = out.refusal;
       }
 
       if (refusal) {
@@ -400,7 +435,8 @@ export class GovernanceService {
               runAt: this.now(),
               dedupeKey: `execute:${stored.id}`,
             });
-          }
+            await this.deps.lifecycle?.onApproved(session, stored);
+          } else if (stored.status !== 'pending') await this.deps.lifecycle?.onLeftPending(session, stored);
           if (stored.status !== 'pending')
             await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
           else await this.publishApprovalCard(session, stored);
@@ -440,6 +476,7 @@ export class GovernanceService {
       const stored = await this.save(session, out.request, request.version);
       await this.audit(session, stored, { actorId, action: 'request.cancelled', outcome: 'success' });
       await session.jobs.cancelByPrefix(`reminder:${requestId}`);
+      await this.deps.lifecycle?.onLeftPending(session, stored);
       await this.announce(session, stored, 'cancelled by the requester');
       return stored;
     });

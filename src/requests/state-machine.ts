@@ -17,7 +17,9 @@ export type RefusalCode =
   | 'STALE_CARD'
   | 'NOT_PENDING'
   | 'NOT_REQUESTER'
-  | 'INVALID_TRANSITION';
+  | 'INVALID_TRANSITION'
+  /** Separation of duties by policy rule: the environment's creator or admin may not approve. */
+  | 'OWNER_CONFLICT';
 
 export interface Refusal {
   code: RefusalCode;

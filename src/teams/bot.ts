@@ -4,6 +4,7 @@ import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { CardActionHandler } from './card-action-handler.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
+import { DraftActionHandler } from './draft-action-handler.js';
 import { MessageHandler } from './message-handler.js';
 import { textReply } from './replies.js';
 
@@ -57,6 +58,20 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
     asCard(cards.show(context, data)),
   );
   app.adaptiveCards.actionExecute('why', (context, _state, data) => asCard(cards.show(context, data, true)));
+  app.adaptiveCards.actionExecute('needInfo', (context, _state, data) => asCard(cards.needInfo(context, data)));
+  app.adaptiveCards.actionExecute('answerInfo', (context, _state, data) => asCard(cards.answerInfo(context, data)));
+  app.adaptiveCards.actionExecute('extend', (context, _state, data) => asCard(cards.extend(context, data)));
+  const drafts = new DraftActionHandler(bot, messages);
+  app.adaptiveCards.actionExecute('chooseOption', (context, _state, data) => asCard(drafts.choose(context, data)));
+  app.adaptiveCards.actionExecute('confirmDraft', (context, _state, data) => asCard(drafts.confirm(context, data)));
+  app.adaptiveCards.actionExecute('changeDraft', (context, _state, data) => asCard(drafts.change(context, data)));
+  app.adaptiveCards.actionExecute('cancelDraft', (context, _state, data) => asCard(drafts.cancelDraft(context, data)));
+  app.adaptiveCards.actionExecute('listMine', (context, _state, data) => asCard(drafts.listMine(context, data)));
+  app.adaptiveCards.actionExecute('listPending', (context, _state, data) => asCard(drafts.listPending(context, data)));
+  app.adaptiveCards.actionExecute('cancelAsk', (context, _state, data) => asCard(drafts.cancelAsk(context, data)));
+  app.adaptiveCards.actionExecute('cancelConfirm', (context, _state, data) =>
+    asCard(drafts.cancelConfirm(context, data)),
+  );
   app.adaptiveCards.actionExecute(/.*/, (context) => asCard(cards.unknownVerb(context)));
 
   app.activity(ActivityTypes.Message, async (context) => {

@@ -3,7 +3,9 @@
 import type { TurnContext } from 'botbuilder';
 import type { CardNotice } from '../outbox/messages.js';
 import type { GovernanceRequest } from '../requests/model.js';
-import { decisionData, parseCardData, requestRefData } from './card-actions.js';
+import { explainRequest } from '../policy/explain-request.js';
+import { currentStage } from '../requests/state-machine.js';
+import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
@@ -32,9 +34,73 @@ export class CardActionHandler {
       );
   }
 
+  /** The view for this reader, decided from stored state and the directory: never from the card. */
   private async viewFor(request: GovernanceRequest, userId: string | undefined, notice?: CardNotice) {
-    if (userId === request.requester.id) return requestCard(request, 'requester', notice);
-    return requestCard(request, request.status === 'pending' ? 'approver' : 'readonly', notice);
+    const refresh = this.bot.stageApprovers?.(request) ?? [];
+    if (userId === request.requester.id) return requestCard(request, 'requester', notice, refresh);
+    const approver = userId !== undefined && (await this.isStageApprover(request, userId));
+    return requestCard(request, approver ? 'approver' : 'readonly', notice, refresh);
+  }
+
+  private async isStageApprover(request: GovernanceRequest, userId: string): Promise<boolean> {
+    if (request.status !== 'pending') return false;
+    const index = currentStage(request);
+    const stage = index === undefined ? undefined : request.stages[index];
+    if (!stage) return false;
+    const groups = [stage.groupId, ...(stage.escalatedTo ? [stage.escalatedTo.groupId] : [])];
+    return (await this.bot.tenant.memberOfGroups(userId, groups)).length > 0;
+  }
+
+  /** "Need more info": the approver's question (typed in the comment box) goes to the requester in chat. */
+  async needInfo(context: TurnContext, data: unknown): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(questionData, data);
+    if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('needInfo', userId, data);
+    const result = await this.bot.lifecycle.askForInfo(parsed.value.requestId, userId, parsed.value.comment ?? '');
+    this.bot.kick();
+    if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
+    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
+    return this.viewFor(result.request, userId, {
+      text: `Your question was sent to ${result.request.requester.displayName}; their answer will appear on this card.`,
+      tone: 'good',
+    });
+  }
+
+  /** The requester's answer to an approver's question, from the card in their chat. */
+  async answerInfo(context: TurnContext, data: unknown): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(answerData, data);
+    if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('answerInfo', userId, data);
+    const result = await this.bot.lifecycle.answerInfo(parsed.value.requestId, userId, parsed.value.answer ?? '');
+    this.bot.kick();
+    if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
+    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
+    return this.viewFor(result.request, userId, { text: 'Thanks, your answer was added to the request.', tone: 'good' });
+  }
+
+  /** The requester asks to keep a time-bound grant longer: a new request, routed by the policy. */
+  async extend(context: TurnContext, data: unknown): Promise<AdaptiveCard> {
+    const userId = context.activity.from?.aadObjectId;
+    const parsed = parseCardData(extendData, data);
+    if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('extend', userId, data);
+    const result = await this.bot.lifecycle.requestExtension(parsed.value.requestId, userId, parsed.value.duration ?? 'P14D');
+    this.bot.kick();
+    switch (result.kind) {
+      case 'filed':
+        return requestCard(result.request, 'requester', {
+          text:
+            result.request.status === 'pending'
+              ? `Extension asked as ${result.request.id}; it needs approval like a new request.`
+              : `Extension ${result.request.id} was approved by rule "${result.request.routing?.ruleId}".`,
+          tone: 'good',
+        });
+      case 'duplicate':
+        return requestCard(result.request, 'requester', { text: `You already asked: ${result.request.id}.`, tone: 'info' });
+      case 'denied':
+        return requestCard(result.request, 'requester', { text: result.reason, tone: 'warning' });
+      default:
+        return noticeCard({ title: 'Extension not possible', color: 'Attention', text: 'message' in result ? result.message : 'Nothing was changed.' });
+    }
   }
 
   async decide(context: TurnContext, verdict: 'approve' | 'reject', data: unknown): Promise<AdaptiveCard> {
@@ -97,10 +163,17 @@ export class CardActionHandler {
     if (!parsed.ok) return this.malformed('show', userId, data);
     const request = await this.bot.store.requests.get(parsed.value.requestId);
     if (!request) return noticeCard({ title: 'Unknown request', text: `I can't find ${parsed.value.requestId}.` });
-    const notice: CardNotice | undefined =
-      why && request.routing
-        ? { text: `Rule "${request.routing.ruleId}": ${request.routing.reason}`, tone: 'info' }
-        : undefined;
+    let notice: CardNotice | undefined;
+    if (why && request.routing) {
+      const explained = this.bot.policy ? await explainRequest(request, this.bot.policy, this.bot.tenant) : undefined;
+      const considered = explained?.explanation?.considered
+        .map((c) => `${c.matched ? '✔' : '✘'} ${c.ruleId}: ${c.because.join('; ')}`)
+        .join('\n');
+      notice = {
+        text: `Rule "${request.routing.ruleId}": ${request.routing.reason}${considered ? `\n\nRules considered:\n${considered}` : ''}`,
+        tone: 'info',
+      };
+    }
     return this.viewFor(request, userId, notice);
   }
 

@@ -19,6 +19,11 @@ export type DecisionData = z.infer<typeof decisionData>;
 
 export const requestRefData = z.object({ requestId, revision: z.coerce.number().int().min(0).optional() });
 
+/** "Need more info": the approver's question arrives in the comment box. */
+export const questionData = z.object({ requestId, comment: z.string().max(1000).optional() });
+export const answerData = z.object({ requestId, answer: z.string().max(2000).optional() });
+export const extendData = z.object({ requestId, duration: z.enum(['P7D', 'P14D', 'P30D']).optional() });
+
 export function parseCardData<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false } {
   const result = schema.safeParse(data ?? {});
   return result.success ? { ok: true, value: result.data } : { ok: false };

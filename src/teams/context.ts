@@ -2,7 +2,11 @@
 import type pino from 'pino';
 import type { Config } from '../config/config.js';
 import type { Catalogue } from '../intake/catalogue.js';
+import type { RoutingPolicy } from '../policy/routing.js';
+import type { RequestPreparer } from '../requests/preparation.js';
 import type { GovernanceService } from '../requests/governance-service.js';
+import type { LifecycleService } from '../requests/lifecycle-service.js';
+import type { GovernanceRequest } from '../requests/model.js';
 import type { Store } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 
@@ -16,4 +20,12 @@ export interface BotContext {
   clock: () => Date;
   /** Wake the outbox and job workers after a change, so replies do not wait for the next poll. */
   kick: () => void;
+  /** Questions, extensions and the other lifecycle use cases (card verbs needInfo, answerInfo, extend). */
+  lifecycle?: LifecycleService | undefined;
+  /** For the "why?" button: which rule matched and why. */
+  policy?: RoutingPolicy | undefined;
+  /** Cached approver ids per group, for per-reader views. */
+  stageApprovers?: ((request: GovernanceRequest) => string[]) | undefined;
+  /** Checks resolved names against the tenant and builds the details to file (or an immediate answer). */
+  preparer?: RequestPreparer | undefined;
 }

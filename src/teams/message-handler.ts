@@ -1,44 +1,63 @@
-// Text messages: understand, then act through the governance service. Every answer is polite and says
-// what happens next; nothing is filed unless the environment (and every other name) resolved clearly.
+// Text messages: understand (parse + resolve against the catalogue), log why, then either continue the
+// open draft, start a request dialogue, or answer (status, lists, cancel, approvals, channels, help).
 import type { TurnContext } from 'botbuilder';
-import { parseIntent } from '../intake/parse.js';
-import { resolveEnvironment } from '../intake/resolve.js';
-import type { RequestDetails } from '../requests/model.js';
+import { isRequestIntent } from '../intake/intent.js';
+import { explain, type Understanding, understand } from '../intake/understand.js';
+import { FINAL_STATUSES } from '../requests/model.js';
 import type { ChannelKind } from '../storage/store.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
-import { cardReply, helpCard, requestListCard, textReply } from './replies.js';
+import { DialogueManager } from './dialogue-manager.js';
+import { cancelConfirmCard, cardReply, helpCard, requestListCard, textReply } from './replies.js';
+
+const HELP_POINTER =
+  'Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".';
 
 export class MessageHandler {
-  constructor(private readonly bot: BotContext) {}
+  readonly dialogue: DialogueManager;
+
+  constructor(private readonly bot: BotContext) {
+    this.dialogue = new DialogueManager(bot);
+  }
 
   async handle(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const userId = activity.from?.aadObjectId;
-    const intent = parseIntent(activity.text ?? '');
-    this.bot.log.debug(
-      { intent: intent.kind, conversation: activity.conversation?.conversationType },
-      'message understood',
-    );
     if (!userId) {
       await context.sendActivity(
         textReply("I can't tell who you are (no Entra user id on your message), so I can't help here."),
       );
       return;
     }
-    switch (intent.kind) {
+    const snapshot = await this.bot.catalogue.get();
+    const u = understand(activity.text ?? '', snapshot, { requesterId: userId, now: this.bot.clock() });
+    this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
+
+    const draft = await this.dialogue.drafts.get(userId, activity.conversation.id);
+    if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
+    if (isRequestIntent(u.kind)) return this.dialogue.start(context, u, u.kind, userId, snapshot);
+    return this.answer(context, userId, u);
+  }
+
+  private async answer(context: TurnContext, userId: string, u: Understanding): Promise<void> {
+    const activity = context.activity;
+    const p = u.parsed;
+    switch (u.kind) {
       case 'set-channel':
-        return this.setChannel(context, userId, intent.channel);
-      case 'maker-role':
-        return this.fileMakerRole(context, userId, intent.environment, intent.justification);
+        return this.setChannel(context, userId, p.channel ?? 'approvals');
       case 'decide': {
+        const requestId = p.requestIds[0];
+        if (!requestId || !p.verdict)
+          return void (await context.sendActivity(
+            textReply('Which request? Say for example "approve REQ-1001 looks fine".'),
+          ));
         const result = await this.bot.service.decide({
-          requestId: intent.requestId,
+          requestId,
           actorId: userId,
           actorName: activity.from.name,
-          verdict: intent.verdict,
-          comment: intent.comment,
+          verdict: p.verdict,
+          comment: p.comment,
           correlationId: activity.id,
         });
         this.bot.kick();
@@ -47,96 +66,144 @@ export class MessageHandler {
           result.kind === 'refused'
             ? ({ text: result.refusal.message, tone: 'warning' } as const)
             : ({
-                text: `You ${intent.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`,
+                text: `You ${p.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`,
                 tone: 'good',
               } as const);
         await context.sendActivity(cardReply(requestCard(result.request, 'readonly', notice)));
         return;
       }
-      case 'status': {
-        const request = intent.requestId ? await this.bot.store.requests.get(intent.requestId) : undefined;
-        if (!request || (request.requester.id !== userId && !(await this.isApprover(userId)))) {
-          await context.sendActivity(
-            textReply(`I can't find ${intent.requestId ?? 'that request'} among the requests you can see.`),
-          );
-          return;
-        }
-        await context.sendActivity(
-          cardReply(requestCard(request, request.requester.id === userId ? 'requester' : 'readonly')),
-        );
-        return;
-      }
-      case 'list-mine': {
-        const mine = await this.bot.store.requests.list({ requesterId: userId, limit: 20 });
-        await context.sendActivity(cardReply(requestListCard('Your requests', mine, 'You have no requests yet.')));
-        return;
-      }
-      case 'list-pending': {
-        if (!(await this.isApprover(userId))) {
-          await context.sendActivity(
-            textReply('Only approvers can list pending requests. You can ask for "my requests".'),
-          );
-          return;
-        }
-        const pending = await this.bot.store.requests.list({ status: ['pending'], limit: 20 });
-        await context.sendActivity(
-          cardReply(requestListCard('Pending requests', pending, 'Nothing is waiting for approval.')),
-        );
-        return;
-      }
-      case 'cancel': {
-        if (!intent.requestId) {
-          await context.sendActivity(textReply('Which request should I cancel? Say for example "cancel REQ-1001".'));
-          return;
-        }
-        const result = await this.bot.service.cancel(intent.requestId, userId);
-        this.bot.kick();
-        await context.sendActivity(
-          textReply(
-            result.kind === 'decided'
-              ? `${result.request.id} is cancelled; nothing was changed.`
-              : result.kind === 'refused'
-                ? result.refusal.message
-                : result.message,
-          ),
-        );
-        return;
-      }
+      case 'status':
+        return this.status(context, userId, p.requestIds[0]);
+      case 'list-mine':
+        return this.listMine(context, userId, 0);
+      case 'list-pending':
+        return this.listPending(context, userId, 0);
+      case 'cancel':
+        return this.askCancel(context, userId, p.requestIds[0]);
       case 'help':
         await context.sendActivity(cardReply(helpCard(), 'What I can do'));
         return;
-      case 'greeting':
+      case 'greeting': {
+        const name = activity.from.name?.split(' ')[0];
         await context.sendActivity(
           textReply(
-            `Hello ${activity.from.name ?? ''}! Ask me for a maker role, a connector or an environment, or type "help".`.replace(
-              '  ',
-              ' ',
-            ),
+            `Hello${name ? ` ${name}` : ''}! I can get you the Environment Maker role, unblock a connector or ask for a new environment. ${HELP_POINTER}`,
           ),
         );
         return;
+      }
       case 'thanks':
         await context.sendActivity(textReply('You\'re welcome! Type "help" any time to see what I can do.'));
         return;
-      case 'unblock-connector':
-      case 'new-environment':
-      case 'unknown':
-        await context.sendActivity(
-          textReply(
-            'Sorry, I didn\'t understand that. Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".',
-          ),
-        );
+      default:
+        await context.sendActivity(textReply(`Sorry, I can only help with Power Platform requests. ${HELP_POINTER}`));
         return;
-      default: {
-        const never: never = intent;
-        return never;
-      }
     }
   }
 
   async isApprover(userId: string): Promise<boolean> {
     const group = this.bot.config.APPROVER_GROUP_ID;
     return (await this.bot.tenant.memberOfGroups(userId, [group])).includes(group);
+  }
+
+  private async status(context: TurnContext, userId: string, requestId: string | undefined): Promise<void> {
+    if (!requestId) {
+      // "what's happening with my request": the open ones, or the latest when none is open.
+      const mine = await this.bot.store.requests.list({ requesterId: userId, limit: 50 });
+      const open = mine.filter((r) => !FINAL_STATUSES.includes(r.status));
+      const only = open.length === 1 ? open[0] : open.length === 0 ? mine[0] : undefined;
+      if (only)
+        return void (await context.sendActivity(
+          cardReply(requestCard(only, 'requester'), `${only.id}: ${only.status}`),
+        ));
+      return this.listMine(context, userId, 0, open.length > 0 ? 'Your open requests' : undefined);
+    }
+    const request = await this.bot.store.requests.get(requestId);
+    if (!request || (request.requester.id !== userId && !(await this.isApprover(userId)))) {
+      await context.sendActivity(textReply(`I can't find ${requestId} among the requests you can see.`));
+      return;
+    }
+    await context.sendActivity(
+      cardReply(
+        requestCard(request, request.requester.id === userId ? 'requester' : 'readonly'),
+        `${request.id}: ${request.status}`,
+      ),
+    );
+  }
+
+  async listMineCard(userId: string, page: number, title = 'Your requests') {
+    const mine = await this.bot.store.requests.list({ requesterId: userId, limit: 200 });
+    return requestListCard({
+      title,
+      requests: mine,
+      empty: 'You have no requests yet. Type "help" to see what you can ask for.',
+      page,
+      verb: 'listMine',
+      viewerId: userId,
+    });
+  }
+
+  async listPendingCard(userId: string, page: number) {
+    if (!(await this.isApprover(userId))) return undefined;
+    const pending = await this.bot.store.requests.list({ status: ['pending'], limit: 200 });
+    return requestListCard({
+      title: 'Pending requests',
+      requests: pending,
+      empty: 'Nothing is waiting for approval.',
+      page,
+      verb: 'listPending',
+      viewerId: userId,
+    });
+  }
+
+  private async listMine(context: TurnContext, userId: string, page: number, title?: string): Promise<void> {
+    await context.sendActivity(cardReply(await this.listMineCard(userId, page, title), 'Your requests'));
+  }
+
+  private async listPending(context: TurnContext, userId: string, page: number): Promise<void> {
+    const card = await this.listPendingCard(userId, page);
+    if (!card)
+      return void (await context.sendActivity(
+        textReply('Only approvers can list pending requests. You can ask for "my requests".'),
+      ));
+    await context.sendActivity(cardReply(card, 'Pending requests'));
+  }
+
+  /** Cancel asks first; only the requester's own pending requests can be cancelled. */
+  private async askCancel(context: TurnContext, userId: string, requestId: string | undefined): Promise<void> {
+    if (!requestId) {
+      const pending = await this.bot.store.requests.list({ requesterId: userId, status: ['pending'], limit: 50 });
+      if (pending.length === 0)
+        return void (await context.sendActivity(textReply('You have no pending requests to cancel.')));
+      const only = pending[0];
+      if (pending.length === 1 && only)
+        return void (await context.sendActivity(cardReply(cancelConfirmCard(only), `Cancel ${only.id}?`)));
+      await context.sendActivity(
+        cardReply(
+          requestListCard({
+            title: 'Which request should I cancel?',
+            requests: pending,
+            empty: '',
+            page: 0,
+            verb: 'listMine',
+            viewerId: userId,
+          }),
+        ),
+      );
+      return;
+    }
+    const request = await this.bot.store.requests.get(requestId);
+    if (!request || request.requester.id !== userId) {
+      await context.sendActivity(textReply(`I can't find ${requestId} among your requests.`));
+      return;
+    }
+    if (request.status !== 'pending') {
+      await context.sendActivity(
+        textReply(`${request.id} is ${request.status}; only pending requests can be cancelled.`),
+      );
+      return;
+    }
+    await context.sendActivity(cardReply(cancelConfirmCard(request), `Cancel ${request.id}?`));
   }
 
   private async setChannel(context: TurnContext, userId: string, kind: ChannelKind): Promise<void> {
@@ -184,108 +251,5 @@ export class MessageHandler {
       this.bot.kick();
     }
     await context.sendActivity(textReply(`Done: this channel is now the ${kind} channel.${extra}`));
-  }
-
-  private async fileMakerRole(
-    context: TurnContext,
-    userId: string,
-    environmentText: string | undefined,
-    justification: string | undefined,
-  ): Promise<void> {
-    const { environments } = await this.bot.catalogue.get();
-    if (!environmentText) {
-      const names = environments.filter((e) => !e.isDefault).map((e) => e.displayName);
-      await context.sendActivity(
-        textReply(
-          `In which environment? For example "maker role in ${names[0] ?? 'Contoso Dev'}". Environments: ${names.join(', ')}.`,
-        ),
-      );
-      return;
-    }
-    const match = resolveEnvironment(environmentText, environments);
-    if (match.kind === 'none') {
-      const close = match.suggestions.map((e) => e.displayName);
-      await context.sendActivity(
-        textReply(
-          `I couldn't find an environment called "${environmentText}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`,
-        ),
-      );
-      return;
-    }
-    if (match.kind === 'ambiguous') {
-      await context.sendActivity(
-        textReply(
-          `"${environmentText}" matches several environments: ${match.candidates.map((e) => e.displayName).join(', ')}. Which one?`,
-        ),
-      );
-      return;
-    }
-    const env = match.value;
-    const details: RequestDetails = {
-      type: 'maker-role',
-      environment: {
-        id: env.id,
-        displayName: env.displayName,
-        sku: env.sku,
-        location: env.location,
-        azureRegion: env.azureRegion,
-        hasDataverse: env.hasDataverse,
-        isDefault: env.isDefault,
-        instanceApiUrl: env.instanceApiUrl,
-      },
-    };
-    await this.file(context, userId, details, justification);
-  }
-
-  async file(context: TurnContext, userId: string, details: RequestDetails, justification: string | undefined) {
-    const result = await this.bot.service.file({
-      requesterId: userId,
-      details,
-      justification,
-      correlationId: context.activity.id,
-    });
-    this.bot.kick();
-    switch (result.kind) {
-      case 'unknown-requester':
-      case 'satisfied':
-        await context.sendActivity(textReply(result.message));
-        return;
-      case 'duplicate':
-        await context.sendActivity(
-          cardReply(
-            requestCard(result.request, 'requester', {
-              text: `You already asked for this: ${result.request.id} is ${result.request.status}.`,
-              tone: 'info',
-            }),
-          ),
-        );
-        return;
-      case 'denied':
-        await context.sendActivity(
-          cardReply(requestCard(result.request, 'requester', { text: `Not allowed: ${result.reason}`, tone: 'error' })),
-        );
-        return;
-      case 'filed': {
-        const notice = result.approvalsChannelMissing
-          ? ({
-              text: 'Received and stored. No approvals channel is set up yet, so it waits until an admin sets one; nothing is lost.',
-              tone: 'warning',
-            } as const)
-          : ({
-              text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.`,
-              tone: 'good',
-            } as const);
-        const sent = await context.sendActivity(
-          cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`),
-        );
-        if (sent?.id)
-          await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, sent.id);
-        return;
-      }
-      default: {
-        const never: never = result;
-        return never;
-      }
-    }
   }
 }

@@ -1,10 +1,12 @@
-// Small reply builders shared by the Teams handlers.
+// Reply builders shared by the Teams handlers: text, help, request lists (paginated), choices and summaries.
 import type { Activity } from 'botbuilder';
-import type { GovernanceRequest } from '../requests/model.js';
-import { nextStep } from '../requests/state-machine.js';
-import { noticeCard } from './cards/composer.js';
+import { BOT_COMMANDS } from '../intake/commands.js';
+import { describeDraft, MAX_BUTTONS, type NextAction } from '../intake/dialogue.js';
+import type { Draft } from '../intake/draft.js';
+import type { GovernanceRequest, RequestStatus } from '../requests/model.js';
+import { currentStage, nextStep } from '../requests/state-machine.js';
 import { TITLES } from './cards/request-view.js';
-import { cardActivity } from './cards/template.js';
+import { type AdaptiveCard, cardActivity, plain, renderCard } from './cards/template.js';
 
 export function textReply(text: string): Partial<Activity> {
   return { type: 'message', text };
@@ -14,36 +16,186 @@ export function cardReply(card: Record<string, unknown>, summary?: string): Part
   return cardActivity(card, summary) as Partial<Activity>;
 }
 
-export function helpCard() {
-  return noticeCard({
+type CardAction = { title: string; verb: string; data: Record<string, unknown>; style?: string };
+
+export function helpCard(): AdaptiveCard {
+  return renderCard('help-card', {
     title: 'What I can do',
-    text: 'Ask me in your own words. For example:',
-    items: [
-      { text: '**Maker role**: "I need the Environment Maker role in Finance Sandbox because I build the budget app"' },
-      { text: '**Connector**: "unblock Dropbox in Contoso Dev"' },
-      { text: '**New environment**: "new sandbox environment called Payroll Tools in Europe"' },
-      { text: '**Your requests**: "my requests", "status REQ-1001", "cancel REQ-1001"' },
-      { text: '**Approvers**: "pending requests", "approve REQ-1001 looks fine", "reject REQ-1001 not needed"' },
-      {
-        text: '**Admins, in a team channel**: "set approvals channel", "set audit channel", "set notifications channel"',
-      },
-    ],
+    intro: 'Ask me in your own words; I ask back when something is unclear and never file a guess.',
+    sections: BOT_COMMANDS.map((c) => ({
+      heading: c.title[0]?.toUpperCase() + c.title.slice(1),
+      description: plain(c.description),
+      examples: c.examples.map((e) => `"${plain(e)}"`).join(' · '),
+    })),
     actions: [
-      { title: 'My requests', verb: 'listMine', data: {} },
-      { title: 'Pending approvals', verb: 'listPending', data: {} },
+      { title: 'My requests', verb: 'listMine', data: { page: 0 } },
+      { title: 'Pending approvals', verb: 'listPending', data: { page: 0 } },
     ],
   });
 }
 
-export function requestListCard(title: string, requests: GovernanceRequest[], empty: string) {
-  return noticeCard({
-    title,
-    text: requests.length === 0 ? empty : null,
-    items: requests.slice(0, 15).map((r) => ({
-      text: `**${r.id}** · ${TITLES[r.type]} · ${r.status} · ${r.createdAt.slice(0, 10)}\n${nextStep(r)}`,
-    })),
-    actions: requests
-      .slice(0, 5)
-      .map((r) => ({ title: `Open ${r.id}`, verb: 'showRequest', data: { requestId: r.id } })),
+const STATUS_COLOR: Record<RequestStatus, string> = {
+  pending: 'Warning',
+  approved: 'Accent',
+  executing: 'Accent',
+  completed: 'Good',
+  failed: 'Attention',
+  rejected: 'Attention',
+  cancelled: 'Default',
+  expired: 'Default',
+  revoked: 'Default',
+};
+
+export const PAGE_SIZE = 5;
+
+function target(r: GovernanceRequest): string {
+  const d = r.details;
+  if (d.type === 'maker-role') return `in ${plain(d.environment.displayName)}`;
+  if (d.type === 'connector-unblock') return `${plain(d.connector.displayName)} in ${plain(d.environment.displayName)}`;
+  return `${plain(d.displayName)} (${d.sku}, ${d.location})`;
+}
+
+function approversOf(r: GovernanceRequest): string {
+  const stage = currentStage(r);
+  const s = stage === undefined ? undefined : r.stages[stage];
+  if (r.status === 'pending') return s?.groupName ?? 'the approvers';
+  const last = r.decisions.at(-1);
+  return last
+    ? `${plain(last.approver.displayName)} (${last.verdict === 'approve' ? 'approved' : 'rejected'})`
+    : r.routing?.outcome === 'auto-approve'
+      ? 'approved automatically'
+      : '—';
+}
+
+/** A page of requests with state, approvers, dates and next step; page buttons when there are more. */
+export function requestListCard(options: {
+  title: string;
+  requests: GovernanceRequest[];
+  empty: string;
+  page: number;
+  verb: 'listMine' | 'listPending';
+  viewerId: string;
+}): AdaptiveCard {
+  const pages = Math.max(1, Math.ceil(options.requests.length / PAGE_SIZE));
+  const page = Math.min(Math.max(0, options.page), pages - 1);
+  const shown = options.requests.slice(page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE);
+  const actions: CardAction[] = [];
+  if (page > 0) actions.push({ title: '◀ Previous', verb: options.verb, data: { page: page - 1 } });
+  if (page < pages - 1) actions.push({ title: 'Next ▶', verb: options.verb, data: { page: page + 1 } });
+  return renderCard('request-list-card', {
+    title: options.title,
+    text: options.requests.length === 0 ? options.empty : null,
+    pageText: pages > 1 ? `Page ${page + 1} of ${pages} (${options.requests.length} requests)` : null,
+    items: shown.map((r) => {
+      const buttons: CardAction[] = [{ title: 'Open', verb: 'showRequest', data: { requestId: r.id } }];
+      if (r.status === 'pending' && r.requester.id === options.viewerId)
+        buttons.push({ title: 'Cancel…', verb: 'cancelAsk', data: { requestId: r.id } });
+      return {
+        id: r.id,
+        kind: TITLES[r.type],
+        status: r.status,
+        statusColor: STATUS_COLOR[r.status],
+        target: target(r),
+        facts: [
+          ...(r.requester.id === options.viewerId
+            ? []
+            : [{ title: 'Requester', value: plain(r.requester.displayName) }]),
+          { title: 'Approvers', value: approversOf(r) },
+          { title: 'Asked', value: r.createdAt.slice(0, 10) },
+          { title: 'Updated', value: r.updatedAt.slice(0, 10) },
+          ...(r.grantEndsAt ? [{ title: 'Until', value: r.grantEndsAt.slice(0, 10) }] : []),
+        ],
+        next: nextStep(r),
+        buttons,
+      };
+    }),
+    actions,
   });
+}
+
+/** A question with its options: buttons for a few, a drop-down for many; text answers work too. */
+export function choiceCard(draft: Draft, next: Extract<NextAction, { kind: 'ask' }>, preface?: string): AdaptiveCard {
+  const buttons = next.options.length <= MAX_BUTTONS ? next.options : [];
+  const list = next.options.length > MAX_BUTTONS ? next.options.slice(0, 200) : [];
+  const actions: CardAction[] = [];
+  if (list.length > 0)
+    actions.push({ title: 'Choose', verb: 'chooseOption', data: { draftId: draft.id, slot: next.slot } });
+  actions.push({ title: 'Cancel', verb: 'cancelDraft', data: { draftId: draft.id } });
+  return renderCard('choice-card', {
+    title: next.question,
+    text: preface ? plain(preface) : null,
+    hint: next.hint ?? null,
+    buttons: buttons.map((o, i) => ({
+      title: `${i + 1}. ${plain(o.label)}`,
+      verb: 'chooseOption',
+      data: { draftId: draft.id, slot: next.slot, optionId: o.id },
+    })),
+    list: list.map((o) => ({ title: plain(o.label), value: o.id })),
+    listLabel: 'Choose one',
+    actions,
+  });
+}
+
+/** What the bot understood, before filing anything it was not sure of. */
+export function confirmCard(
+  draft: Draft,
+  text = 'Please check before I file it; I was not completely sure.',
+): AdaptiveCard {
+  const count = draft.connectors.length;
+  return renderCard('confirm-card', {
+    title: 'Is this what you want?',
+    text,
+    facts: describeDraft(draft).map((f) => ({ title: f.title, value: plain(f.value) })),
+    notes: count > 1 ? [{ text: `I'll file ${count} requests, one per connector.` }] : [],
+    actions: [
+      { title: 'Confirm', verb: 'confirmDraft', data: { draftId: draft.id }, style: 'positive' },
+      { title: 'Change', verb: 'changeDraft', data: { draftId: draft.id }, style: 'default' },
+      { title: 'Cancel', verb: 'cancelDraft', data: { draftId: draft.id }, style: 'destructive' },
+    ],
+  });
+}
+
+/** "What should I change?" with one button per field of the draft. */
+export function changeCard(draft: Draft): AdaptiveCard {
+  const fields: { slot: string; title: string }[] =
+    draft.type === 'new-environment'
+      ? [
+          { slot: 'name', title: 'Name' },
+          { slot: 'sku', title: 'Type' },
+          { slot: 'location', title: 'Region' },
+        ]
+      : [
+          { slot: 'environment', title: 'Environment' },
+          ...(draft.type === 'unblock-connector' ? [{ slot: 'connector', title: 'Connector' }] : []),
+        ];
+  return renderCard('choice-card', {
+    title: 'What should I change?',
+    text: 'Or just type the correction, for example "no, I meant HR Dev".',
+    hint: null,
+    buttons: fields.map((f) => ({ title: f.title, verb: 'changeDraft', data: { draftId: draft.id, slot: f.slot } })),
+    list: [],
+    listLabel: '',
+    actions: [{ title: 'Cancel', verb: 'cancelDraft', data: { draftId: draft.id } }],
+  });
+}
+
+export function cancelConfirmCard(request: GovernanceRequest): AdaptiveCard {
+  return renderCard('confirm-card', {
+    title: `Cancel ${request.id}?`,
+    text: `${TITLES[request.type]} ${target(request)}. Nothing has been changed yet; cancelling withdraws it from the approvers.`,
+    facts: [
+      { title: 'Status', value: request.status },
+      { title: 'Asked', value: request.createdAt.slice(0, 10) },
+    ],
+    notes: [],
+    actions: [
+      { title: 'Yes, cancel it', verb: 'cancelConfirm', data: { requestId: request.id }, style: 'destructive' },
+      { title: 'Keep it', verb: 'showRequest', data: { requestId: request.id }, style: 'default' },
+    ],
+  });
+}
+
+/** A short card replacing a clicked question card, so old buttons cannot be pressed again. */
+export function doneCard(title: string, text?: string): AdaptiveCard {
+  return renderCard('confirm-card', { title, text: text ? plain(text) : null, facts: [], notes: [], actions: [] });
 }

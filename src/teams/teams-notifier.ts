@@ -1,6 +1,6 @@
 // The Notifier over the Bot Connector protocol: proactive sends and in-place updates through CloudAdapter.
 import type { TeamsAdapter as CloudAdapter } from '@microsoft/teams-ai';
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Activity } from '../outbox/messages.js';
 import { type Notifier, toDeliveryError } from '../outbox/notifier.js';
 
@@ -17,6 +17,7 @@ export class TeamsNotifier implements Notifier {
         this.botAppId,
         reference as Partial<ConversationReference>,
         async (context) => {
+          withoutSdkRetries(context);
           const response = await context.sendActivity(activity);
           activityId = response?.id;
         },
@@ -33,6 +34,7 @@ export class TeamsNotifier implements Notifier {
         this.botAppId,
         reference as Partial<ConversationReference>,
         async (context) => {
+          withoutSdkRetries(context);
           await context.updateActivity({ ...activity, id: activityId });
         },
       );
@@ -40,4 +42,15 @@ export class TeamsNotifier implements Notifier {
       throw toDeliveryError(error);
     }
   }
+}
+
+/**
+ * The outbox worker owns retries and pacing. The connector client's own retry policy would absorb 429s (sleeping
+ * Retry-After unseen, outside the pacer and the attempt count), so it is taken out of this turn's pipeline.
+ */
+function withoutSdkRetries(context: TurnContext): void {
+  const client = context.turnState.get(context.adapter.ConnectorClientKey) as
+    | { client?: { pipeline?: { removePolicy(options: { phase: string }): unknown } } }
+    | undefined;
+  client?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }

@@ -79,6 +79,16 @@ export type CreateEnvironmentStart =
   | { kind: 'accepted'; operationUrl: string; retryAfterSeconds?: number | undefined }
   | { kind: 'created'; environmentId: string };
 
+/** An environment role held by a user, a group or the whole tenant (BAP role assignments). */
+export interface EnvironmentRoleAssignment {
+  /** The assignment's name (unique within the environment). */
+  name: string;
+  role: string;
+  principalId: string;
+  principalType: string;
+  principalName?: string | undefined;
+}
+
 export interface Location {
   name: string;
   displayName: string;
@@ -139,6 +149,8 @@ export interface TenantAdmin {
     userId: string,
     role: 'EnvironmentMaker' | 'EnvironmentAdmin',
   ): Promise<void>;
+  /** BAP environment role assignments of an environment without Dataverse (Dataverse ones use security roles). */
+  listRoleAssignments(env: EnvironmentRef): Promise<EnvironmentRoleAssignment[]>;
 
   // DLP (v2 policies) and connectors
   listDlpPolicies(): Promise<DlpPolicy[]>;

@@ -2,7 +2,7 @@
 // and every kind of mistake an admin can make in env/.env.<name> is reported, all at once.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -65,9 +65,22 @@ describe('Teams app package', () => {
     assert.match(text, /PRIVACY_URL|privacyUrl/);
     assert.match(text, /schema 1\.19: \/id /);
 
-    const domain = buildAppPackage({ template, manifestDir, vars: { ...goodVars, BOT_DOMAIN: 'https://govbot.contoso.com/api' }, commands: sampleCommands });
-    assert.match(domain.problems.join('\n'), /validDomains: "https:\/\/govbot\.contoso\.com\/api" is not a bare domain/);
-    const ids = buildAppPackage({ template, manifestDir, vars: { ...goodVars, TEAMS_APP_ID: '1234' }, commands: sampleCommands });
+    const domain = buildAppPackage({
+      template,
+      manifestDir,
+      vars: { ...goodVars, BOT_DOMAIN: 'https://govbot.contoso.com/api' },
+      commands: sampleCommands,
+    });
+    assert.match(
+      domain.problems.join('\n'),
+      /validDomains: "https:\/\/govbot\.contoso\.com\/api" is not a bare domain/,
+    );
+    const ids = buildAppPackage({
+      template,
+      manifestDir,
+      vars: { ...goodVars, TEAMS_APP_ID: '1234' },
+      commands: sampleCommands,
+    });
     assert.match(ids.problems.join('\n'), /id: "1234" is not a GUID/);
   });
 

@@ -28,7 +28,14 @@ function request(overrides: Partial<GovernanceRequest> = {}): GovernanceRequest 
     requester: { ...requester, hasPowerAppsLicense: true },
     details: {
       type: 'maker-role',
-      environment: { id: 'env', displayName: 'Env', sku: 'Sandbox', location: 'europe', hasDataverse: false, isDefault: false },
+      environment: {
+        id: 'env',
+        displayName: 'Env',
+        sku: 'Sandbox',
+        location: 'europe',
+        hasDataverse: false,
+        isDefault: false,
+      },
     },
     createdAt: at,
     updatedAt: at,
@@ -70,12 +77,22 @@ describe('requests: state machine', () => {
     assert.equal(self.ok ? undefined : self.refusal.code, 'SELF_APPROVAL');
     const outsider = decide(request(), { actor: ann, verdict: 'approve', actorIsStageApprover: false, at });
     assert.equal(outsider.ok ? undefined : outsider.refusal.code, 'NOT_AN_APPROVER');
-    const decided = decide(request({ status: 'approved' }), { actor: ann, verdict: 'reject', actorIsStageApprover: true, at });
+    const decided = decide(request({ status: 'approved' }), {
+      actor: ann,
+      verdict: 'reject',
+      actorIsStageApprover: true,
+      at,
+    });
     assert.equal(decided.ok ? undefined : decided.refusal.code, 'ALREADY_DECIDED');
   });
 
   it('walks two stages and keeps one person from filling both', () => {
-    const first = decide(request({ stages: twoStages }), { actor: ann, verdict: 'approve', actorIsStageApprover: true, at });
+    const first = decide(request({ stages: twoStages }), {
+      actor: ann,
+      verdict: 'approve',
+      actorIsStageApprover: true,
+      at,
+    });
     assert.ok(first.ok);
     assert.equal(first.request.status, 'pending');
     assert.equal(currentStage(first.request), 1);
@@ -143,7 +160,16 @@ describe('requests: state machine', () => {
 
   it('says the next step in plain words for every status', () => {
     assert.match(nextStep(request()), /Waiting for Admins/);
-    for (const status of ['approved', 'executing', 'completed', 'failed', 'rejected', 'cancelled', 'expired', 'revoked'] as const) {
+    for (const status of [
+      'approved',
+      'executing',
+      'completed',
+      'failed',
+      'rejected',
+      'cancelled',
+      'expired',
+      'revoked',
+    ] as const) {
       assert.ok(nextStep(request({ status })).length > 3, status);
     }
   });

@@ -5,9 +5,12 @@ import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
 import { cardActivity, plain, renderCard } from './template.js';
 
-export function requestCard(request: GovernanceRequest, audience: Audience, notice?: CardNotice) {
-  return renderCard('request-card', requestCardData(request, audience, notice));
+export function requestCard(request: GovernanceRequest, audience: Audience, notice?: CardNotice, refreshUserIds: string[] = []) {
+  return renderCard('request-card', requestCardData(request, audience, notice, refreshUserIds));
 }
+
+/** Who gets a per-user view of a channel card (refresh.userIds): the requester and the current stage's approvers. */
+export type RefreshAudience = (request: GovernanceRequest) => string[];
 
 export interface NoticeCardData {
   title: string;
@@ -41,8 +44,11 @@ const UPDATE_HEADLINE: Partial<Record<GovernanceRequest['status'], string>> = {
 };
 
 export class AdaptiveCardComposer implements MessageComposer {
+  constructor(private readonly refreshAudience?: RefreshAudience) {}
+
   approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity {
-    return cardActivity(requestCard(request, 'approver', notice), `${request.id}: ${TITLES[request.type]}`);
+    const users = this.refreshAudience?.(request) ?? [];
+    return cardActivity(requestCard(request, 'approver', notice, users), `${request.id}: ${TITLES[request.type]}`);
   }
 
   receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {

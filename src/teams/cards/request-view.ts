@@ -33,6 +33,22 @@ export interface RequestCardData {
   approveTitle: string;
   choices: { id: string; label: string; value: string; options: { title: string; value: string }[] }[];
   refreshUserIds: string[];
+  /** Approver questions and the requester's answers ("need more info"). */
+  questions: { text: string }[];
+  canAskInfo: boolean;
+  /** The requester has an open question to answer. */
+  canAnswer: boolean;
+  /** The requester may ask to extend a time-bound grant. */
+  canExtend: boolean;
+  extendOptions: { title: string; value: string }[];
+}
+
+/** Teams gives per-user views to at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+/** The requester first, then the approvers of the current stage, capped at Teams' limit. */
+export function refreshUsersFor(request: GovernanceRequest, stageApproverIds: string[]): string[] {
+  return [...new Set([request.requester.id, ...stageApproverIds])].slice(0, MAX_REFRESH_USERS);
 }
 
 const STATUS: Record<RequestStatus, { label: string; color: string }> = {
@@ -166,12 +182,19 @@ function describe(request: GovernanceRequest): {
   }
 }
 
-export function requestCardData(request: GovernanceRequest, audience: Audience, notice?: CardNotice): RequestCardData {
+export function requestCardData(
+  request: GovernanceRequest,
+  audience: Audience,
+  notice?: CardNotice,
+  refreshUserIds: string[] = [],
+): RequestCardData {
   const status = STATUS[request.status];
   const { summary, facts, sections } = describe(request);
   const requester = request.requester;
   const allFacts: Fact[] = [
-    { title: 'Requested by', value: `${plain(requester.displayName)} (${requester.upn})` },
+    // Name and address on separate lines: an address in parentheses overflows a narrow Teams column.
+    { title: 'Requested by', value: plain(requester.displayName) },
+    { title: 'Email', value: requester.upn },
     ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
     { title: 'Power Apps licence', value: requester.hasPowerAppsLicense ? 'Yes' : 'No' },
     ...facts,
@@ -229,6 +252,19 @@ export function requestCardData(request: GovernanceRequest, audience: Audience, 
       },
     );
   }
+  const questions = (request.infoExchanges ?? []).flatMap((x) => [
+    { text: `Question from ${plain(x.askedBy.displayName)} (${when(x.askedAt)}): “${plain(x.question)}”` },
+    {
+      text:
+        x.answer !== undefined
+          ? `Answer (${when(x.answeredAt ?? x.askedAt)}): “${plain(x.answer)}”`
+          : 'Waiting for the requester’s answer.',
+    },
+  ]);
+  const openQuestion = (request.infoExchanges ?? []).some((x) => x.answer === undefined);
+  const escalated = stage?.escalatedTo
+    ? ` Escalated: ${plain(stage.escalatedTo.groupName ?? 'the escalation group')} may decide too.`
+    : '';
   const stageText =
     stage && request.stages.length > 1 ? ` (stage ${(stageIndex ?? 0) + 1} of ${request.stages.length})` : '';
   return {
@@ -246,7 +282,7 @@ export function requestCardData(request: GovernanceRequest, audience: Audience, 
     progress,
     history,
     routing: request.routing
-      ? `Routing: ${plain(request.routing.reason)}${stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}`
+      ? `Routing: ${plain(request.routing.reason)}${stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}${pending ? escalated : ''}`
       : audience === 'requester'
         ? nextStep(request)
         : null,
@@ -254,6 +290,15 @@ export function requestCardData(request: GovernanceRequest, audience: Audience, 
     canCancel: pending && audience === 'requester',
     approveTitle: stage && request.stages.length > 1 ? `Approve (${stage.name})` : 'Approve',
     choices,
-    refreshUserIds: [],
+    refreshUserIds,
+    questions,
+    canAskInfo: pending && audience === 'approver',
+    canAnswer: pending && audience === 'requester' && openQuestion,
+    canExtend: request.status === 'completed' && audience === 'requester' && request.grantEndsAt !== undefined,
+    extendOptions: [
+      { title: '1 week', value: 'P7D' },
+      { title: '2 weeks', value: 'P14D' },
+      { title: '30 days', value: 'P30D' },
+    ],
   };
 }

@@ -6,7 +6,15 @@ import { Expression } from 'adaptive-expressions';
 import * as ACData from 'adaptivecards-templating';
 import { projectRoot } from '../../project-root.js';
 
-export const CARD_TEMPLATES = ['request-card', 'audit-entry-card', 'notice-card'] as const;
+export const CARD_TEMPLATES = [
+  'request-card',
+  'audit-entry-card',
+  'notice-card',
+  'choice-card',
+  'confirm-card',
+  'help-card',
+  'request-list-card',
+] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -7,6 +7,7 @@ import {
   type DirectoryUser,
   type DlpPolicy,
   type Environment,
+  type EnvironmentRoleAssignment,
   type InventoryItem,
   type LifecycleOperation,
   type Location,
@@ -248,6 +249,21 @@ export class LiveTenantAdmin implements TenantAdmin {
       if (r.name?.toLowerCase() === wanted)
         await this.clients.dataverse.disassociateRole(org, sysUser.systemuserid, r.roleid);
     }
+  }
+
+  async listRoleAssignments(env: EnvironmentRef): Promise<EnvironmentRoleAssignment[]> {
+    if (env.hasDataverse) return [];
+    return (await this.clients.bap.listRoleAssignments(env.id)).map((a) => {
+      const definition = a.properties.roleDefinition;
+      const principal = a.properties.principal;
+      return {
+        name: a.name,
+        role: definition.name ?? (definition.id ? lastSegment(definition.id) : ''),
+        principalId: principal.id ?? (principal.type === 'Tenant' ? (principal.tenantId ?? 'tenant') : ''),
+        principalType: principal.type ?? 'User',
+        principalName: principal.displayName || principal.email || undefined,
+      };
+    });
   }
 
   private async grantBapRole(env: EnvironmentRef, user: DirectoryUser, role: EnvironmentRole): Promise<void> {

@@ -6,6 +6,7 @@ import { loadFixture, type TenantFixture } from './fixture.js';
 import { newGuid, sameId } from './ids.js';
 import { type RequestContext, type Route, Router, type SimResponse } from './router.js';
 import { registerEnvironmentRoutes } from './routes/bap-environments.js';
+import { registerActivityFeedRoutes } from './routes/activity-feed.js';
 import { registerBapUserRoutes } from './routes/bap-users.js';
 import { API_VERSIONS } from './routes/common.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
@@ -56,6 +57,7 @@ function buildRouter(): Router {
   registerInventoryRoutes(router);
   registerDataverseRoutes(router);
   registerGraphRoutes(router);
+  registerActivityFeedRoutes(router);
   return router;
 }
 

@@ -1,3 +1,4 @@
+import { ActivityFeedState } from './activity-feed.js';
 import {
   cloneFixture,
   type FixtureConnector,
@@ -127,6 +128,8 @@ export class SimulatorState {
   nextOperationFailure: { code: string; message: string } | null = null;
   /** When non-empty, the token endpoint only accepts these client credentials. */
   clientCredentials: { clientId: string; clientSecret?: string }[] = [];
+  /** The Office 365 Management Activity feed (`/manage`): subscriptions, content blobs, webhook notifications. */
+  readonly activityFeed: ActivityFeedState;
 
   constructor(fixture: TenantFixture, opts: StateOptions) {
     const f = cloneFixture(fixture);
@@ -152,6 +155,7 @@ export class SimulatorState {
     this.clock = opts.clock;
     this.lroPollsToComplete = opts.lroPollsToComplete;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.activityFeed = new ActivityFeedState(this.tenant.id, () => this.clock());
   }
 
   /** Makes the next `times` (default 1) requests that match fail with `status` (and optional body/headers). */

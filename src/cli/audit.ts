@@ -1,0 +1,95 @@
+// govbot audit list|verify|export
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { EXPORT_COLUMNS, type ExportFormat, exportLines } from '../audit/export.js';
+import { type AuditQuery, AuditQueryError, queryAudit } from '../audit/query.js';
+import { describeReport, verifyChain } from '../audit/verify.js';
+import { type CliContext, CliFailure, printJson } from './context.js';
+
+interface FilterOptions {
+  since?: string;
+  until?: string;
+  request?: string;
+  user?: string;
+  environment?: string;
+  action?: string;
+  outcome?: string;
+  limit?: number;
+}
+
+function withFilters(command: Command): Command {
+  return command
+    .option('--since <time>', 'from this time (ISO-8601, or a span back from now: 30m, 12h, 7d, 2w)')
+    .option('--until <time>', 'before this time (same forms)')
+    .option('--request <id>', 'one request (REQ-1001)')
+    .option('--user <idOrUpn>', 'who acted (Entra object id or UPN)')
+    .option('--environment <id>', 'environment id')
+    .option('--action <action>', 'e.g. request.approved, execution.completed')
+    .option('--outcome <outcome>', 'success | failure | refused | info');
+}
+
+function toQuery(o: FilterOptions): AuditQuery {
+  return {
+    since: o.since,
+    until: o.until,
+    requestId: o.request,
+    user: o.user,
+    environmentId: o.environment,
+    action: o.action,
+    outcome: o.outcome,
+    limit: o.limit,
+  };
+}
+
+async function run<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AuditQueryError) throw new CliFailure(e.message, 2);
+    throw e;
+  }
+}
+
+export function registerAuditCommands(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('the append-only, hash-chained audit trail');
+
+  withFilters(audit.command('list').description('audit records, oldest first'))
+    .option('--limit <n>', 'only the latest n', (v) => Number.parseInt(v, 10))
+    .option('--json', 'machine-readable output')
+    .action(async (opts: FilterOptions & { json?: boolean }) => {
+      const records = await run(() => ctx.withStore((store) => queryAudit(store, toQuery(opts), ctx.now())));
+      if (opts.json) return printJson(ctx.io, records);
+      for (const r of records)
+        ctx.io.out(
+          `#${r.seq}\t${r.at}\t${r.action}\t${r.outcome}\t${r.actorUpn ?? r.actorId}\t${r.requestId ?? ''}\t${r.environmentId ?? ''}\n`,
+        );
+    });
+
+  audit
+    .command('verify')
+    .description('re-walk the hash chain; exit 1 and name the first broken record if any')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await ctx.withStore(async (store) => verifyChain(await store.audit.list()));
+      if (opts.json) printJson(ctx.io, report);
+      else ctx.io.out(`${describeReport(report)}\n`);
+      if (!report.ok) throw new CliFailure('', 1);
+    });
+
+  withFilters(audit.command('export').description(`SIEM export; columns: ${EXPORT_COLUMNS.join(', ')}`))
+    .requiredOption('--format <format>', 'csv | jsonl')
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action(async (opts: FilterOptions & { format: string; output?: string }) => {
+      if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new CliFailure('--format must be csv or jsonl', 2);
+      const format: ExportFormat = opts.format;
+      const records = await run(() => ctx.withStore((store) => queryAudit(store, toQuery(opts), ctx.now())));
+      if (!opts.output) {
+        for (const line of exportLines(records, format)) ctx.io.out(line);
+        return;
+      }
+      const file = createWriteStream(opts.output, { encoding: 'utf8' });
+      for (const line of exportLines(records, format)) file.write(line);
+      await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      ctx.io.err(`${records.length} record(s) written to ${opts.output}\n`);
+    });
+}

@@ -1,0 +1,55 @@
+// What every govbot command needs: the validated config (loaded exactly as `npm start` does), the store under
+// DATA_DIR opened for the command's duration only, and where to write. The bot may be running: SQLite WAL lets
+// this process read (and make small writes such as `outbox retry`) without blocking it.
+import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/load-env.js';
+import { openSqliteStore } from '../storage/sqlite-store.js';
+import type { Store } from '../storage/store.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CliContext {
+  io: CliIo;
+  now: () => Date;
+  config(): Config;
+  /** Opens the store, runs fn, always closes it. */
+  withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+}
+
+export function createCliContext(io: CliIo, dataDirOverride?: () => string | undefined): CliContext {
+  let config: Config | undefined;
+  const ctx: CliContext = {
+    io,
+    now: () => new Date(),
+    config() {
+      config ??= loadConfig();
+      return config;
+    },
+    async withStore(fn) {
+      const store = await openSqliteStore({ dataDir: dataDirOverride?.() ?? ctx.config().DATA_DIR });
+      try {
+        return await fn(store);
+      } finally {
+        await store.close();
+      }
+    },
+  };
+  return ctx;
+}
+
+/** Exit status for a command that found a problem (a broken chain, a missing request). */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

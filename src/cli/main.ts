@@ -1,0 +1,4 @@
+// Entry point of `govbot` (bin/govbot.js imports the compiled copy; tests run it with `node --import tsx`).
+import { runCli } from './program.js';
+
+process.exitCode = await runCli(process.argv.slice(2));

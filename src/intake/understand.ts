@@ -1,0 +1,169 @@
+// Parse + resolve: from one message to an intent with resolved entities and a score for each, the single
+// input of the dialogue. Deterministic; the optional language-model path produces the same shape.
+import type { Connector, Environment, Location } from '../tenant/tenant-admin.js';
+import type { CatalogueSnapshot } from './catalogue.js';
+import { type IntentKind, isRequestIntent, type ParsedMessage } from './intent.js';
+import { parseMessage } from './parse.js';
+import {
+  type ConnectorResolution,
+  indexCatalogue,
+  type Resolved,
+  resolveConnectors,
+  resolveEnvironment,
+  resolveLocation,
+} from './resolve.js';
+import { STOPWORDS, type Token } from './text.js';
+
+export interface Understanding {
+  kind: IntentKind;
+  /** How sure the intent is (0..1). */
+  intentScore: number;
+  parsed: ParsedMessage;
+  environment: Resolved<Environment>;
+  connectors: ConnectorResolution;
+  location: Resolved<Location>;
+  /** A connector name the user typed that the catalogue does not have ("twilio"). */
+  unknownConnector?: string | undefined;
+}
+
+/** Below this, the wording points nowhere: answer with help, do not guess an intent. */
+export const MIN_INTENT_SCORE = 0.4;
+
+/** Ties between intents go to the earlier one. */
+const PRIORITY: IntentKind[] = [
+  'decide',
+  'set-channel',
+  'unblock-connector',
+  'maker-role',
+  'new-environment',
+  'cancel',
+  'status',
+  'list-pending',
+  'list-mine',
+  'help',
+  'thanks',
+  'greeting',
+];
+
+export function understand(
+  text: string,
+  snapshot: CatalogueSnapshot,
+  options: { requesterId?: string | undefined; now?: Date | undefined } = {},
+): Understanding {
+  const parsed = parseMessage(text, options.now);
+  return resolveParsed(parsed, snapshot, options.requesterId);
+}
+
+export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot, requesterId?: string): Understanding {
+  const index = indexCatalogue(snapshot);
+  let connectors = resolveConnectors(parsed.tokens, index);
+  if (connectors.accepted.length === 0 && !connectors.ambiguous) {
+    const wider = resolveConnectors(parsed.allTokens, index);
+    if (wider.accepted.some((a) => a.confidence === 'high')) connectors = wider;
+  }
+  const envTokens = parsed.tokens.filter((t) => !connectors.used.has(t.index));
+  let environment = resolveEnvironment(envTokens, index, requesterId);
+  if (environment.confidence === 'none' && parsed.allTokens.length > parsed.tokens.length) {
+    // The name may sit after the reason ("maker role to build the budget app in Finance Sandbox").
+    const wider = resolveEnvironment(
+      parsed.allTokens.filter((t) => !connectors.used.has(t.index) || t.index >= parsed.tokens.length),
+      index,
+      requesterId,
+    );
+    if (wider.confidence === 'high') environment = wider;
+  }
+  const location = resolveLocation(parsed.tokens, snapshot.locations);
+
+  const scores: Partial<Record<IntentKind, number>> = { ...parsed.cues };
+  const connectorNamed = connectors.accepted.length > 0 || Boolean(connectors.ambiguous);
+  if (connectorNamed) scores['unblock-connector'] = (scores['unblock-connector'] ?? 0) + 0.5;
+  if (environment.confidence !== 'none' && !connectorNamed && (scores['maker-role'] ?? 0) > 0)
+    scores['maker-role'] = (scores['maker-role'] ?? 0) + 0.2;
+  // A request id makes status / cancel / decide concrete.
+  if (parsed.requestIds.length > 0) {
+    if (scores.cancel) scores.cancel += 0.5;
+    if (scores.status) scores.status += 0.3;
+    else if (!scores.decide && !scores.cancel) scores.status = 0.7;
+  }
+  if (scores.decide) scores.decide = 2;
+  if (scores['set-channel']) scores['set-channel'] = 2;
+  if (
+    scores['new-environment'] &&
+    scores['maker-role'] === 1 &&
+    !/\b(new|create|provision)\b/.test(parsed.text.toLowerCase())
+  )
+    scores['new-environment'] = 0.5;
+
+  let kind: IntentKind = 'unknown';
+  let best = 0;
+  for (const k of PRIORITY) {
+    const s = scores[k] ?? 0;
+    if (s > best + 1e-9) {
+      best = s;
+      kind = k;
+    }
+  }
+  if (best < MIN_INTENT_SCORE) kind = 'unknown';
+
+  const understanding: Understanding = {
+    kind,
+    intentScore: Math.min(1, best),
+    parsed,
+    environment,
+    connectors,
+    location,
+  };
+  if (kind === 'unblock-connector' && !connectorNamed)
+    understanding.unknownConnector = unknownConnectorText(parsed.text);
+  if (!isRequestIntent(kind) && kind !== 'unknown') {
+    // Names in "status" or "help" messages are not requests: keep them for the log only.
+  }
+  return understanding;
+}
+
+function unknownConnectorText(text: string): string | undefined {
+  const m =
+    /\b(?:unblock|allow|enable|whitelist|use|using|unban)\s+(?:the\s+|a\s+|my\s+)?([a-z0-9][\w.\- ]{1,40}?)(?:\s+connector)?(?=\s+(?:in|on|for|at|so|because|to|please|pls|within|inside)\b|[,.;!?]|$)/i.exec(
+      text,
+    );
+  const phrase = m?.[1]?.trim();
+  if (!phrase) return undefined;
+  const words = phrase.toLowerCase().split(/\s+/);
+  if (words.every((w) => STOPWORDS.has(w))) return undefined;
+  return phrase;
+}
+
+/** Compact, explainable summary for the debug log (no personal data beyond ids of things). */
+export function explain(u: Understanding): Record<string, unknown> {
+  const env = u.environment;
+  return {
+    intent: u.kind,
+    intentScore: round(u.intentScore),
+    cues: Object.fromEntries(Object.entries(u.parsed.cues).map(([k, v]) => [k, round(v ?? 0)])),
+    environment: env.value
+      ? {
+          id: env.value.id,
+          name: env.value.displayName,
+          score: round(env.score),
+          confidence: env.confidence,
+          how: env.how,
+        }
+      : { confidence: env.confidence, options: env.options.map((e) => e.displayName).slice(0, 6) },
+    connectors: u.connectors.accepted.map((a) => ({
+      name: a.connector.name,
+      score: round(a.score),
+      confidence: a.confidence,
+      how: a.how,
+    })),
+    connectorChoices: u.connectors.ambiguous?.map((c: Connector) => c.name),
+    location: u.location.value?.name,
+    requestIds: u.parsed.requestIds,
+    newEnvironment: u.parsed.newEnvironment,
+    grantEndsAt: u.parsed.grantEndsAt,
+    answer: u.parsed.answer,
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export type { Token };

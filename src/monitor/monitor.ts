@@ -1,0 +1,138 @@
+// The governance feed's poller: every MONITOR_INTERVAL_SECONDS (± jitter) it snapshots the tenant, compares with
+// the last stored snapshot, and posts what changed to the notifications channel through the outbox. The new
+// snapshot and the posts commit in one transaction: a crash re-detects and posts once, a restart re-announces
+// nothing, and the first run only records a baseline.
+import type { RequestStatus } from '../requests/model.js';
+import type { Store, StoreSession } from '../storage/store.js';
+import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import { diffSnapshots } from './diff.js';
+import { type EventFilter, type GovernanceEvent, keepEvent } from './events.js';
+import { notificationCards } from './notifications.js';
+import { type GovernanceSnapshot, takeSnapshot } from './snapshot.js';
+
+export const SNAPSHOT_KEY = 'monitor:snapshot';
+
+export interface MonitorOptions {
+  store: Store;
+  tenant: TenantAdmin;
+  clock: () => Date;
+  intervalSeconds: number;
+  filter: EventFilter;
+  /** Fraction of the interval added or taken at random (default 0.1). */
+  jitter?: number;
+  random?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+export interface TickResult {
+  baseline: boolean;
+  /** Every change found, before filtering. */
+  detected: GovernanceEvent[];
+  /** What was posted (after the filter and without the bot's own changes). */
+  posted: GovernanceEvent[];
+  /** False when there was no notifications channel to post to. */
+  delivered: boolean;
+}
+
+/** Requests whose execution changes role assignments, by outcome status. */
+const BOT_GRANTED: RequestStatus[] = ['executing', 'completed'];
+const BOT_REVOKED: RequestStatus[] = ['revoked'];
+
+export class GovernanceMonitor {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<TickResult | undefined> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: MonitorOptions) {}
+
+  /** One poll. Tests call it directly; start() calls it on the interval. */
+  async tick(): Promise<TickResult> {
+    const { store, tenant, clock } = this.options;
+    const wantRoles = this.options.filter.kinds.includes('roles');
+    const snapshot = await takeSnapshot(tenant, clock(), { roles: wantRoles });
+    const previous = await store.kv.get<GovernanceSnapshot>(SNAPSHOT_KEY);
+    if (!previous) {
+      await store.kv.set(SNAPSHOT_KEY, snapshot);
+      return { baseline: true, detected: [], posted: [], delivered: true };
+    }
+    if (!wantRoles) snapshot.roleAssignments = previous.roleAssignments;
+    const detected = diffSnapshots(previous, snapshot);
+    const nameOf = (id: string) => snapshot.environments[id]?.displayName ?? previous.environments[id]?.displayName;
+    const outsideBot = await this.withoutBotChanges(detected);
+    const posted = outsideBot.filter((e) => keepEvent(e, this.options.filter, nameOf));
+    return store.transaction(async (s) => {
+      await s.kv.set(SNAPSHOT_KEY, snapshot);
+      const delivered = await postEvents(s, posted, `monitor:${snapshot.takenAt}`, clock(), (id) => nameOf(id) ?? id);
+      return { baseline: false, detected, posted, delivered };
+    });
+  }
+
+  /** Role changes the bot made itself are announced by its own audit posts; drop them here. */
+  private async withoutBotChanges(events: GovernanceEvent[]): Promise<GovernanceEvent[]> {
+    if (!events.some((e) => e.type === 'role.added' || e.type === 'role.removed')) return events;
+    const requests = await this.options.store.requests.list({ type: 'maker-role' });
+    const byBot = (envId: string, principalId: string, statuses: RequestStatus[]) =>
+      requests.some(
+        (r) =>
+          statuses.includes(r.status) &&
+          'environment' in r.details &&
+          r.details.environment.id.toLowerCase() === envId.toLowerCase() &&
+          r.requester.id.toLowerCase() === principalId.toLowerCase(),
+      );
+    return events.filter((e) => {
+      if (e.type === 'role.added') return !byBot(e.environmentId, e.principalId, BOT_GRANTED);
+      if (e.type === 'role.removed') return !byBot(e.environmentId, e.principalId, BOT_REVOKED);
+      return true;
+    });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const { intervalSeconds, jitter = 0.1, random = Math.random } = this.options;
+    const delay = intervalSeconds * 1000 * (1 + jitter * (2 * random() - 1));
+    this.timer = setTimeout(() => {
+      this.running = this.tick().catch((e) => {
+        this.options.onError?.(e);
+        return undefined;
+      });
+      void this.running.finally(() => {
+        if (!this.stopped) this.schedule();
+      });
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
+
+/** Enqueues one card per event type for the notifications channel; false when no channel is set. */
+export async function postEvents(
+  s: StoreSession,
+  events: GovernanceEvent[],
+  keyPrefix: string,
+  now: Date,
+  envName: (id: string) => string,
+): Promise<boolean> {
+  if (events.length === 0) return true;
+  const channel = await s.channels.get('notifications');
+  if (!channel) return false;
+  for (const card of notificationCards(events, envName)) {
+    await s.outbox.enqueue({
+      idempotencyKey: `${keyPrefix}:${card.type}`,
+      conversationKey: channel.conversationKey,
+      operation: 'send',
+      activity: card.activity,
+      createdAt: now.toISOString(),
+    });
+  }
+  return true;
+}

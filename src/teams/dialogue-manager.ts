@@ -1,0 +1,287 @@
+// Runs the request dialogue in Teams: keeps the draft between turns, asks back with choice cards, shows a
+// summary to confirm when unsure, and files through the preparer and the governance service exactly once.
+import type { TurnContext } from 'botbuilder';
+import type { CatalogueSnapshot } from '../intake/catalogue.js';
+import {
+  answerFromOptions,
+  applyUnderstanding,
+  chooseOption,
+  describeDraft,
+  nextAction,
+  reopen,
+  startDraft,
+} from '../intake/dialogue.js';
+import { type Draft, DraftStore, type Slot } from '../intake/draft.js';
+import { isRequestIntent, type RequestIntent } from '../intake/intent.js';
+import type { Understanding } from '../intake/understand.js';
+import type { FileResult } from '../requests/governance-service.js';
+import type { RequestDetails } from '../requests/model.js';
+import type { Preparation } from '../requests/preparation.js';
+import { requestCard } from './cards/composer.js';
+import type { AdaptiveCard } from './cards/template.js';
+import type { BotContext } from './context.js';
+import { cardReply, changeCard, choiceCard, confirmCard, doneCard, textReply } from './replies.js';
+
+export class DialogueManager {
+  readonly drafts: DraftStore;
+
+  constructor(private readonly bot: BotContext) {
+    this.drafts = new DraftStore(bot.store.kv, bot.clock);
+  }
+
+  /** A message while a draft is open: an answer, a correction, yes/no, or something else entirely. */
+  async onMessageWithDraft(
+    context: TurnContext,
+    draft: Draft,
+    u: Understanding,
+    snapshot: CatalogueSnapshot,
+  ): Promise<boolean> {
+    const a = u.parsed.answer;
+    const q = draft.question;
+    if (a.no && !a.correction && (q?.slot === 'confirm' || u.parsed.tokens.length <= 3)) {
+      await this.drafts.clear(draft.userId, draft.conversationId);
+      await context.sendActivity(textReply("OK, I've dropped that request. Nothing was filed."));
+      return true;
+    }
+    if (u.kind === 'cancel' && u.parsed.requestIds.length === 0) {
+      await this.drafts.clear(draft.userId, draft.conversationId);
+      await context.sendActivity(textReply("OK, I've dropped that request. Nothing was filed."));
+      return true;
+    }
+    if (a.yes && q?.slot === 'confirm') {
+      await this.file(context, draft);
+      return true;
+    }
+    if (a.change && q?.slot === 'confirm') {
+      await context.sendActivity(cardReply(changeCard(draft), 'What should I change?'));
+      return true;
+    }
+    // A new, different request replaces the draft; status, help and the like are answered and the draft kept.
+    if (isRequestIntent(u.kind) && u.kind !== draft.type && u.intentScore >= 1 && !a.correction) {
+      await this.start(context, u, u.kind, draft.userId, snapshot);
+      return true;
+    }
+    if (!isRequestIntent(u.kind) && !['unknown', 'greeting', 'thanks'].includes(u.kind) && !a.correction) return false;
+
+    // A name the whole catalogue knows for sure ("no, I meant HR Dev") wins over a partial match among the options.
+    const named = u.environment.confidence === 'high' || u.connectors.accepted.some((c) => c.confidence === 'high');
+    let changed = named ? applyUnderstanding(draft, u, Boolean(a.correction)) : answerFromOptions(draft, u, snapshot);
+    if (!changed) changed = named ? answerFromOptions(draft, u, snapshot) : applyUnderstanding(draft, u, Boolean(a.correction));
+    if (!changed && draft.question?.slot === 'name' && u.parsed.text.length <= 80 && u.kind === 'unknown') {
+      draft.newEnvironment.name = u.parsed.text.replace(/^["'“]|["'”]$/g, '').trim();
+      draft.question = undefined;
+      changed = true;
+    }
+    if (!changed) {
+      if (u.kind === 'greeting' || u.kind === 'thanks') return false;
+      await this.continue(context, draft, "Sorry, I didn't catch that.");
+      return true;
+    }
+    if (q?.slot === 'confirm') draft.question = undefined;
+    await this.continue(context, draft, a.correction ? 'Changed.' : undefined);
+    return true;
+  }
+
+  async start(
+    context: TurnContext,
+    u: Understanding,
+    type: RequestIntent,
+    userId: string,
+    snapshot: CatalogueSnapshot,
+  ): Promise<void> {
+    const draft = startDraft(u, type, userId, context.activity.conversation.id, this.bot.clock());
+    const preface =
+      type === 'unblock-connector' && draft.connectors.length === 0 && u.unknownConnector
+        ? `I don't know a connector called "${u.unknownConnector}" in this tenant.`
+        : undefined;
+    void snapshot;
+    await this.continue(context, draft, preface);
+  }
+
+  /** Asks the next question, shows the summary, or files. */
+  async continue(context: TurnContext, draft: Draft, preface?: string): Promise<void> {
+    const snapshot = await this.bot.catalogue.get();
+    const next = nextAction(draft, snapshot);
+    if (next.kind === 'ask') {
+      draft.question = { slot: next.slot, options: next.options };
+      await this.drafts.save(draft);
+      if (next.options.length === 0) {
+        await context.sendActivity(textReply([preface, next.question, next.hint].filter(Boolean).join(' ')));
+      } else {
+        await context.sendActivity(cardReply(choiceCard(draft, next, preface), next.question));
+      }
+      return;
+    }
+    if (next.kind === 'confirm') {
+      draft.question = { slot: 'confirm', options: [] };
+      await this.drafts.save(draft);
+      await context.sendActivity(cardReply(confirmCard(draft), 'Is this what you want?'));
+      return;
+    }
+    await this.file(context, draft);
+  }
+
+  // ---- card actions ----
+
+  async chosen(context: TurnContext, draft: Draft, slot: Slot, optionId: string): Promise<AdaptiveCard> {
+    const snapshot = await this.bot.catalogue.get();
+    const label = draft.question?.options.find((o) => o.id === optionId)?.label;
+    if (!chooseOption(draft, slot, optionId, snapshot)) {
+      return doneCard('That choice is no longer open', 'Nothing was changed. Type what you need again, or "help".');
+    }
+    await this.continue(context, draft);
+    return doneCard(`You chose ${label ?? optionId}`);
+  }
+
+  async confirmed(context: TurnContext, draft: Draft): Promise<AdaptiveCard> {
+    if (draft.question?.slot !== 'confirm')
+      return doneCard('This summary is out of date', 'Nothing was filed from it.');
+    const ids = await this.file(context, draft);
+    return doneCard(
+      ids.length > 0 ? `Filed: ${ids.join(', ')}` : 'Done',
+      describeDraft(draft)
+        .map((f) => `${f.title}: ${f.value}`)
+        .join(' · '),
+    );
+  }
+
+  async change(context: TurnContext, draft: Draft, slot: Slot | undefined): Promise<AdaptiveCard> {
+    if (!slot) {
+      draft.question = undefined;
+      await this.drafts.save(draft);
+      return changeCard(draft);
+    }
+    const snapshot = await this.bot.catalogue.get();
+    reopen(draft, slot, snapshot);
+    await this.continue(context, draft);
+    return doneCard('OK, let’s change that');
+  }
+
+  // ---- filing ----
+
+  /** Files the draft (one request per connector). Returns the ids filed. Guarded so it happens once. */
+  async file(context: TurnContext, draft: Draft): Promise<string[]> {
+    const preparer = this.bot.preparer;
+    await this.drafts.clear(draft.userId, draft.conversationId);
+    if (!(await this.drafts.claimFiling(draft.id))) {
+      await context.sendActivity(textReply('I already filed that one; see "my requests".'));
+      return [];
+    }
+    if (!preparer) {
+      await context.sendActivity(
+        textReply('Sorry, I cannot file requests right now (no request preparer is configured). Nothing was filed.'),
+      );
+      return [];
+    }
+    const preparations: { label: string; run: () => Promise<Preparation> }[] = [];
+    const userId = draft.userId;
+    if (draft.type === 'maker-role' && draft.environment) {
+      const environmentId = draft.environment.id;
+      preparations.push({
+        label: draft.environment.displayName,
+        run: () => preparer.makerRole({ requesterId: userId, environmentId }),
+      });
+    } else if (draft.type === 'unblock-connector' && draft.environment) {
+      const environmentId = draft.environment.id;
+      for (const c of draft.connectors)
+        preparations.push({
+          label: c.displayName,
+          run: () => preparer.connectorUnblock({ requesterId: userId, environmentId, connectorId: c.name }),
+        });
+    } else if (draft.type === 'new-environment') {
+      const ne = draft.newEnvironment;
+      preparations.push({
+        label: ne.name ?? 'new environment',
+        run: () =>
+          preparer.newEnvironment({
+            requesterId: userId,
+            displayName: ne.name ?? '',
+            sku: ne.sku ?? 'Sandbox',
+            location: ne.location ?? '',
+            dataverse: ne.dataverse ? { currency: ne.currency, languageLcid: ne.languageLcid } : undefined,
+            description: draft.justification,
+          }),
+      });
+    }
+    const filed: { id: string; label: string }[] = [];
+    for (const p of preparations) {
+      const prepared = await p.run();
+      if (prepared.kind === 'answer') {
+        await context.sendActivity(textReply(prepared.message));
+        continue;
+      }
+      if (prepared.kind === 'invalid') {
+        await context.sendActivity(textReply(`${prepared.message} Nothing was filed for ${p.label}.`));
+        continue;
+      }
+      const id = await this.fileOne(context, userId, prepared.details, draft, prepared.notes);
+      if (id) filed.push({ id, label: p.label });
+    }
+    if (filed.length > 1) {
+      await context.sendActivity(
+        textReply(`I filed ${filed.length} requests: ${filed.map((f) => `${f.id} (${f.label})`).join(', ')}.`),
+      );
+    }
+    return filed.map((f) => f.id);
+  }
+
+  private async fileOne(
+    context: TurnContext,
+    userId: string,
+    details: RequestDetails,
+    draft: Draft,
+    notes: string[] | undefined,
+  ): Promise<string | undefined> {
+    const result: FileResult = await this.bot.service.file({
+      requesterId: userId,
+      details,
+      justification: draft.justification,
+      grantEndsAt: draft.grantEndsAt,
+      correlationId: context.activity.id,
+    });
+    this.bot.kick();
+    switch (result.kind) {
+      case 'unknown-requester':
+      case 'satisfied':
+        await context.sendActivity(textReply(result.message));
+        return undefined;
+      case 'duplicate':
+        await context.sendActivity(
+          cardReply(
+            requestCard(result.request, 'requester', {
+              text: `You already asked for this: ${result.request.id} is ${result.request.status}.`,
+              tone: 'info',
+            }),
+          ),
+        );
+        return undefined;
+      case 'denied':
+        await context.sendActivity(
+          cardReply(requestCard(result.request, 'requester', { text: `Not allowed: ${result.reason}`, tone: 'error' })),
+        );
+        return undefined;
+      case 'filed': {
+        const extra = notes && notes.length > 0 ? ` ${notes.join(' ')}` : '';
+        const notice = result.approvalsChannelMissing
+          ? ({
+              text: `Received and stored. No approvals channel is set up yet, so it waits until an admin sets one; nothing is lost.${extra}`,
+              tone: 'warning',
+            } as const)
+          : ({
+              text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.${extra}`,
+              tone: 'good',
+            } as const);
+        const sent = await context.sendActivity(
+          cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`),
+        );
+        if (sent?.id)
+          await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, sent.id);
+        return result.request.id;
+      }
+      default: {
+        const never: never = result;
+        return never;
+      }
+    }
+  }
+}

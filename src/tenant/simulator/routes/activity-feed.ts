@@ -1,0 +1,100 @@
+import { sameId } from '../ids.js';
+import { CONTENT_TYPES } from '../activity-feed.js';
+import { HttpError } from '../errors.js';
+import { isRecord, jsonBody, type RequestContext, type Router, type RouteOptions, type SimResponse } from '../router.js';
+
+/**
+ * Office 365 Management Activity API under `/manage` (https://manage.office.com):
+ * `/api/v1.0/{tenantId}/activity/feed/subscriptions/{start|stop|list|content}` and content blobs at
+ * `/api/v1.0/{tenantId}/activity/feed/audit/{contentId}`. Tokens must be for https://manage.office.com.
+ */
+
+const MANAGE: RouteOptions = { family: 'arm', audiences: () => ['https://manage.office.com'] };
+const ROOT = '/manage/api/v1.0/:tenantId/activity/feed';
+
+function feedOf(ctx: RequestContext) {
+  if (!sameId(ctx.params['tenantId']!, ctx.state.tenant.id) || !sameId(ctx.token?.tid ?? '', ctx.state.tenant.id))
+    throw new HttpError(401, 'AF10001', 'The permission set () sent in the request does not include the expected permission; the tenant in the URL does not match the token.');
+  const feed = ctx.state.activityFeed;
+  feed.baseUrl ||= ctx.baseUrl;
+  return feed;
+}
+
+function contentTypeOf(ctx: RequestContext): string {
+  const contentType = ctx.query.get('contentType') ?? '';
+  if (!(CONTENT_TYPES as readonly string[]).includes(contentType))
+    throw new HttpError(400, 'AF20022', `Invalid content type: '${contentType}'.`);
+  return contentType;
+}
+
+async function start(ctx: RequestContext): Promise<SimResponse> {
+  const feed = feedOf(ctx);
+  const contentType = contentTypeOf(ctx);
+  const body = jsonBody(ctx);
+  const webhook = isRecord(body) && isRecord(body.webhook) ? body.webhook : undefined;
+  const existing = feed.subscriptions.get(contentType);
+  if (!webhook && existing?.status === 'enabled')
+    throw new HttpError(400, 'AF20024', 'The subscription is already enabled. No property change.');
+  let hook;
+  if (webhook) {
+    const address = typeof webhook.address === 'string' ? webhook.address : '';
+    if (!/^https?:\/\//.test(address)) throw new HttpError(400, 'AF20020', 'The webhook address is not a valid URL.');
+    const authId = typeof webhook.authId === 'string' ? webhook.authId : undefined;
+    const status = await feed.validate({ address, authId });
+    if (status !== 200)
+      throw new HttpError(400, 'AF20023', `The webhook endpoint {${address}} could not be validated. The endpoint answered ${status}.`);
+    hook = { address, authId, expiration: null, status: 'enabled' as const };
+  }
+  const subscription = { contentType, status: 'enabled' as const, webhook: hook ?? existing?.webhook };
+  feed.subscriptions.set(contentType, subscription);
+  return { status: 200, body: { ...subscription, webhook: subscription.webhook ?? null } };
+}
+
+function stop(ctx: RequestContext): SimResponse {
+  const feed = feedOf(ctx);
+  const contentType = contentTypeOf(ctx);
+  const existing = feed.subscriptions.get(contentType);
+  if (!existing) throw new HttpError(400, 'AF20021', 'The subscription does not exist.');
+  feed.subscriptions.set(contentType, { ...existing, status: 'disabled' });
+  return { status: 200 };
+}
+
+function list(ctx: RequestContext): SimResponse {
+  const feed = feedOf(ctx);
+  return { status: 200, body: [...feed.subscriptions.values()].map((s) => ({ ...s, webhook: s.webhook ?? null })) };
+}
+
+function content(ctx: RequestContext): SimResponse {
+  const feed = feedOf(ctx);
+  const contentType = contentTypeOf(ctx);
+  if (feed.subscriptions.get(contentType)?.status !== 'enabled')
+    throw new HttpError(400, 'AF20022', 'No subscription found for the specified content type.');
+  const startTime = ctx.query.get('startTime');
+  const endTime = ctx.query.get('endTime');
+  const items = feed.contents
+    .filter((c) => c.contentType === contentType)
+    .filter((c) => (!startTime || c.contentCreated >= new Date(startTime).toISOString()) && (!endTime || c.contentCreated < new Date(endTime).toISOString()))
+    .map((c) => ({
+      contentType: c.contentType,
+      contentId: c.contentId,
+      contentUri: feed.contentUri(c.contentId),
+      contentCreated: c.contentCreated,
+      contentExpiration: c.contentExpiration,
+    }));
+  return { status: 200, body: items };
+}
+
+function blob(ctx: RequestContext): SimResponse {
+  const feed = feedOf(ctx);
+  const found = feed.contents.find((c) => c.contentId === ctx.params['contentId']);
+  if (!found) throw new HttpError(404, 'AF20051', `Content requested with the key ${ctx.params['contentId']} has already expired or does not exist.`);
+  return { status: 200, body: found.records };
+}
+
+export function registerActivityFeedRoutes(router: Router): void {
+  router.add('POST', `${ROOT}/subscriptions/start`, MANAGE, start);
+  router.add('POST', `${ROOT}/subscriptions/stop`, MANAGE, stop);
+  router.add('GET', `${ROOT}/subscriptions/list`, MANAGE, list);
+  router.add('GET', `${ROOT}/subscriptions/content`, MANAGE, content);
+  router.add('GET', `${ROOT}/audit/:contentId`, MANAGE, blob);
+}

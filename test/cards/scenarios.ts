@@ -1,0 +1,519 @@
+// Every card the bot sends, built through the real builders with representative and extreme data: long
+// names and justifications, 50 affected apps, empty optional fields, Japanese, Arabic and Cyrillic text.
+
+import type { Draft } from '../../src/intake/draft.js';
+import type { CardNotice } from '../../src/outbox/messages.js';
+import type { ConnectorUnblockDetails, GovernanceRequest, RequestDetails } from '../../src/requests/model.js';
+import { AdaptiveCardComposer, noticeCard, requestCard } from '../../src/teams/cards/composer.js';
+import type { AdaptiveCard, CardTemplateName } from '../../src/teams/cards/template.js';
+import {
+  cancelConfirmCard,
+  changeCard,
+  choiceCard,
+  confirmCard,
+  doneCard,
+  helpCard,
+  requestListCard,
+} from '../../src/teams/replies.js';
+
+export interface CardScenario {
+  name: string;
+  template: CardTemplateName;
+  card: () => AdaptiveCard;
+}
+
+const AT = '2026-11-02T09:15:00.000Z';
+const LONG_NAME = 'Maximiliane Alexandra Featherstonehaugh-Worthington-Smythe von Hohenzollern-Sigmaringen';
+const LONG_JUSTIFICATION =
+  'Our regional field-service team needs to rebuild the inspection checklist app before the winter audit season, ' +
+  'because the old InfoPath forms stop working in January and the auditors require signed, time-stamped records ' +
+  'for every inspection; the app reads the asset register from SharePoint, writes results to Dataverse, and sends ' +
+  'a summary to the site manager. Without the maker role we have to ask IT for every small change, which took ' +
+  'three weeks last time and delayed two audits. '.repeat(2);
+
+const megan = {
+  id: 'd17b9743-c9fd-59a8-adc7-4023de8a4719',
+  upn: 'meganb@contoso.onmicrosoft.com',
+  displayName: 'Megan Bowen',
+  department: 'IT',
+};
+
+const environments = {
+  marketing: {
+    id: 'f91ab5a8-0394-5ba2-bed5-57d89cdce93a',
+    displayName: 'Marketing Sandbox',
+    sku: 'Sandbox',
+    location: 'europe',
+    azureRegion: 'westeurope',
+    hasDataverse: false,
+    isDefault: false,
+  },
+  finance: {
+    id: '54a675c4-fce1-5360-a97a-d9790d9b8e5c',
+    displayName: 'Finance Sandbox',
+    sku: 'Sandbox',
+    location: 'unitedstates',
+    azureRegion: 'eastus',
+    hasDataverse: true,
+    isDefault: false,
+  },
+  contosoDev: {
+    id: '7c4ff43f-9f0d-5892-9f4a-69dd7e3fbcb6',
+    displayName: 'Contoso Dev',
+    sku: 'Sandbox',
+    location: 'unitedstates',
+    azureRegion: 'westus',
+    hasDataverse: false,
+    isDefault: false,
+  },
+};
+
+function request(details: RequestDetails, over: Partial<GovernanceRequest> = {}): GovernanceRequest {
+  return {
+    id: 'REQ-1001',
+    version: 1,
+    type: details.type,
+    status: 'pending',
+    requester: {
+      id: '1205d490-732f-537a-acd3-a0aa663f609f',
+      upn: 'alexw@contoso.onmicrosoft.com',
+      displayName: 'Alex Wilber',
+      department: 'Marketing',
+      hasPowerAppsLicense: true,
+    },
+    details,
+    justification: 'I build the campaign tracker for the spring launch',
+    createdAt: AT,
+    updatedAt: AT,
+    decisions: [],
+    stages: [
+      {
+        name: 'Power Platform admins',
+        groupId: 'ed47e9ca-3c8d-5ba5-959b-7689aba891a8',
+        groupName: 'Power Platform Admins',
+        approvals: 1,
+      },
+    ],
+    routing: {
+      ruleId: 'default',
+      reason: 'Maker roles in sandboxes need one admin approval.',
+      outcome: 'require-approval',
+    },
+    execution: { progress: [], checkpoint: {}, apiCalls: [] },
+    ...over,
+  };
+}
+
+const makerRole: RequestDetails = { type: 'maker-role', environment: environments.marketing };
+
+function connectorUnblock(apps: number, over: Partial<ConnectorUnblockDetails> = {}): ConnectorUnblockDetails {
+  return {
+    type: 'connector-unblock',
+    environment: environments.contosoDev,
+    connector: {
+      name: 'shared_dropbox',
+      id: '/providers/Microsoft.PowerApps/apis/shared_dropbox',
+      displayName: 'Dropbox',
+      tier: 'Standard',
+    },
+    blockingPolicies: [{ name: 'eb375b69-c7f9-5e8d-af20-9079b9807eec', displayName: 'Tenant baseline' }],
+    classification: 'General',
+    scope: 'exception',
+    impact: {
+      policies: [
+        {
+          name: 'eb375b69',
+          displayName: 'Tenant baseline',
+          environmentType: 'ExceptEnvironments',
+          coveredEnvironments: 11,
+          exceptionPossible: true,
+        },
+        {
+          name: 'a1b2c3d4',
+          displayName: 'Sandbox guardrails',
+          environmentType: 'OnlyEnvironments',
+          coveredEnvironments: 4,
+          exceptionPossible: true,
+        },
+      ],
+      resources: Array.from({ length: apps }, (_, i) => ({
+        kind: i % 3 === 2 ? ('flow' as const) : ('app' as const),
+        displayName: i % 3 === 2 ? `Sync invoices to Dropbox #${i + 1}` : `Field inspection checklist ${i + 1}`,
+        environment: i % 2 === 0 ? 'Contoso Dev' : 'Marketing Sandbox',
+        state: i % 7 === 3 ? 'Suspended' : 'Started',
+      })),
+      tenantWideEnvironments: 11,
+    },
+    ...over,
+  };
+}
+
+const newEnvironment: RequestDetails = {
+  type: 'new-environment',
+  displayName: 'Payroll Tools',
+  sku: 'Sandbox',
+  location: 'europe',
+  azureRegion: 'northeurope',
+  dataverse: { domainName: 'contoso-payroll-tools', currency: 'EUR', languageLcid: 1033 },
+  description: 'A place to build the payroll exception tracker with HR, away from production data.',
+};
+
+const approved = {
+  approver: megan,
+  verdict: 'approve' as const,
+  comment: 'Fine for the campaign, thanks for the detail.',
+  at: '2026-11-02T10:02:00.000Z',
+  stage: 0,
+};
+
+const composer = new AdaptiveCardComposer();
+const content = (activity: Record<string, unknown>) =>
+  ((activity.attachments as { content: AdaptiveCard }[] | undefined)?.[0]?.content ?? {}) as AdaptiveCard;
+
+const draft: Draft = {
+  id: 'draft-1',
+  userId: '1205d490-732f-537a-acd3-a0aa663f609f',
+  conversationId: 'a:personal',
+  type: 'maker-role',
+  environment: undefined,
+  connectors: [],
+  newEnvironment: {},
+  justification: 'I build the campaign tracker',
+  updatedAt: AT,
+  expiresAt: AT,
+};
+
+const warn: CardNotice = { text: 'This card was out of date; here is the current state.', tone: 'warning' };
+
+export const SCENARIOS: CardScenario[] = [
+  // request-card: maker role
+  { name: 'maker-role-approver', template: 'request-card', card: () => requestCard(request(makerRole), 'approver') },
+  { name: 'maker-role-receipt', template: 'request-card', card: () => requestCard(request(makerRole), 'requester') },
+  {
+    name: 'maker-role-completed',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(makerRole, {
+          status: 'completed',
+          decisions: [approved],
+          execution: {
+            progress: [
+              { step: 'Checked Alex Wilber has no role there yet', state: 'done', at: AT },
+              { step: 'Assigned Environment Maker in Marketing Sandbox', state: 'done', at: AT },
+            ],
+            checkpoint: {},
+            apiCalls: [],
+          },
+        }),
+        'approver',
+        { text: 'You approved REQ-1001.', tone: 'good' },
+      ),
+  },
+  {
+    name: 'maker-role-no-licence-dataverse',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          { type: 'maker-role', environment: environments.finance },
+          {
+            requester: {
+              id: 'dba1b024-f658-57bb-b502-359ca799ca41',
+              upn: 'lidiah@contoso.onmicrosoft.com',
+              displayName: 'Lidia Holloway',
+              hasPowerAppsLicense: false,
+            },
+            justification: undefined,
+          },
+        ),
+        'approver',
+      ),
+  },
+  {
+    name: 'maker-role-long-text',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          {
+            type: 'maker-role',
+            environment: {
+              ...environments.finance,
+              displayName:
+                'Finance, Procurement and Accounts Payable Automation Sandbox (EMEA) — do not use for production data',
+            },
+          },
+          {
+            requester: {
+              id: 'x',
+              upn: 'maximiliane.featherstonehaugh-worthington-smythe@contoso-international-holdings.onmicrosoft.com',
+              displayName: LONG_NAME,
+              department: 'Regional Field Service Operations and Compliance',
+              hasPowerAppsLicense: true,
+            },
+            justification: LONG_JUSTIFICATION,
+          },
+        ),
+        'approver',
+        warn,
+      ),
+  },
+  {
+    name: 'maker-role-non-latin',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          { type: 'maker-role', environment: { ...environments.marketing, displayName: 'マーケティング検証環境' } },
+          {
+            requester: {
+              id: 'y',
+              upn: 'yuki.tanaka@contoso.onmicrosoft.com',
+              displayName: '田中 由紀 (Юлия Смирнова)',
+              department: 'التسويق',
+              hasPowerAppsLicense: true,
+            },
+            justification:
+              'キャンペーン管理アプリを作成するため。Нужно для отчётов по кампании. أحتاج إلى إنشاء تطبيق لتتبع الحملات',
+            decisions: [],
+          },
+        ),
+        'approver',
+      ),
+  },
+  {
+    name: 'maker-role-rejected',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(makerRole, {
+          status: 'rejected',
+          decisions: [
+            {
+              ...approved,
+              verdict: 'reject',
+              comment: 'Please use Contoso Dev for experiments; Marketing Sandbox is for the agency.',
+            },
+          ],
+        }),
+        'requester',
+      ),
+  },
+  // request-card: connector unblock with its impact
+  {
+    name: 'connector-unblock-approver',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(connectorUnblock(6), {
+          id: 'REQ-1002',
+          justification: 'Our agency shares campaign assets in Dropbox.',
+        }),
+        'approver',
+      ),
+  },
+  {
+    name: 'connector-unblock-50-apps',
+    template: 'request-card',
+    card: () => requestCard(request(connectorUnblock(50), { id: 'REQ-1003' }), 'approver'),
+  },
+  {
+    name: 'connector-unblock-no-impact-tenant-wide',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(connectorUnblock(0, { impact: undefined, scope: 'tenant-wide', classification: 'Confidential' }), {
+          id: 'REQ-1004',
+          justification: undefined,
+        }),
+        'requester',
+      ),
+  },
+  // request-card: new environment, with progress and failure
+  {
+    name: 'new-environment-approver',
+    template: 'request-card',
+    card: () => requestCard(request(newEnvironment, { id: 'REQ-1005' }), 'approver'),
+  },
+  {
+    name: 'new-environment-progress',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(newEnvironment, {
+          id: 'REQ-1005',
+          status: 'executing',
+          decisions: [approved],
+          execution: {
+            progress: [
+              { step: 'Environment Payroll Tools requested', state: 'done', at: AT },
+              { step: 'Provisioning the Dataverse database (can take 10 minutes)', state: 'running', at: AT },
+              { step: 'Make Alex Wilber Environment Admin', state: 'pending', at: AT },
+            ],
+            checkpoint: {},
+            apiCalls: [],
+          },
+        }),
+        'readonly',
+      ),
+  },
+  {
+    name: 'new-environment-failed',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          { ...newEnvironment, dataverse: undefined, description: undefined },
+          {
+            id: 'REQ-1006',
+            status: 'failed',
+            decisions: [approved],
+            execution: {
+              progress: [{ step: 'Environment Payroll Tools requested', state: 'failed', at: AT }],
+              error: {
+                code: 'InsufficientCapacity',
+                message: 'The tenant has no Sandbox capacity left (0 GB free); free some up or buy more.',
+              },
+              checkpoint: {},
+              apiCalls: [],
+            },
+          },
+        ),
+        'requester',
+      ),
+  },
+  // notice-card: updates, help, lists, bare notices
+  {
+    name: 'requester-update-done',
+    template: 'notice-card',
+    card: () => content(composer.requesterUpdate(request(makerRole, { status: 'completed', decisions: [approved] }))),
+  },
+  {
+    name: 'requester-update-rejected-long',
+    template: 'notice-card',
+    card: () =>
+      content(
+        composer.requesterUpdate(
+          request(makerRole, {
+            status: 'rejected',
+            decisions: [{ ...approved, verdict: 'reject', comment: LONG_JUSTIFICATION }],
+          }),
+        ),
+      ),
+  },
+  { name: 'help', template: 'help-card', card: () => helpCard() },
+  {
+    name: 'request-list',
+    template: 'request-list-card',
+    card: () =>
+      requestListCard({
+        title: 'Your requests',
+        requests: [
+          request(makerRole),
+          request(connectorUnblock(3), { id: 'REQ-1002', status: 'completed', decisions: [approved] }),
+          request(newEnvironment, { id: 'REQ-1005', status: 'executing' }),
+          ...Array.from({ length: 4 }, (_, i) => request(makerRole, { id: `REQ-10${10 + i}`, status: 'rejected' })),
+        ],
+        empty: 'You have no requests yet.',
+        page: 0,
+        verb: 'listMine',
+        viewerId: '1205d490-732f-537a-acd3-a0aa663f609f',
+      }),
+  },
+  {
+    name: 'request-list-empty',
+    template: 'request-list-card',
+    card: () =>
+      requestListCard({
+        title: 'Pending requests',
+        requests: [],
+        empty: 'Nothing is waiting for approval.',
+        page: 0,
+        verb: 'listPending',
+        viewerId: 'x',
+      }),
+  },
+  {
+    name: 'choice-buttons',
+    template: 'choice-card',
+    card: () =>
+      choiceCard(draft, {
+        kind: 'ask',
+        slot: 'environment',
+        question: 'In which environment do you need the Environment Maker role?',
+        options: [
+          { id: 'a', label: 'Contoso Dev' },
+          { id: 'b', label: 'Finance Sandbox' },
+          { id: 'c', label: 'Marketing Sandbox' },
+        ],
+        hint: 'You can also type the name.',
+      }),
+  },
+  {
+    name: 'choice-list',
+    template: 'choice-card',
+    card: () =>
+      choiceCard(
+        draft,
+        {
+          kind: 'ask',
+          slot: 'location',
+          question: 'Where should the new environment live?',
+          options: ['United States', 'Europe', 'Asia', 'United Kingdom', 'Japan', 'Canada', 'France', 'Germany'].map(
+            (l) => ({ id: l, label: l }),
+          ),
+        },
+        'Payroll Tools, a Sandbox environment.',
+      ),
+  },
+  { name: 'change-draft', template: 'choice-card', card: () => changeCard(draft) },
+  {
+    name: 'confirm-draft',
+    template: 'confirm-card',
+    card: () => confirmCard({ ...draft, environment: { id: 'e', displayName: 'Finanse Sandbox', sure: false } }),
+  },
+  { name: 'cancel-confirm', template: 'confirm-card', card: () => cancelConfirmCard(request(makerRole)) },
+  { name: 'done', template: 'confirm-card', card: () => doneCard('Cancelled. Nothing was filed.') },
+  { name: 'notice-minimal', template: 'notice-card', card: () => noticeCard({ title: 'Approvals channel set' }) },
+  // audit-entry-card
+  {
+    name: 'audit-entry-completed',
+    template: 'audit-entry-card',
+    card: () =>
+      content(
+        composer.auditPost(
+          request(makerRole, { status: 'completed', decisions: [approved] }),
+          'Environment Maker granted to Alex Wilber in Marketing Sandbox',
+        ),
+      ),
+  },
+  {
+    name: 'audit-entry-failed-long',
+    template: 'audit-entry-card',
+    card: () =>
+      content(
+        composer.auditPost(
+          request(connectorUnblock(50), {
+            id: 'REQ-1003',
+            status: 'failed',
+            decisions: [approved],
+            requester: {
+              id: 'x',
+              upn: 'maximiliane.featherstonehaugh@contoso.onmicrosoft.com',
+              displayName: LONG_NAME,
+              hasPowerAppsLicense: true,
+            },
+            execution: {
+              progress: [],
+              checkpoint: {},
+              apiCalls: [
+                { method: 'PATCH', url: 'api.bap.microsoft.com/providers/…/apiPolicies/eb375b69', status: 412, at: AT },
+              ],
+            },
+          }),
+          'DLP policy changed by someone else meanwhile (etag mismatch); nothing was changed',
+        ),
+      ),
+  },
+];

@@ -1,0 +1,45 @@
+// Runs the Notifier contract against the Teams implementation over HTTP and against the in-memory one.
+import { parseConfig } from '../../src/config/config.js';
+import { MemoryNotifier } from '../../src/outbox/memory-notifier.js';
+import { createAdapter } from '../../src/teams/adapter.js';
+import { TeamsNotifier } from '../../src/teams/teams-notifier.js';
+import { ConnectorDouble } from '../support/connector-double.js';
+import { notifierContract } from './notifier.contract.js';
+
+notifierContract('TeamsNotifier over the Bot Connector protocol', async () => {
+  const connector = new ConnectorDouble();
+  await connector.start();
+  const notifier = new TeamsNotifier(createAdapter(parseConfig({})), '');
+  return {
+    notifier,
+    reference: (conversationId) => ({
+      serviceUrl: connector.url,
+      channelId: 'msteams',
+      bot: { id: '28:governance-bot', name: 'Governance' },
+      conversation: { id: conversationId, conversationType: 'channel', isGroup: true },
+    }),
+    throttleNext: (n, retryAfterSeconds) => {
+      connector.throttle = { remaining: n, retryAfterSeconds };
+    },
+    visible: (conversationId) => {
+      const posts = connector.calls.filter((c) => c.conversationId === conversationId && c.method === 'POST');
+      return posts.map((p) => {
+        const last = connector.calls.filter((c) => c.conversationId === conversationId && c.id === p.id).at(-1) ?? p;
+        return { activityId: p.id, text: String(last.body.text ?? '') };
+      });
+    },
+    stop: () => connector.stop(),
+  };
+});
+
+notifierContract('MemoryNotifier', async () => {
+  const notifier = new MemoryNotifier();
+  return {
+    notifier,
+    reference: (conversationId) => ({ conversation: { id: conversationId } }),
+    throttleNext: (n, retryAfterSeconds) => notifier.failNext(429, n, retryAfterSeconds * 1000),
+    visible: (conversationId) =>
+      notifier.postsTo(conversationId).map((p) => ({ activityId: p.activityId, text: String(p.activity.text ?? '') })),
+    stop: async () => undefined,
+  };
+});
