@@ -10,6 +10,10 @@ import { createEnvironment } from './execution/new-environment.js';
 import { Catalogue } from './intake/catalogue.js';
 import { createRequestPreparer } from './requests/preparers/index.js';
 import { createLogger } from './logging.js';
+import type { ActivityFeedIntake } from './monitor/activity-feed.js';
+import { registerActivityFeedRoute } from './monitor/activity-feed-route.js';
+import type { GovernanceMonitor } from './monitor/monitor.js';
+import { createGovernanceFeed } from './monitor/wiring.js';
 import { OutboxWorker } from './outbox/outbox-worker.js';
 import { lifecycleJobHandlers } from './lifecycle/handlers.js';
 import { lifecycleSettings } from './lifecycle/jobs.js';
@@ -57,6 +61,10 @@ export interface RunningBot {
   simulatorUrl?: string | undefined;
   outbox: OutboxWorker;
   jobs: JobRunner;
+  /** The governance feed's poller (tests call monitor.tick()). */
+  monitor: GovernanceMonitor;
+  /** The Management Activity webhook intake behind POST /api/activity-feed. */
+  activityFeed: ActivityFeedIntake;
   service: GovernanceService;
   lifecycle: LifecycleService;
   policy: RulesPolicy;
@@ -174,12 +182,26 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
 
   // Without a bot registration nothing authenticates callers, so only this machine may reach the bot.
   const host = config.HOST ?? (config.BOT_ID ? '0.0.0.0' : '127.0.0.1');
-  const server = await startBotServer(adapter, app, { port: config.PORT, host });
+  const feed = createGovernanceFeed(config, {
+    store,
+    tenant,
+    clock,
+    simulatorUrl: config.TENANT_MODE === 'simulated' ? simulatorUrl : undefined,
+    sleep: options.sleep,
+    onError: (error, where) => log.warn({ err: (error as Error).message, where }, 'governance feed failed'),
+  });
+  const server = await startBotServer(adapter, app, {
+    port: config.PORT,
+    host,
+    extraRoutes: (s) => registerActivityFeedRoute(s, feed.activityFeed),
+  });
   log.info({ url: `${server.url}/api/messages`, authenticated: Boolean(config.BOT_ID) }, 'bot listening');
 
   if (options.autoStartWorkers !== false) {
     outbox.start();
     jobs.start();
+    feed.monitor.start();
+    feed.subscribe().catch((error) => log.warn({ err: (error as Error).message }, 'activity feed subscription failed'));
   }
 
   return {
@@ -190,11 +212,14 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     simulatorUrl,
     outbox,
     jobs,
+    monitor: feed.monitor,
+    activityFeed: feed.activityFeed,
     service,
     lifecycle,
     policy,
     async stop() {
       await server.close();
+      await feed.monitor.stop();
       await jobs.stop();
       await outbox.stop();
       await store.close();

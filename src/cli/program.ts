@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit.js';
 import { type CliContext, CliFailure, type CliIo, createCliContext } from './context.js';
 import { registerOutboxCommands } from './outbox.js';
+import { registerPolicyCommands } from './policy-command.js';
 import { registerReportCommands } from './report.js';
 import { registerRequestCommands } from './requests.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async () => {
       throw new CliFailure('policy explain is not available in this build yet', 2);
     });
+  registerPolicyCommands(program, ctx);
   for (const add of extraCommands) add(program, ctx);
   return program;
 }

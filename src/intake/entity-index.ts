@@ -65,6 +65,9 @@ const WEAK = new Set([
   'dev',
   'test',
   'trial',
+  'open',
+  'ai',
+  'com',
 ]);
 
 export interface IndexedEntity<T> {
@@ -96,7 +99,9 @@ const MAX_CORRECTIONS_CACHE = 5000;
 export class EntityIndex<T> {
   private readonly postings = new Map<string, Posting[]>();
   private readonly weight = new Map<string, number>();
-  private readonly fuse: Fuse<string>;
+  private readonly df = new Map<string, number>();
+  /** One fuse.js index per first letter: a correction keeps the first letter, and small indexes are fast. */
+  private readonly fuse = new Map<string, Fuse<string>>();
   private readonly corrections = new Map<string, string | null>();
 
   constructor(readonly entities: IndexedEntity<T>[]) {
@@ -114,20 +119,19 @@ export class EntityIndex<T> {
       for (const word of seen) df.set(word, (df.get(word) ?? 0) + 1);
     });
     for (const [word, count] of df) this.weight.set(word, 1 / (1 + Math.log(count)));
-    this.fuse = new Fuse(
-      [...df.keys()].filter((w) => w.length >= 4 && !/^\d+$/.test(w)),
-      {
-        includeScore: true,
-        threshold: 0.3,
-        ignoreLocation: true,
-      },
-    );
+    this.df = df;
+    const byLetter = new Map<string, string[]>();
+    for (const w of df.keys()) {
+      if (w.length < 4 || /^\d+$/.test(w)) continue;
+      byLetter.set(w[0] ?? '', [...(byLetter.get(w[0] ?? '') ?? []), w]);
+    }
+    for (const [letter, words] of byLetter)
+      this.fuse.set(letter, new Fuse(words, { includeScore: true, threshold: 0.34, ignoreLocation: true }));
   }
 
   /** How many entities carry this word (1 = it identifies one entity). */
   frequency(word: string): number {
-    const list = this.postings.get(word);
-    return list ? new Set(list.map((p) => p.entity)).size : 0;
+    return this.df.get(word) ?? 0;
   }
 
   /** A vocabulary word for a misspelt one, or undefined. Cached: chat vocabulary repeats. */
@@ -135,11 +139,8 @@ export class EntityIndex<T> {
     if (word.length < 4 || STOPWORDS.has(word) || /^\d+$/.test(word)) return undefined;
     const cached = this.corrections.get(word);
     if (cached !== undefined) return cached ?? undefined;
-    const best = this.fuse.search(word, { limit: 1 })[0];
-    const fixed =
-      best && (best.score ?? 1) <= 0.25 && Math.abs(best.item.length - word.length) <= 1 && best.item[0] === word[0]
-        ? best.item
-        : null;
+    const best = this.fuse.get(word[0] ?? '')?.search(word, { limit: 1 })[0];
+    const fixed = best && (best.score ?? 1) <= 0.34 && Math.abs(best.item.length - word.length) <= 1 ? best.item : null;
     if (this.corrections.size > MAX_CORRECTIONS_CACHE) this.corrections.clear();
     this.corrections.set(word, fixed);
     return fixed ?? undefined;
@@ -147,8 +148,8 @@ export class EntityIndex<T> {
 
   /** Scores every entity the tokens mention, best first. */
   score(tokens: Token[], options: { fuzzy?: boolean } = {}): EntityScore<T>[] {
-    // word -> token indexes (canonical), with typo corrections for unknown words
-    const hits = new Map<number, { matched: Set<number>; words: Map<number, Set<string>>; corrected: Set<string> }>();
+    // entity -> name -> word -> token indexes (canonical words), with typo corrections for unknown words
+    const hits = new Map<number, { words: Map<number, Map<string, number[]>>; corrected: Set<string> }>();
     const canon = tokens.map((t) => canonical(t.norm));
     canon.forEach((word, i) => {
       let key = word;
@@ -161,20 +162,14 @@ export class EntityIndex<T> {
       }
       for (const p of this.postings.get(key) ?? []) {
         // A common word ("it", "default") only counts when typed as an acronym or next to another word of the name.
-        if (
-          STOPWORDS.has(key) &&
-          !isAcronym(tokens[i]) &&
-          !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])
-        )
-          continue;
+        if (STOPWORDS.has(key) && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])) continue;
         let h = hits.get(p.entity);
         if (!h) {
-          h = { matched: new Set(), words: new Map(), corrected: new Set() };
+          h = { words: new Map(), corrected: new Set() };
           hits.set(p.entity, h);
         }
-        h.matched.add(i);
-        const words = h.words.get(p.name) ?? new Set<string>();
-        words.add(key);
+        const words = h.words.get(p.name) ?? new Map<string, number[]>();
+        words.set(key, [...(words.get(key) ?? []), i]);
         h.words.set(p.name, words);
         if (corrected) h.corrected.add(`${tokens[i]?.norm}→${key}`);
       }
@@ -185,32 +180,33 @@ export class EntityIndex<T> {
       if (!entity) continue;
       let best = 0;
       let how: EntityScore<T>['how'] = 'partial';
-      for (const [n, words] of h.words) {
+      let matched: number[] = [];
+      for (const [n, found] of h.words) {
+        const words = [...found.keys()];
         const name = entity.names[n] ?? [];
         const total = name.reduce((s, w) => s + (this.weight.get(w) ?? 1), 0);
         const got = [...words].reduce((s, w) => s + (this.weight.get(w) ?? 1), 0);
         let coverage = total > 0 ? got / total : 0;
+        // Aliases and ids are phrases: all of it, or nothing ("sales" is not half of "sales force").
+        if (n > 0 && coverage < 0.999) continue;
         let kind: EntityScore<T>['how'] = coverage >= 0.999 ? 'exact' : 'partial';
-        // One distinctive word that only this entity has ("marketing") identifies it nearly as well as the full name.
-        if (coverage < 0.9 && [...words].some((w) => !WEAK.has(w) && this.frequency(w) === 1)) {
+        // Generic words alone ("test", "production") never identify an entity by halves: ask instead.
+        if (kind === 'partial' && [...words].every((w) => WEAK.has(w))) coverage = Math.min(coverage, 0.5);
+        // One distinctive word of the display name that only this entity has ("marketing") identifies it nearly as well.
+        else if (coverage < 0.9 && [...words].some((w) => !WEAK.has(w) && w.length >= 3 && this.frequency(w) === 1)) {
           coverage = 0.9;
           kind = 'unique';
         }
         if (coverage > best) {
           best = coverage;
           how = kind;
+          matched = [...found.values()].flat();
         }
       }
       const penalty = h.corrected.size * 0.1;
-      out.push({
-        entity,
-        score: Math.max(0, best - penalty),
-        matched: [...h.matched],
-        corrected: [...h.corrected],
-        how,
-      });
+      if (best > 0) out.push({ entity, score: Math.max(0, best - penalty), matched, corrected: [...h.corrected], how });
     }
-    return out.sort((a, b) => b.score - a.score || a.entity.label.localeCompare(b.entity.label));
+    return out.sort((a, b) => b.score - a.score || b.matched.length - a.matched.length || a.entity.label.localeCompare(b.entity.label));
   }
 }
 

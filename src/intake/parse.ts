@@ -256,8 +256,8 @@ function readName(text: string): { value: string; text: string } | undefined {
 function readNewEnvironment(l: string, parsed: ParsedMessage): void {
   const words = parsed.tokens.map((t) => t.norm);
   const ne = parsed.newEnvironment;
-  for (let i = 0; i < words.length; i++) {
-    const sku = SKU_OF[words[i] ?? ''];
+  for (const w of [...words, ...parsed.allTokens.map((t) => t.norm)]) {
+    const sku = SKU_OF[w];
     if (sku && !ne.sku) ne.sku = sku;
   }
   const typeField = /\btype\s*[:=]?\s*(production|prod|sandbox|sbx|trial|developer|dev)\b/.exec(l);

@@ -100,7 +100,7 @@ const CONNECTOR_ALIASES: Record<string, string[]> = {
   shared_servicenow: ['servicenow', 'service now', 'snow'],
   shared_azureblob: ['blob', 'azure blob', 'blob storage', 'azure storage'],
   shared_keyvault: ['key vault', 'keyvault', 'akv', 'azure key vault'],
-  shared_azureopenai: ['openai', 'open ai', 'azure openai', 'aoai', 'gpt', 'chatgpt'],
+  shared_azureopenai: ['openai', 'azure openai', 'aoai', 'gpt', 'chatgpt'],
   shared_azuread: ['entra', 'entra id', 'azure ad', 'aad', 'azure active directory'],
   shared_webcontents: ['http', 'http with entra id', 'http with azure ad'],
   shared_powerbi: ['power bi', 'powerbi', 'pbi'],
@@ -143,6 +143,10 @@ export function resolveEnvironment(
   requesterId?: string,
 ): Resolved<Environment> {
   const envs = index.snapshot.environments;
+  const byId = tokens.some((t) => t.norm.length === 8 && /^[0-9a-f]{8}$/.test(t.norm))
+    ? envs.find((e) => tokensContainId(tokens, e.id))
+    : undefined;
+  if (byId) return { confidence: 'high', value: byId, score: 1, options: [byId], how: 'id' };
   // "my dev environment": the requester's own environment, of that type when one is named.
   const own = possessive(tokens);
   if (own && requesterId) {
@@ -176,6 +180,12 @@ function possessive(tokens: Token[]): { sku?: Environment['sku'] | undefined } |
   return undefined;
 }
 
+function tokensContainId(tokens: Token[], id: string): boolean {
+  const parts = id.toLowerCase().split('-');
+  if (parts.length < 2) return false;
+  return tokens.some((t, i) => parts.every((p, k) => tokens[i + k]?.norm === p)) ;
+}
+
 // ---- connectors: several may be named in one message ----
 
 export interface ConnectorResolution {
@@ -192,7 +202,7 @@ export function resolveConnectors(tokens: Token[], index: CatalogueIndex): Conne
   const accepted: ConnectorResolution['accepted'] = [];
   const used = new Set<number>();
   for (const s of scores) {
-    if (s.score < THRESHOLDS.high) continue;
+    if (s.score < THRESHOLDS.high - 1e-9) continue;
     // Skip a connector whose words are all inside an already accepted, longer mention (Office 365 Users in "office 365 outlook").
     const subsumed = accepted.some((a) => {
       const prior = scores.find((x) => x.entity.value === a.connector);

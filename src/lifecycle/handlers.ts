@@ -1,8 +1,9 @@
 // Job handlers of the lifecycle, registered in the JobRunner by the composition root. Each reads the stored
 // request and does nothing when the job no longer applies (decided, extended, reverted), so a late or
 // repeated job is harmless.
-import { PermanentJobError } from '../execution/job-runner.js';
+
 import type { JobHandler } from '../execution/job-runner.js';
+import { PermanentJobError } from '../execution/job-runner.js';
 import { type LifecycleService, RevertGaveUp } from '../requests/lifecycle-service.js';
 import { LIFECYCLE_JOBS } from './jobs.js';
 
@@ -20,7 +21,12 @@ export function lifecycleJobHandlers(lifecycle: LifecycleService): Record<string
       lifecycle.grantReminder(text(job.payload.requestId), text(job.payload.endsAt), count(job.payload.hoursBefore)),
     [LIFECYCLE_JOBS.revert]: async (job) => {
       try {
-        await lifecycle.revertGrant(text(job.payload.requestId), text(job.payload.endsAt), job.attempts, job.maxAttempts);
+        await lifecycle.revertGrant(
+          text(job.payload.requestId),
+          text(job.payload.endsAt),
+          job.attempts,
+          job.maxAttempts,
+        );
       } catch (error) {
         // Admins have been told and the failure audited: stop retrying.
         if (error instanceof RevertGaveUp) throw new PermanentJobError(error.message);

@@ -18,7 +18,8 @@ export const lifecycleKeys = {
   expire: (requestId: string) => `pending:${requestId}:expire`,
   /** Every job of one time-bound grant (its reminders and its revert). */
   grantPrefix: (requestId: string) => `grant:${requestId}:`,
-  grantReminder: (requestId: string, endsAt: string, hoursBefore: number) => `grant:${requestId}:remind:${endsAt}:${hoursBefore}h`,
+  grantReminder: (requestId: string, endsAt: string, hoursBefore: number) =>
+    `grant:${requestId}:remind:${endsAt}:${hoursBefore}h`,
   revert: (requestId: string, endsAt: string) => `grant:${requestId}:revert:${endsAt}`,
 };
 
@@ -48,6 +49,7 @@ export const lifecycleOutboxKeys = {
   escalation: (requestId: string) => `escalation:${requestId}`,
   question: (requestId: string, n: number) => `question:${requestId}:${n}`,
   answer: (requestId: string, n: number) => `answer:${requestId}:${n}`,
-  grantReminder: (requestId: string, endsAt: string, hoursBefore: number) => `grant-reminder:${requestId}:${endsAt}:${hoursBefore}`,
+  grantReminder: (requestId: string, endsAt: string, hoursBefore: number) =>
+    `grant-reminder:${requestId}:${endsAt}:${hoursBefore}`,
   revertFailed: (requestId: string, endsAt: string) => `revert-failed:${requestId}:${endsAt}`,
 };

@@ -45,11 +45,16 @@ function withEnvironment(policy: DlpPolicy, environmentId: string): DlpPolicy | 
   if (policy.environmentType === 'ExceptEnvironments') {
     return { ...policy, environments: policy.environments.filter((e) => !sameEnvId(e, environmentId)) };
   }
-  if (policy.environmentType === 'OnlyEnvironments') return { ...policy, environments: [...policy.environments, environmentId] };
+  if (policy.environmentType === 'OnlyEnvironments')
+    return { ...policy, environments: [...policy.environments, environmentId] };
   return undefined;
 }
 
-async function rewrite(tenant: TenantAdmin, name: string, edit: (fresh: DlpPolicy) => DlpPolicy | undefined): Promise<boolean> {
+async function rewrite(
+  tenant: TenantAdmin,
+  name: string,
+  edit: (fresh: DlpPolicy) => DlpPolicy | undefined,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     const fresh = await tenant.getDlpPolicy(name);
     if (!fresh) return false;

@@ -43,7 +43,12 @@ export class LifecycleScheduler implements LifecycleHooks {
   }
 
   /** The next reminder after `round`, skipping intervals missed while the bot was down (one per interval, no burst). */
-  async scheduleNextReminder(session: StoreSession, request: GovernanceRequest, round: number, now: Date): Promise<void> {
+  async scheduleNextReminder(
+    session: StoreSession,
+    request: GovernanceRequest,
+    round: number,
+    now: Date,
+  ): Promise<void> {
     const s = this.settings;
     const elapsed = now.getTime() - Date.parse(request.createdAt);
     const next = Math.max(round + 1, Math.floor(elapsed / s.remindAfterMs) + 1);

@@ -37,7 +37,8 @@ export class ApproverDirectory {
 
   /** Cached members of the groups (sync, for card rendering); starts a background refresh when stale. */
   membersOf(groupIds: string[]): string[] {
-    if (this.clock().getTime() - this.loadedAt > REFRESH_MS && !this.loading) void this.refresh().catch(() => undefined);
+    if (this.clock().getTime() - this.loadedAt > REFRESH_MS && !this.loading)
+      void this.refresh().catch(() => undefined);
     return [...new Set(groupIds.flatMap((g) => this.members.get(g.toLowerCase()) ?? []))];
   }
 }

@@ -9,7 +9,8 @@ export function durationMs(text: string): number | undefined {
   const m = ISO_DURATION.exec(text.trim().toUpperCase());
   if (!m || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return undefined;
   const [, weeks, days, hours, minutes] = m;
-  const ms = (Number(weeks ?? 0) * 7 * 24 + Number(days ?? 0) * 24 + Number(hours ?? 0)) * HOUR + Number(minutes ?? 0) * 60_000;
+  const ms =
+    (Number(weeks ?? 0) * 7 * 24 + Number(days ?? 0) * 24 + Number(hours ?? 0)) * HOUR + Number(minutes ?? 0) * 60_000;
   return ms > 0 ? ms : undefined;
 }
 

@@ -2,8 +2,8 @@
 // rule-by-rule explanation worked out again with the requester's current groups and plans.
 import type { GovernanceRequest } from '../requests/model.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
-import { formatExplanation } from './rules-engine.js';
 import type { RoutingExplanation, RoutingPolicy } from './routing.js';
+import { formatExplanation } from './rules-engine.js';
 
 export interface StoredExplanation {
   text: string;
@@ -12,7 +12,11 @@ export interface StoredExplanation {
   changedSinceFiled: boolean;
 }
 
-export async function explainRequest(request: GovernanceRequest, policy: RoutingPolicy, tenant: TenantAdmin): Promise<StoredExplanation> {
+export async function explainRequest(
+  request: GovernanceRequest,
+  policy: RoutingPolicy,
+  tenant: TenantAdmin,
+): Promise<StoredExplanation> {
   const stored = request.routing;
   const head = stored
     ? `When filed, ${request.id} matched rule "${stored.ruleId}" (${stored.outcome}): ${stored.reason}`
@@ -25,6 +29,10 @@ export async function explainRequest(request: GovernanceRequest, policy: Routing
   const explanation = policy.explain(request, { requesterGroupIds, requesterPlans });
   const changed = stored !== undefined && stored.ruleId !== explanation.ruleId;
   const lines = [head, '', formatExplanation(request.id, explanation)];
-  if (changed) lines.push('', `Note: with today's policy and directory it would match "${explanation.ruleId}"; the stored routing still applies.`);
+  if (changed)
+    lines.push(
+      '',
+      `Note: with today's policy and directory it would match "${explanation.ruleId}"; the stored routing still applies.`,
+    );
   return { text: lines.join('\n'), explanation, changedSinceFiled: changed };
 }

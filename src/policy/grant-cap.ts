@@ -5,7 +5,11 @@ import { durationMs } from './duration.js';
 
 const TIME_BOUND_TYPES = new Set<GovernanceRequest['type']>(['maker-role', 'connector-unblock']);
 
-export function capGrantEnd(request: GovernanceRequest, maxDuration: string | undefined, now: string): string | undefined {
+export function capGrantEnd(
+  request: GovernanceRequest,
+  maxDuration: string | undefined,
+  now: string,
+): string | undefined {
   if (!TIME_BOUND_TYPES.has(request.type)) return request.grantEndsAt;
   const ms = maxDuration ? durationMs(maxDuration) : undefined;
   if (ms === undefined) return request.grantEndsAt;

@@ -59,7 +59,9 @@ export function loadPolicyFile(path: string): PolicyFile {
   try {
     source = readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new PolicyFileError(path, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new PolicyFileError(path, [
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    ]);
   }
   return parsePolicy(source, path);
 }

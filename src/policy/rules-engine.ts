@@ -17,7 +17,12 @@ interface Target {
 function targetEnvironment(request: GovernanceRequest): Target {
   const d = request.details;
   if (d.type === 'new-environment') return { sku: d.sku, name: d.displayName, hasDataverse: d.dataverse !== undefined };
-  return { sku: d.environment.sku, name: d.environment.displayName, id: d.environment.id, hasDataverse: d.environment.hasDataverse };
+  return {
+    sku: d.environment.sku,
+    name: d.environment.displayName,
+    id: d.environment.id,
+    hasDataverse: d.environment.hasDataverse,
+  };
 }
 
 /** `*` matches any text; everything else literally, ignoring case. */
@@ -55,7 +60,8 @@ export class RulesPolicy implements RoutingPolicy {
   private tagsOf(env: Target): string[] {
     const tags: string[] = [];
     for (const [key, values] of Object.entries(this.file.environmentTags)) {
-      if ((env.id && lower(key) === lower(env.id)) || (env.name && lower(key) === lower(env.name))) tags.push(...values);
+      if ((env.id && lower(key) === lower(env.id)) || (env.name && lower(key) === lower(env.name)))
+        tags.push(...values);
     }
     return tags;
   }
@@ -71,34 +77,63 @@ export class RulesPolicy implements RoutingPolicy {
     const out: Check[] = [];
     const env = targetEnvironment(request);
     const d = request.details;
-    if (w.type) out.push({ ok: w.type.includes(request.type), because: `type is ${request.type} (rule wants ${w.type.join(' or ')})` });
+    if (w.type)
+      out.push({
+        ok: w.type.includes(request.type),
+        because: `type is ${request.type} (rule wants ${w.type.join(' or ')})`,
+      });
     if (w.environment?.sku)
-      out.push({ ok: env.sku !== undefined && w.environment.sku.includes(env.sku as never), because: `environment type is ${env.sku ?? 'unknown'} (rule wants ${w.environment.sku.join(' or ')})` });
+      out.push({
+        ok: env.sku !== undefined && w.environment.sku.includes(env.sku as never),
+        because: `environment type is ${env.sku ?? 'unknown'} (rule wants ${w.environment.sku.join(' or ')})`,
+      });
     if (w.environment?.name) {
       const names = w.environment.name;
-      out.push({ ok: env.name !== undefined && names.some((p) => globMatches(p, env.name ?? '')), because: `environment "${env.name ?? ''}" against ${names.map((n) => `"${n}"`).join(', ')}` });
+      out.push({
+        ok: env.name !== undefined && names.some((p) => globMatches(p, env.name ?? '')),
+        because: `environment "${env.name ?? ''}" against ${names.map((n) => `"${n}"`).join(', ')}`,
+      });
     }
     if (w.environment?.tags) {
       const tags = this.tagsOf(env);
       const wanted = w.environment.tags;
-      out.push({ ok: wanted.some((t) => tags.map(lower).includes(lower(t))), because: `environment tags [${tags.join(', ')}] (rule wants any of ${wanted.join(', ')})` });
+      out.push({
+        ok: wanted.some((t) => tags.map(lower).includes(lower(t))),
+        because: `environment tags [${tags.join(', ')}] (rule wants any of ${wanted.join(', ')})`,
+      });
     }
     if (w.environment?.hasDataverse !== undefined)
-      out.push({ ok: env.hasDataverse === w.environment.hasDataverse, because: `environment ${env.hasDataverse ? 'has' : 'has no'} Dataverse` });
+      out.push({
+        ok: env.hasDataverse === w.environment.hasDataverse,
+        because: `environment ${env.hasDataverse ? 'has' : 'has no'} Dataverse`,
+      });
     if (w.connector) {
       const connector = d.type === 'connector-unblock' ? d.connector : undefined;
       if (w.connector.tier)
-        out.push({ ok: connector !== undefined && w.connector.tier.includes(connector.tier as never), because: connector ? `connector tier is ${connector.tier} (rule wants ${w.connector.tier.join(' or ')})` : 'no connector in this request' });
+        out.push({
+          ok: connector !== undefined && w.connector.tier.includes(connector.tier as never),
+          because: connector
+            ? `connector tier is ${connector.tier} (rule wants ${w.connector.tier.join(' or ')})`
+            : 'no connector in this request',
+        });
       if (w.connector.id) {
         const ids = w.connector.id.map(lower);
-        out.push({ ok: connector !== undefined && (ids.includes(lower(connector.name)) || ids.includes(lower(connector.id))), because: connector ? `connector is ${connector.name}` : 'no connector in this request' });
+        out.push({
+          ok: connector !== undefined && (ids.includes(lower(connector.name)) || ids.includes(lower(connector.id))),
+          because: connector ? `connector is ${connector.name}` : 'no connector in this request',
+        });
       }
     }
     if (w.dlp?.touchesAllEnvironments !== undefined) {
       const touches =
         d.type === 'connector-unblock' &&
         (d.scope === 'tenant-wide' || (d.impact?.policies ?? []).some((p) => p.environmentType === 'AllEnvironments'));
-      out.push({ ok: touches === w.dlp.touchesAllEnvironments, because: touches ? 'the change touches a DLP policy that covers all environments' : 'no DLP policy covering all environments is touched' });
+      out.push({
+        ok: touches === w.dlp.touchesAllEnvironments,
+        because: touches
+          ? 'the change touches a DLP policy that covers all environments'
+          : 'no DLP policy covering all environments is touched',
+      });
     }
     const r = w.requester;
     if (r?.groups) {
@@ -108,7 +143,10 @@ export class RulesPolicy implements RoutingPolicy {
     }
     if (r?.departments) {
       const dep = request.requester.department ?? '';
-      out.push({ ok: r.departments.map(lower).includes(lower(dep)), because: `requester department is "${dep || 'unknown'}"` });
+      out.push({
+        ok: r.departments.map(lower).includes(lower(dep)),
+        because: `requester department is "${dep || 'unknown'}"`,
+      });
     }
     if (r?.licensed !== undefined) {
       const has = request.requester.hasPowerAppsLicense;
@@ -116,11 +154,17 @@ export class RulesPolicy implements RoutingPolicy {
     }
     if (r?.premiumLicence !== undefined) {
       const has = this.hasPremium(context);
-      out.push({ ok: has === r.premiumLicence, because: `requester ${has ? 'holds' : 'holds no'} premium (per-user or per-app) plan` });
+      out.push({
+        ok: has === r.premiumLicence,
+        because: `requester ${has ? 'holds' : 'holds no'} premium (per-user or per-app) plan`,
+      });
     }
     if (w.extension !== undefined) {
       const ext = request.extensionOf !== undefined;
-      out.push({ ok: ext === w.extension, because: ext ? `extends ${request.extensionOf}` : 'is a new request, not an extension' });
+      out.push({
+        ok: ext === w.extension,
+        because: ext ? `extends ${request.extensionOf}` : 'is a new request, not an extension',
+      });
     }
     if (out.length === 0) out.push({ ok: true, because: 'the rule has no conditions' });
     return out;
@@ -132,7 +176,11 @@ export class RulesPolicy implements RoutingPolicy {
       const checks = this.checks(rule, request, context);
       const matched = checks.every((c) => c.ok);
       // For a rule that did not match, the failing conditions are the interesting part.
-      considered.push({ ruleId: rule.id, matched, because: (matched ? checks : checks.filter((c) => !c.ok)).map((c) => c.because) });
+      considered.push({
+        ruleId: rule.id,
+        matched,
+        because: (matched ? checks : checks.filter((c) => !c.ok)).map((c) => c.because),
+      });
       if (matched) {
         const stages = rule.then.stages ? this.stagesOf(rule.then.stages) : [];
         return {
@@ -186,7 +234,8 @@ export class RulesPolicy implements RoutingPolicy {
 
   groupsOfInterest(): string[] {
     const ids = new Set<string>();
-    for (const rule of this.file.rules) for (const g of rule.when.requester?.groups ?? []) ids.add(this.groupOf(g).groupId);
+    for (const rule of this.file.rules)
+      for (const g of rule.when.requester?.groups ?? []) ids.add(this.groupOf(g).groupId);
     return [...ids];
   }
 
@@ -206,7 +255,9 @@ export function formatExplanation(requestId: string, x: RoutingExplanation): str
   if (x.stages.length > 0) {
     lines.push('Approvals needed:');
     x.stages.forEach((s, i) => {
-      lines.push(`  ${i + 1}. ${s.name}: ${s.approvals} distinct approver${s.approvals === 1 ? '' : 's'} from ${s.groupName ?? s.groupId}`);
+      lines.push(
+        `  ${i + 1}. ${s.name}: ${s.approvals} distinct approver${s.approvals === 1 ? '' : 's'} from ${s.groupName ?? s.groupId}`,
+      );
     });
   }
   if (x.maxDuration) lines.push(`Grants under this rule last at most ${x.maxDuration}.`);

@@ -9,12 +9,19 @@ const SKUS = ['Production', 'Sandbox', 'Trial', 'Developer', 'Default'] as const
 
 /** One value or a list of values: `type: maker-role` and `type: [maker-role, connector-unblock]` both work. */
 const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
-  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+  z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).min(1)) as unknown as z.ZodType<
+    z.infer<T>[],
+    z.ZodTypeDef,
+    z.input<T> | z.input<T>[]
+  >;
 
 const text = z.string().trim().min(1);
 const duration = z
   .string()
-  .refine((v) => durationMs(v) !== undefined, 'must be an ISO 8601 duration in weeks, days, hours or minutes, e.g. P14D or PT12H');
+  .refine(
+    (v) => durationMs(v) !== undefined,
+    'must be an ISO 8601 duration in weeks, days, hours or minutes, e.g. P14D or PT12H',
+  );
 
 const groupRef = text; // an alias from `groups:` or a group id (GUID)
 
@@ -83,9 +90,7 @@ const outcome = z
 
 const rule = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)'),
     description: text,
     when: match.default({}),
     then: outcome,
@@ -107,7 +112,9 @@ export const policyFileSchema = z
       z.string().regex(/^[a-z][a-z0-9-]*$/, 'group aliases are lower-case words'),
       z.object({ id: z.string().regex(GUID, 'must be an Entra group id (GUID)'), name: text }).strict(),
     ),
-    premiumPlans: z.array(text).default(['POWERAPPS_PER_USER', 'POWERAPPS_P2', 'FLOW_PER_USER', 'FLOW_P2', 'POWERAPPS_PER_APP']),
+    premiumPlans: z
+      .array(text)
+      .default(['POWERAPPS_PER_USER', 'POWERAPPS_P2', 'FLOW_PER_USER', 'FLOW_P2', 'POWERAPPS_PER_APP']),
     environmentTags: z.record(text, z.array(text)).default({}),
     /** Which group a waiting stage escalates to: alias → alias. */
     escalation: z.record(groupRef, groupRef).default({}),
@@ -123,11 +130,13 @@ export const policyFileSchema = z
   .superRefine((file, ctx) => {
     const known = (ref: string) => ref in file.groups || GUID.test(ref);
     const checkGroup = (ref: string, path: (string | number)[]) => {
-      if (!known(ref)) ctx.addIssue({ code: 'custom', path, message: `unknown group "${ref}" (not under groups: and not a GUID)` });
+      if (!known(ref))
+        ctx.addIssue({ code: 'custom', path, message: `unknown group "${ref}" (not under groups: and not a GUID)` });
     };
     const seen = new Set<string>();
     file.rules.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}"` });
+      if (seen.has(r.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}"` });
       seen.add(r.id);
       r.then.stages?.forEach((s, j) => checkGroup(s.group, ['rules', i, 'then', 'stages', j, 'group']));
       r.when.requester?.groups?.forEach((g, j) => checkGroup(g, ['rules', i, 'when', 'requester', 'groups', j]));

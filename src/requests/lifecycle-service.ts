@@ -62,7 +62,13 @@ export class LifecycleService {
     return session.audit.append({ at: this.now(), requestId: request.id, environmentId: env, ...input });
   }
 
-  private async send(session: StoreSession, conversationKey: string | undefined, key: string, activity: Record<string, unknown>, requestId: string) {
+  private async send(
+    session: StoreSession,
+    conversationKey: string | undefined,
+    key: string,
+    activity: Record<string, unknown>,
+    requestId: string,
+  ) {
     if (!conversationKey) return false;
     const stored = await session.outbox.enqueue({
       idempotencyKey: key,
@@ -75,12 +81,28 @@ export class LifecycleService {
     return stored !== undefined;
   }
 
-  private async toRequester(session: StoreSession, request: GovernanceRequest, key: string, activity: Record<string, unknown>) {
+  private async toRequester(
+    session: StoreSession,
+    request: GovernanceRequest,
+    key: string,
+    activity: Record<string, unknown>,
+  ) {
     const personal = conversationKeys.personal(request.requester.id);
-    return this.send(session, (await session.conversations.get(personal)) ? personal : undefined, key, activity, request.id);
+    return this.send(
+      session,
+      (await session.conversations.get(personal)) ? personal : undefined,
+      key,
+      activity,
+      request.id,
+    );
   }
 
-  private async toApprovals(session: StoreSession, request: GovernanceRequest, key: string, activity: Record<string, unknown>) {
+  private async toApprovals(
+    session: StoreSession,
+    request: GovernanceRequest,
+    key: string,
+    activity: Record<string, unknown>,
+  ) {
     return this.send(session, (await session.channels.get('approvals'))?.conversationKey, key, activity, request.id);
   }
 
@@ -129,7 +151,12 @@ export class LifecycleService {
         ? `${stage.groupName ?? 'the approvers'} or ${stage.escalatedTo.groupName ?? 'the escalation group'}`
         : (stage?.groupName ?? 'the approvers');
       const text = `Reminder: ${request.id} (${subject(request)}) has waited ${hours(waited)} for ${who}${stage ? ` (${stage.name})` : ''}. Please decide on its card.`;
-      const posted = await this.toApprovals(session, request, lifecycleOutboxKeys.reminder(requestId, round), this.deps.composer.text(text));
+      const posted = await this.toApprovals(
+        session,
+        request,
+        lifecycleOutboxKeys.reminder(requestId, round),
+        this.deps.composer.text(text),
+      );
       await this.audit(session, request, {
         actorId: 'system',
         action: 'request.reminder-sent',
@@ -162,7 +189,12 @@ export class LifecycleService {
         const text = target
           ? `Escalated: ${stored.id} (${subject(stored)}) is still waiting for ${stage?.groupName ?? 'approvers'}. Members of ${target.groupName ?? target.groupId} may now decide it too.`
           : `Escalated: ${stored.id} (${subject(stored)}) is still waiting for ${stage?.groupName ?? 'approvers'} and expires if nobody decides.`;
-        await this.toApprovals(session, stored, lifecycleOutboxKeys.escalation(stored.id), this.deps.composer.text(text));
+        await this.toApprovals(
+          session,
+          stored,
+          lifecycleOutboxKeys.escalation(stored.id),
+          this.deps.composer.text(text),
+        );
         await this.deps.service.publishApprovalCard(session, stored, { text, tone: 'warning' });
         await this.audit(session, stored, {
           actorId: 'system',
@@ -213,7 +245,8 @@ export class LifecycleService {
     if (!request) return { kind: 'refused', message: `I can't find a request called ${requestId.slice(0, 64)}.` };
     const user = await this.deps.tenant.getUser(actorId);
     let refusal: string | undefined;
-    if (request.status !== 'pending') refusal = `${request.id} is already ${request.status}; there is nothing to ask about.`;
+    if (request.status !== 'pending')
+      refusal = `${request.id} is already ${request.status}; there is nothing to ask about.`;
     else if (actorId === request.requester.id) refusal = 'You asked for this yourself; questions come from approvers.';
     else if (!user || !(await this.isStageApprover(request, actorId)))
       refusal = `Only approvers of the current stage can ask questions about ${request.id}.`;
@@ -233,14 +266,40 @@ export class LifecycleService {
     const at = this.now();
     return this.mutate(
       requestId,
-      (r) => (r.status !== 'pending' ? `${r.id} is already ${r.status}.` : { ...r, infoExchanges: [...(r.infoExchanges ?? []), { askedBy: asker, question: text, askedAt: at }], updatedAt: at }),
+      (r) =>
+        r.status !== 'pending'
+          ? `${r.id} is already ${r.status}.`
+          : {
+              ...r,
+              infoExchanges: [...(r.infoExchanges ?? []), { askedBy: asker, question: text, askedAt: at }],
+              updatedAt: at,
+            },
       async (session, stored) => {
         const n = stored.infoExchanges?.length ?? 0;
-        await this.audit(session, stored, { actorId, actorUpn: asker.upn, action: 'request.info-requested', outcome: 'success', details: { question: text } });
-        const notice: CardNotice = { text: `${asker.displayName} asks: “${text}” Answer below; your answer is added to the request.`, tone: 'warning' };
-        const told = await this.toRequester(session, stored, lifecycleOutboxKeys.question(stored.id, n), this.deps.composer.receiptCard(stored, notice));
+        await this.audit(session, stored, {
+          actorId,
+          actorUpn: asker.upn,
+          action: 'request.info-requested',
+          outcome: 'success',
+          details: { question: text },
+        });
+        const notice: CardNotice = {
+          text: `${asker.displayName} asks: “${text}” Answer below; your answer is added to the request.`,
+          tone: 'warning',
+        };
+        const told = await this.toRequester(
+          session,
+          stored,
+          lifecycleOutboxKeys.question(stored.id, n),
+          this.deps.composer.receiptCard(stored, notice),
+        );
         if (!told) {
-          await this.audit(session, stored, { actorId: 'system', action: 'request.info-request.undelivered', outcome: 'failure', details: { reason: 'no chat with the requester yet' } });
+          await this.audit(session, stored, {
+            actorId: 'system',
+            action: 'request.info-request.undelivered',
+            outcome: 'failure',
+            details: { reason: 'no chat with the requester yet' },
+          });
         }
         await this.deps.service.publishApprovalCard(session, stored);
       },
@@ -259,14 +318,30 @@ export class LifecycleService {
         const open = (r.infoExchanges ?? []).findLastIndex((x) => x.answer === undefined);
         if (open < 0) return `Nobody is waiting for an answer on ${r.id}.`;
         if (text === '') return 'Type your answer first, then press "Send answer".';
-        const exchanges = (r.infoExchanges ?? []).map((x, i) => (i === open ? { ...x, answer: text, answeredAt: at } : x));
+        const exchanges = (r.infoExchanges ?? []).map((x, i) =>
+          i === open ? { ...x, answer: text, answeredAt: at } : x,
+        );
         return { ...r, infoExchanges: exchanges, updatedAt: at };
       },
       async (session, stored) => {
         const n = stored.infoExchanges?.length ?? 0;
-        await this.audit(session, stored, { actorId, actorUpn: stored.requester.upn, action: 'request.info-answered', outcome: 'success', details: { answer: text } });
-        await this.deps.service.publishApprovalCard(session, stored, { text: `${stored.requester.displayName} answered: “${text}”`, tone: 'info' });
-        await this.toApprovals(session, stored, lifecycleOutboxKeys.answer(stored.id, n), this.deps.composer.text(`${stored.requester.displayName} answered the question on ${stored.id}: “${text}”`));
+        await this.audit(session, stored, {
+          actorId,
+          actorUpn: stored.requester.upn,
+          action: 'request.info-answered',
+          outcome: 'success',
+          details: { answer: text },
+        });
+        await this.deps.service.publishApprovalCard(session, stored, {
+          text: `${stored.requester.displayName} answered: “${text}”`,
+          tone: 'info',
+        });
+        await this.toApprovals(
+          session,
+          stored,
+          lifecycleOutboxKeys.answer(stored.id, n),
+          this.deps.composer.text(`${stored.requester.displayName} answered the question on ${stored.id}: “${text}”`),
+        );
       },
     );
   }
@@ -278,12 +353,18 @@ export class LifecycleService {
     const request = await this.deps.store.requests.get(requestId);
     if (!request || request.status !== 'completed' || request.grantEndsAt !== endsAt) return; // ended, reverted or extended
     await this.deps.store.transaction(async (session) => {
-      if (!(await session.kv.setIfAbsent(`lifecycle:grant-reminded:${requestId}:${endsAt}:${hoursBefore}`, this.now()))) return;
+      if (!(await session.kv.setIfAbsent(`lifecycle:grant-reminded:${requestId}:${endsAt}:${hoursBefore}`, this.now())))
+        return;
       const notice: CardNotice = {
         text: `Your access ends in ${hoursBefore >= 48 && hoursBefore % 24 === 0 ? `${hoursBefore / 24} days` : `${hoursBefore} hour${hoursBefore === 1 ? '' : 's'}`} (${endsAt.slice(0, 16).replace('T', ' ')} UTC). Need it longer? Pick a duration and press "Ask to extend".`,
         tone: 'warning',
       };
-      const told = await this.toRequester(session, request, lifecycleOutboxKeys.grantReminder(requestId, endsAt, hoursBefore), this.deps.composer.receiptCard(request, notice));
+      const told = await this.toRequester(
+        session,
+        request,
+        lifecycleOutboxKeys.grantReminder(requestId, endsAt, hoursBefore),
+        this.deps.composer.receiptCard(request, notice),
+      );
       await this.audit(session, request, {
         actorId: 'system',
         action: 'grant.reminder-sent',
@@ -319,7 +400,14 @@ export class LifecycleService {
       (r) => r.extensionOf === request.id && r.grantEndsAt !== undefined,
     );
     if (superseding) {
-      await this.deps.store.audit.append({ at: this.now(), actorId: 'system', action: 'grant.revert.superseded', outcome: 'info', requestId, details: { by: superseding.id } });
+      await this.deps.store.audit.append({
+        at: this.now(),
+        actorId: 'system',
+        action: 'grant.revert.superseded',
+        outcome: 'info',
+        requestId,
+        details: { by: superseding.id },
+      });
       return;
     }
 
@@ -340,8 +428,18 @@ export class LifecycleService {
         });
         if (last) {
           const text = `Action needed: the time-bound grant ${request.id} (${subject(request)}) ended at ${endsAt.slice(0, 16).replace('T', ' ')} UTC, but I could not revert it after ${attempt} attempts (${message}). The access is still in place: please remove it by hand.`;
-          const posted = await this.toApprovals(session, request, lifecycleOutboxKeys.revertFailed(request.id, endsAt), this.deps.composer.approvalCard(request, { text, tone: 'error' }));
-          await this.audit(session, request, { actorId: 'system', action: 'grant.revert.raised', outcome: posted ? 'info' : 'failure', details: { posted } });
+          const posted = await this.toApprovals(
+            session,
+            request,
+            lifecycleOutboxKeys.revertFailed(request.id, endsAt),
+            this.deps.composer.approvalCard(request, { text, tone: 'error' }),
+          );
+          await this.audit(session, request, {
+            actorId: 'system',
+            action: 'grant.revert.raised',
+            outcome: posted ? 'info' : 'failure',
+            details: { posted },
+          });
         }
       });
       if (last) throw new RevertGaveUp(message);
@@ -352,7 +450,12 @@ export class LifecycleService {
       requestId,
       (r) => {
         const out = revoke(r, at);
-        return out.ok ? { ...out.request, execution: { ...out.request.execution, apiCalls: [...out.request.execution.apiCalls, ...calls] } } : undefined;
+        return out.ok
+          ? {
+              ...out.request,
+              execution: { ...out.request.execution, apiCalls: [...out.request.execution.apiCalls, ...calls] },
+            }
+          : undefined;
       },
       async (session, stored) => {
         await this.audit(session, stored, {
@@ -380,7 +483,8 @@ export class LifecycleService {
       await this.deps.tenant.revokeEnvironmentRole(d.environment, request.requester.id, 'EnvironmentMaker');
       return [`Environment Maker role removed in ${d.environment.displayName}`];
     }
-    if (d.type === 'connector-unblock') return revertConnectorUnblock(this.deps.tenant, await this.grantSource(request));
+    if (d.type === 'connector-unblock')
+      return revertConnectorUnblock(this.deps.tenant, await this.grantSource(request));
     return [];
   }
 
@@ -388,20 +492,36 @@ export class LifecycleService {
    * The requester asks to keep a time-bound grant longer: a new request (routed by the policy like any
    * other, so a rule may auto-approve it) that, once approved, replaces the grant's end.
    */
-  async requestExtension(requestId: string, actorId: string, duration: string): Promise<FileResult | { kind: 'refused'; message: string }> {
+  async requestExtension(
+    requestId: string,
+    actorId: string,
+    duration: string,
+  ): Promise<FileResult | { kind: 'refused'; message: string }> {
     const request = await this.deps.store.requests.get(requestId);
     const ms = durationMs(duration);
     let refusal: string | undefined;
     if (!request) refusal = `I can't find a request called ${requestId.slice(0, 64)}.`;
-    else if (request.requester.id !== actorId) refusal = `Only ${request.requester.displayName} can ask to extend ${request.id}.`;
-    else if (!GRANT_TYPES.has(request.type) || !request.grantEndsAt) refusal = `${request.id} is not a time-bound grant.`;
-    else if (request.status !== 'completed') refusal = `${request.id} is ${request.status}; only an active grant can be extended.`;
+    else if (request.requester.id !== actorId)
+      refusal = `Only ${request.requester.displayName} can ask to extend ${request.id}.`;
+    else if (!GRANT_TYPES.has(request.type) || !request.grantEndsAt)
+      refusal = `${request.id} is not a time-bound grant.`;
+    else if (request.status !== 'completed')
+      refusal = `${request.id} is ${request.status}; only an active grant can be extended.`;
     else if (ms === undefined) refusal = `"${duration.slice(0, 20)}" is not a duration I understand.`;
     if (refusal || !request || !request.grantEndsAt || ms === undefined) {
-      await this.deps.store.audit.append({ at: this.now(), actorId, action: 'grant.extension.refused', outcome: 'refused', requestId: request?.id, details: { reason: refusal } });
+      await this.deps.store.audit.append({
+        at: this.now(),
+        actorId,
+        action: 'grant.extension.refused',
+        outcome: 'refused',
+        requestId: request?.id,
+        details: { reason: refusal },
+      });
       return { kind: 'refused', message: refusal ?? 'Refused.' };
     }
-    const open = (await this.deps.store.requests.list({ status: ['pending', 'approved', 'executing'] })).find((r) => r.extensionOf === request.id);
+    const open = (await this.deps.store.requests.list({ status: ['pending', 'approved', 'executing'] })).find(
+      (r) => r.extensionOf === request.id,
+    );
     if (open) return { kind: 'duplicate', request: open };
     const from = Math.max(Date.parse(request.grantEndsAt), this.deps.clock().getTime());
     const result = await this.deps.service.file({
@@ -412,7 +532,14 @@ export class LifecycleService {
       extensionOf: request.id,
     });
     if (result.kind === 'filed' || result.kind === 'denied') {
-      await this.deps.store.audit.append({ at: this.now(), actorId, action: 'grant.extension-requested', outcome: 'info', requestId: request.id, details: { extension: result.request.id, duration } });
+      await this.deps.store.audit.append({
+        at: this.now(),
+        actorId,
+        action: 'grant.extension-requested',
+        outcome: 'info',
+        requestId: request.id,
+        details: { extension: result.request.id, duration },
+      });
     }
     return result;
   }

@@ -6,7 +6,7 @@ import { classificationIn, effectiveClassification } from '../../src/dlp/classif
 import { createRequestPreparer } from '../../src/requests/preparers/index.js';
 import {
   approvalPost,
-  approve,
+  approveFully,
   fileWithReceipt,
   readyDetails,
   updatesOf,
@@ -53,13 +53,12 @@ describe('conversation: connector unblock', () => {
 
     const before = sim().dlpPolicies.length;
     // Teams merges the card's inputs into the action data.
-    const res = await approve(h, users.megan, post, {
+    await approveFully(h, post, {
       requestId: 'REQ-1001',
       revision: 0,
       classification: 'Confidential',
       scope: 'exception',
     });
-    assert.equal(res.status, 200);
     await h.settle();
 
     const done = await h.bot.store.requests.get('REQ-1001');
@@ -110,7 +109,7 @@ describe('conversation: connector unblock', () => {
     await h.bot.service.file({ requesterId: users.alex.id, details });
     const post = await approvalPost(h);
     const before = sim().dlpPolicies.length;
-    await approve(h, users.megan, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
+    await approveFully(h, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
     await h.settle();
     const done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));
@@ -129,7 +128,7 @@ describe('conversation: connector unblock', () => {
     let post = await approvalPost(h);
     const stale = { error: { code: 'PreconditionFailed', message: 'The policy has been modified since it was read.' } };
     sim().failNext({ method: 'PATCH', pathIncludes: BASELINE, status: 412, body: stale });
-    await approve(h, users.megan, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
+    await approveFully(h, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
     await h.settle();
     let done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));
@@ -149,7 +148,7 @@ describe('conversation: connector unblock', () => {
       .filter((c) => c.method === 'POST')
       .at(-1)!;
     sim().failNext({ method: 'PATCH', pathIncludes: BASELINE, status: 409, body: stale, times: 3 });
-    await approve(h, users.megan, post, { requestId: 'REQ-1002', revision: 0, scope: 'tenant-wide' });
+    await approveFully(h, post, { requestId: 'REQ-1002', revision: 0, scope: 'tenant-wide' });
     await h.settle();
     done = await h.bot.store.requests.get('REQ-1002');
     assert.equal(done?.status, 'failed');
@@ -170,7 +169,7 @@ describe('conversation: connector unblock', () => {
       status: 403,
       body: { error: { code: 'Forbidden', message: 'The caller may not change this policy.' } },
     });
-    await approve(h, users.megan, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
+    await approveFully(h, post, { requestId: 'REQ-1001', revision: 0, scope: 'tenant-wide' });
     await h.settle();
 
     const failed = await h.bot.store.requests.get('REQ-1001');

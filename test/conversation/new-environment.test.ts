@@ -10,7 +10,7 @@ import { createRequestPreparer } from '../../src/requests/preparers/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/tenant/simulator/server.js';
 import {
   approvalPost,
-  approve,
+  approveFully,
   fileWithReceipt,
   readyDetails,
   updatesOf,
@@ -78,7 +78,7 @@ describe('conversation: new environment', () => {
     assert.match(text, /at least 1 GB of the tenant’s database capacity/);
     assert.match(text, /Environment Admin\nAlex Wilber/);
 
-    await approve(h, users.megan, post, { requestId: 'REQ-1001', revision: 0 });
+    await approveFully(h, post, { requestId: 'REQ-1001', revision: 0 });
     await h.settle();
     const done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));
@@ -120,7 +120,7 @@ describe('conversation: new environment', () => {
     const post = await approvalPost(first);
     // The operation is accepted, then the service stops answering its polls and the process is stopped.
     sim.state.failNext({ method: 'GET', pathIncludes: '/lifecycleOperations/', status: 503, times: 5 });
-    await approve(first, users.megan, post, { requestId: 'REQ-1001', revision: 0 });
+    await approveFully(first, post, { requestId: 'REQ-1001', revision: 0 });
     await first.settle();
     const midway = await first.bot.store.requests.get('REQ-1001');
     assert.equal(midway?.status, 'executing');
@@ -159,7 +159,7 @@ describe('conversation: new environment', () => {
     );
     assert.equal(started.kind, 'accepted');
     other = started.kind === 'accepted' ? started.operationUrl : undefined;
-    await approve(h, users.megan, post, { requestId: 'REQ-1001', revision: 0 });
+    await approveFully(h, post, { requestId: 'REQ-1001', revision: 0 });
     await h.settle();
     const done = await h.bot.store.requests.get('REQ-1001');
     assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));

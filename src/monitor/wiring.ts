@@ -1,0 +1,59 @@
+// Builds the governance feed (poller + webhook intake) from config; src/app.ts calls it.
+import type { Config } from '../config/config.js';
+import type { Store } from '../storage/store.js';
+import { createManagementActivityClient } from '../tenant/live/management-activity-client.js';
+import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import { ActivityFeedIntake } from './activity-feed.js';
+import type { EventFilter, EventKind } from './events.js';
+import { GovernanceMonitor } from './monitor.js';
+
+export function monitorFilter(config: Pick<Config, 'MONITOR_EVENT_KINDS' | 'MONITOR_ENVIRONMENTS'>): EventFilter {
+  return { kinds: config.MONITOR_EVENT_KINDS as EventKind[], environments: config.MONITOR_ENVIRONMENTS };
+}
+
+export interface GovernanceFeed {
+  monitor: GovernanceMonitor;
+  activityFeed: ActivityFeedIntake;
+  /** Registers (or re-registers) the webhook with the Management Activity API, when an address is configured. */
+  subscribe(address?: string): Promise<boolean>;
+}
+
+export function createGovernanceFeed(
+  config: Config,
+  deps: {
+    store: Store;
+    tenant: TenantAdmin;
+    clock: () => Date;
+    simulatorUrl?: string | undefined;
+    sleep?: ((ms: number) => Promise<void>) | undefined;
+    onError?: (error: unknown, where: string) => void;
+  },
+): GovernanceFeed {
+  const filter = monitorFilter(config);
+  const monitor = new GovernanceMonitor({
+    store: deps.store,
+    tenant: deps.tenant,
+    clock: deps.clock,
+    intervalSeconds: config.MONITOR_INTERVAL_SECONDS,
+    filter,
+    onError: (e) => deps.onError?.(e, 'monitor'),
+  });
+  const client = createManagementActivityClient(config, { simulatorUrl: deps.simulatorUrl, sleep: deps.sleep });
+  const activityFeed = new ActivityFeedIntake({
+    store: deps.store,
+    client,
+    authId: config.ACTIVITY_FEED_AUTH_ID,
+    clock: deps.clock,
+    filter,
+    onError: (e) => deps.onError?.(e, 'activity-feed'),
+  });
+  return {
+    monitor,
+    activityFeed,
+    async subscribe(address = config.ACTIVITY_FEED_WEBHOOK_URL) {
+      if (!address || !config.ACTIVITY_FEED_AUTH_ID) return false;
+      await client.startSubscription('Audit.General', { address, authId: config.ACTIVITY_FEED_AUTH_ID });
+      return true;
+    },
+  };
+}
