@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '../../src/tenant/simulator/server.js';
 import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
-import { cardText, firstCard } from '../support/connector-double.js';
+import { ConnectorDouble, cardText, firstCard } from '../support/connector-double.js';
 import { envs, team, users } from '../support/fixture-ids.js';
 
 describe('conversation: crash and resume', () => {
   let simulator: RunningSimulator;
+  let connector: ConnectorDouble;
   let dataDir: string;
   let now: number;
   const clock = () => new Date(now);
@@ -18,17 +19,27 @@ describe('conversation: crash and resume', () => {
 
   beforeEach(async () => {
     simulator = await startSimulator({ port: 0, retryAfterSeconds: 0 });
+    connector = new ConnectorDouble();
+    await connector.start();
     dataDir = mkdtempSync(join(tmpdir(), 'govbot-crash-'));
     now = Date.parse('2026-11-28T09:00:00Z');
   });
   afterEach(async () => {
     for (const h of harnesses.splice(0)) await h.stop().catch(() => undefined);
     await simulator.close();
+    await connector.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   const boot = async () => {
-    const h = await startHarness({ dataDir, keepData: true, simulatorUrl: simulator.url, clock, kickWorkers: false });
+    const h = await startHarness({
+      dataDir,
+      keepData: true,
+      simulatorUrl: simulator.url,
+      clock,
+      kickWorkers: false,
+      connector,
+    });
     harnesses.push(h);
     return h;
   };

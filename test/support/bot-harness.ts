@@ -43,11 +43,14 @@ export interface HarnessOptions extends StartOptions {
   env?: Record<string, string>;
   dataDir?: string;
   keepData?: boolean;
+  /** Reuse a Bot Connector double (e.g. across a restart, as Teams' serviceUrl outlives the bot). */
+  connector?: ConnectorDouble;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const connector = new ConnectorDouble();
-  await connector.start();
+  const ownConnector = options.connector === undefined;
+  const connector = options.connector ?? new ConnectorDouble();
+  if (ownConnector) await connector.start();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'govbot-test-'));
   const config = parseConfig({
     TENANT_MODE: 'simulated',
@@ -145,7 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await bot.stop();
-      await connector.stop();
+      if (ownConnector) await connector.stop();
       if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
