@@ -8,7 +8,8 @@ import type { Connector, Environment } from '../src/tenant/tenant-admin.js';
 import { CORPUS } from '../test/intake/corpus.js';
 import { evaluate, fixtureSnapshot, summarise } from '../test/intake/evaluate.js';
 
-const WORDS = `alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo
+const WORDS =
+  `alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo
 sierra tango uniform victor whiskey xray yankee zulu finance marketing sales hr operations legal audit payroll claims
 vendor logistics research support field retail supply quality risk treasury`.split(/\s+/);
 const SKUS = ['Production', 'Sandbox', 'Developer', 'Trial'];
@@ -58,7 +59,8 @@ const { snapshot, close } = await fixtureSnapshot();
 const results = CORPUS.map((row) => evaluate(row, snapshot));
 console.log('Corpus accuracy (reference tenant, %d utterances):', CORPUS.length);
 console.table(summarise(results));
-for (const [i, r] of results.entries()) if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(CORPUS[i]?.[0])} → ${r.problems.join('; ')}`);
+for (const [i, r] of results.entries())
+  if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(CORPUS[i]?.[0])} → ${r.problems.join('; ')}`);
 await close();
 
 const big = synthetic();

@@ -8,29 +8,29 @@ import { JobRunner } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
 import { createEnvironment } from './execution/new-environment.js';
 import { Catalogue } from './intake/catalogue.js';
-import { createRequestPreparer } from './requests/preparers/index.js';
+import { lifecycleJobHandlers } from './lifecycle/handlers.js';
+import { lifecycleSettings } from './lifecycle/jobs.js';
+import { LifecycleScheduler } from './lifecycle/scheduler.js';
 import { createLogger } from './logging.js';
 import type { ActivityFeedIntake } from './monitor/activity-feed.js';
 import { registerActivityFeedRoute } from './monitor/activity-feed-route.js';
 import type { GovernanceMonitor } from './monitor/monitor.js';
 import { createGovernanceFeed } from './monitor/wiring.js';
 import { OutboxWorker } from './outbox/outbox-worker.js';
-import { lifecycleJobHandlers } from './lifecycle/handlers.js';
-import { lifecycleSettings } from './lifecycle/jobs.js';
-import { LifecycleScheduler } from './lifecycle/scheduler.js';
 import { ApproverDirectory } from './policy/approver-directory.js';
 import { loadPolicyFile } from './policy/load-policy.js';
 import { RulesPolicy } from './policy/rules-engine.js';
+import { EXECUTE_JOB, GovernanceService } from './requests/governance-service.js';
 import { LifecycleService } from './requests/lifecycle-service.js';
 import type { GovernanceRequest } from './requests/model.js';
+import { createRequestPreparer } from './requests/preparers/index.js';
 import { currentStage } from './requests/state-machine.js';
-import { refreshUsersFor } from './teams/cards/request-view.js';
-import { EXECUTE_JOB, GovernanceService } from './requests/governance-service.js';
 import { openSqliteStore } from './storage/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
+import { refreshUsersFor } from './teams/cards/request-view.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
@@ -99,7 +99,10 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     const index = currentStage(request);
     const stage = request.status === 'pending' && index !== undefined ? request.stages[index] : undefined;
     const groups = stage ? [stage.groupId, ...(stage.escalatedTo ? [stage.escalatedTo.groupId] : [])] : [];
-    return refreshUsersFor(request, approvers.membersOf(groups).filter((id) => id !== request.requester.id));
+    return refreshUsersFor(
+      request,
+      approvers.membersOf(groups).filter((id) => id !== request.requester.id),
+    );
   };
   const composer = new AdaptiveCardComposer(stageApprovers);
   const settings = lifecycleSettings(config);

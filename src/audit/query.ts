@@ -24,7 +24,8 @@ export function parseTime(text: string, now: Date): string {
   const rel = RELATIVE.exec(text.trim());
   if (rel) return new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2]?.toLowerCase() ?? 'd'] ?? 0)).toISOString();
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new AuditQueryError(`not a time: "${text}" (use ISO-8601 like 2025-03-01 or a span like 7d)`);
+  if (Number.isNaN(ms))
+    throw new AuditQueryError(`not a time: "${text}" (use ISO-8601 like 2025-03-01 or a span like 7d)`);
   return new Date(ms).toISOString();
 }
 

@@ -69,7 +69,8 @@ function broken(checked: number, headHash: string, firstBreak: ChainBreak): Chai
 }
 
 export function describeReport(report: ChainReport): string {
-  if (report.ok) return `audit chain intact: ${report.checked} record(s), head ${report.headHash.slice(0, 16) || '(empty)'}`;
+  if (report.ok)
+    return `audit chain intact: ${report.checked} record(s), head ${report.headHash.slice(0, 16) || '(empty)'}`;
   const b = report.firstBreak;
   return `audit chain BROKEN at record ${b?.seq} (${b?.reason}): ${b?.detail}`;
 }

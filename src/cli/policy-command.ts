@@ -45,6 +45,6 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
       const path = ctx.config().POLICY_FILE;
       const policy = new RulesPolicy(loadPolicyFile(path));
       ctx.io.out(`${path}: valid, ${policy.rules.length} rules\n`);
-      for (const r of policy.rules) ctx.io.out(`  ${r.id}\t${r.then.outcome}\t${r.description}\n`);
+      for (const r of policy.rules) ctx.io.out(`  ${r.id}\t${r.route.outcome}\t${r.description}\n`);
     });
 }

@@ -25,8 +25,7 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
       );
       if (opts.json) return printJson(ctx.io, list);
       if (list.length === 0) return ctx.io.out('no requests\n');
-      for (const r of list)
-        ctx.io.out(`${r.id}\t${r.status}\t${r.type}\t${r.requester.upn}\t${r.createdAt}\n`);
+      for (const r of list) ctx.io.out(`${r.id}\t${r.status}\t${r.type}\t${r.requester.upn}\t${r.createdAt}\n`);
     });
 
   requests

@@ -61,7 +61,12 @@ const schema = z.object({
   MONITOR_EVENT_KINDS: z
     .string()
     .default('environments,dlp,connectors,roles,activity')
-    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .refine(
       (v) => v.every((k) => ['environments', 'dlp', 'connectors', 'roles', 'activity'].includes(k)),
       'a comma-separated subset of environments,dlp,connectors,roles,activity',
@@ -70,7 +75,12 @@ const schema = z.object({
   MONITOR_ENVIRONMENTS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   MANAGE_BASE_URL: url.default('https://manage.office.com'),
   /** Shared secret the activity feed sends as Webhook-AuthID; without it POST /api/activity-feed refuses all calls. */
   ACTIVITY_FEED_AUTH_ID: optionalText,

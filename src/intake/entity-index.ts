@@ -162,7 +162,12 @@ export class EntityIndex<T> {
       }
       for (const p of this.postings.get(key) ?? []) {
         // A common word ("it", "default") only counts when typed as an acronym or next to another word of the name.
-        if (STOPWORDS.has(key) && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])) continue;
+        if (
+          STOPWORDS.has(key) &&
+          !isAcronym(tokens[i]) &&
+          !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name])
+        )
+          continue;
         let h = hits.get(p.entity);
         if (!h) {
           h = { words: new Map(), corrected: new Set() };
@@ -206,7 +211,10 @@ export class EntityIndex<T> {
       const penalty = h.corrected.size * 0.1;
       if (best > 0) out.push({ entity, score: Math.max(0, best - penalty), matched, corrected: [...h.corrected], how });
     }
-    return out.sort((a, b) => b.score - a.score || b.matched.length - a.matched.length || a.entity.label.localeCompare(b.entity.label));
+    return out.sort(
+      (a, b) =>
+        b.score - a.score || b.matched.length - a.matched.length || a.entity.label.localeCompare(b.entity.label),
+    );
   }
 }
 

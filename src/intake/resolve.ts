@@ -183,7 +183,7 @@ function possessive(tokens: Token[]): { sku?: Environment['sku'] | undefined } |
 function tokensContainId(tokens: Token[], id: string): boolean {
   const parts = id.toLowerCase().split('-');
   if (parts.length < 2) return false;
-  return tokens.some((t, i) => parts.every((p, k) => tokens[i + k]?.norm === p)) ;
+  return tokens.some((_t, i) => parts.every((p, k) => tokens[i + k]?.norm === p));
 }
 
 // ---- connectors: several may be named in one message ----

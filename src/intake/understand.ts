@@ -86,9 +86,11 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     else if (!scores.decide && !scores.cancel) scores.status = 0.7;
   }
   // "status of my maker request": asking about a request, not for a new one.
-  if (scores.status && /\b(my|the|that|this)\s+(\w+\s+)?(request|ticket|ask)\b/i.test(parsed.text)) scores.status += 0.3;
+  if (scores.status && /\b(my|the|that|this)\s+(\w+\s+)?(request|ticket|ask)\b/i.test(parsed.text))
+    scores.status += 0.3;
   // "how do I ask for a connector?": a question about the bot, when nothing concrete is named.
-  if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none') scores.help = (scores.help ?? 0) + 0.5;
+  if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none')
+    scores.help = (scores.help ?? 0) + 0.5;
   if (scores.decide) scores.decide = 2;
   if (scores['set-channel']) scores['set-channel'] = 2;
   if (

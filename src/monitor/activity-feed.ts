@@ -56,16 +56,23 @@ export class ActivityFeedIntake {
 
   async handle(headers: IncomingHttpHeaders, body: unknown): Promise<FeedAnswer> {
     const expected = this.options.authId;
-    if (!expected) return refuse(503, 'NotConfigured', 'The activity feed webhook is not configured (ACTIVITY_FEED_AUTH_ID).');
+    if (!expected)
+      return refuse(503, 'NotConfigured', 'The activity feed webhook is not configured (ACTIVITY_FEED_AUTH_ID).');
     const given = header(headers, 'Webhook-AuthID');
-    if (!given || !sameSecret(given, expected)) return refuse(401, 'Unauthorized', 'Webhook-AuthID is missing or wrong.');
+    if (!given || !sameSecret(given, expected))
+      return refuse(401, 'Unauthorized', 'Webhook-AuthID is missing or wrong.');
 
     if (body && typeof body === 'object' && !Array.isArray(body) && 'validationCode' in body) return { status: 200 };
     if (!Array.isArray(body)) return refuse(400, 'BadNotification', 'Expected an array of content notifications.');
     const notifications = body.filter(isNotification);
-    if (notifications.length !== body.length) return refuse(400, 'BadNotification', 'A content notification is malformed.');
+    if (notifications.length !== body.length)
+      return refuse(400, 'BadNotification', 'A content notification is malformed.');
     const { client } = this.options;
-    if (notifications.some((n) => !client.owns(n.contentUri) || (n.tenantId && n.tenantId.toLowerCase() !== client.tenantId.toLowerCase())))
+    if (
+      notifications.some(
+        (n) => !client.owns(n.contentUri) || (n.tenantId && n.tenantId.toLowerCase() !== client.tenantId.toLowerCase()),
+      )
+    )
       return refuse(400, 'BadNotification', 'A content notification names another tenant or host.');
     try {
       this.last = await this.ingest(notifications);

@@ -14,7 +14,13 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
     if (!now) continue;
     if (!was) events.push({ type: 'environment.created', environmentId: id, name: now.displayName, sku: now.sku });
     else if (was.sku !== now.sku)
-      events.push({ type: 'environment.type-changed', environmentId: id, name: now.displayName, from: was.sku, to: now.sku });
+      events.push({
+        type: 'environment.type-changed',
+        environmentId: id,
+        name: now.displayName,
+        from: was.sku,
+        to: now.sku,
+      });
   }
   for (const id of sortedKeys(before.environments)) {
     const was = before.environments[id];
@@ -26,7 +32,12 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
     const now = after.dlpPolicies[name];
     const was = before.dlpPolicies[name];
     if (!now) continue;
-    const common = { policy: name, name: now.displayName, environmentType: now.environmentType, environments: now.environments };
+    const common = {
+      policy: name,
+      name: now.displayName,
+      environmentType: now.environmentType,
+      environments: now.environments,
+    };
     if (!was) {
       events.push({ type: 'dlp.created', ...common });
       continue;
@@ -40,13 +51,22 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
     }
     const environmentsAdded = now.environments.filter((e) => !was.environments.includes(e));
     const environmentsRemoved = was.environments.filter((e) => !now.environments.includes(e));
-    const scope = was.environmentType !== now.environmentType ? { from: was.environmentType, to: now.environmentType } : undefined;
+    const scope =
+      was.environmentType !== now.environmentType ? { from: was.environmentType, to: now.environmentType } : undefined;
     const defaultGroup =
       was.defaultClassification !== now.defaultClassification
         ? { from: was.defaultClassification, to: now.defaultClassification }
         : undefined;
     if (moved.length || environmentsAdded.length || environmentsRemoved.length || scope || defaultGroup)
-      events.push({ type: 'dlp.changed', ...common, moved, environmentsAdded, environmentsRemoved, scope, defaultGroup });
+      events.push({
+        type: 'dlp.changed',
+        ...common,
+        moved,
+        environmentsAdded,
+        environmentsRemoved,
+        scope,
+        defaultGroup,
+      });
   }
   for (const name of sortedKeys(before.dlpPolicies)) {
     const was = before.dlpPolicies[name];
@@ -65,7 +85,13 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
     for (const id of sortedKeys(after.connectors)) {
       const c = after.connectors[id];
       if (c && !before.connectors[id])
-        events.push({ type: 'connector.added', connectorId: id, name: c.displayName, tier: c.tier, publisher: c.publisher });
+        events.push({
+          type: 'connector.added',
+          connectorId: id,
+          name: c.displayName,
+          tier: c.tier,
+          publisher: c.publisher,
+        });
     }
 
   for (const envId of sortedKeys(after.roleAssignments)) {

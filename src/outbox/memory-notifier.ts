@@ -57,6 +57,7 @@ export class MemoryNotifier implements Notifier {
 
 function conversationOf(reference: Record<string, unknown>): string {
   const id = (reference.conversation as { id?: unknown } | undefined)?.id;
-  if (typeof id !== 'string' || id === '') throw new DeliveryError('the reference names no conversation', 400, undefined);
+  if (typeof id !== 'string' || id === '')
+    throw new DeliveryError('the reference names no conversation', 400, undefined);
   return id;
 }

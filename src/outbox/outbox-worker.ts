@@ -30,6 +30,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   pollMs?: number;
   limits?: PacingLimits;
+  /** Safety spacing added to each rate window (default 100 ms; see Pacer). */
+  pacingMarginMs?: number;
   /** Longest wait honoured from a Retry-After header (default 1 h). */
   maxRetryAfterMs?: number;
   /** What to do with a post interrupted by a crash mid-delivery (default 'resend'). */
@@ -60,6 +62,7 @@ export class OutboxWorker {
   constructor(private readonly options: OutboxWorkerOptions) {
     this.pacer = new Pacer({
       limits: options.limits ?? TEAMS_LIMITS,
+      marginMs: options.pacingMarginMs,
       clock: options.clock,
       sleep: options.sleep ?? realSleep,
     });
@@ -179,7 +182,11 @@ export class OutboxWorker {
     const target = await this.options.store.outbox.getByKey(ref);
     if (target?.activityId) return target.activityId;
     if (!target || target.status === 'dead')
-      throw new DeliveryError(`the message to update (${ref}) ${target ? 'is dead' : 'does not exist'}`, 424, undefined);
+      throw new DeliveryError(
+        `the message to update (${ref}) ${target ? 'is dead' : 'does not exist'}`,
+        424,
+        undefined,
+      );
     throw new DeliveryError(`the message to update (${ref}) has not been sent yet`, undefined, 1000);
   }
 
@@ -218,7 +225,10 @@ export class OutboxWorker {
       } catch {
         // a storage hiccup: the next tick tries again
       }
-      if (!this.stopped) this.timer = setTimeout(() => void (this.loop = tick()), this.options.pollMs ?? 500);
+      if (!this.stopped)
+        this.timer = setTimeout(() => {
+          this.loop = tick();
+        }, this.options.pollMs ?? 500);
     };
     this.loop = tick();
   }

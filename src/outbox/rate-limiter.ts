@@ -27,7 +27,10 @@ export const TEAMS_LIMITS: PacingLimits = {
 /** Send times inside the longest window, oldest first. */
 class SendLog {
   private readonly times: number[] = [];
-  constructor(private readonly windows: RateWindow[]) {}
+  constructor(
+    private readonly windows: RateWindow[],
+    private readonly marginMs = 0,
+  ) {}
 
   /** Milliseconds until one more send fits every window (0 = now). */
   waitMs(now: number): number {
@@ -36,12 +39,12 @@ class SendLog {
     for (const w of this.windows) {
       // Sends strictly inside (now - windowMs, now].
       let first = this.times.length;
-      while (first > 0 && (this.times[first - 1] ?? 0) > now - w.windowMs) first--;
+      while (first > 0 && (this.times[first - 1] ?? 0) > now - w.windowMs - this.marginMs) first--;
       const inWindow = this.times.length - first;
       if (inWindow >= w.limit) {
         // The window frees a slot when its (inWindow - limit + 1)-th oldest send leaves it.
         const leaving = this.times[first + inWindow - w.limit] ?? now;
-        wait = Math.max(wait, leaving + w.windowMs - now);
+        wait = Math.max(wait, leaving + w.windowMs + this.marginMs - now);
       }
     }
     return wait;
@@ -65,6 +68,11 @@ class SendLog {
 
 export interface PacerOptions {
   limits?: PacingLimits;
+  /**
+   * Extra spacing added to every window (default 100 ms): Teams counts arrivals, not our send times, so network
+   * jitter could otherwise put one message too many into a window and earn a 429.
+   */
+  marginMs?: number;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
 }
@@ -77,7 +85,7 @@ export class Pacer {
 
   constructor(private readonly options: PacerOptions) {
     this.limits = options.limits ?? TEAMS_LIMITS;
-    this.tenant = new SendLog(this.limits.perTenant);
+    this.tenant = new SendLog(this.limits.perTenant, options.marginMs ?? 100);
   }
 
   /** How long a send to this conversation would have to wait now. */
@@ -90,7 +98,7 @@ export class Pacer {
   async acquire(conversationKey: string): Promise<void> {
     let log = this.conversations.get(conversationKey);
     if (!log) {
-      log = new SendLog(this.limits.perConversation);
+      log = new SendLog(this.limits.perConversation, this.options.marginMs ?? 100);
       this.conversations.set(conversationKey, log);
     }
     for (;;) {

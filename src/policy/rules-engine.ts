@@ -182,15 +182,15 @@ export class RulesPolicy implements RoutingPolicy {
         because: (matched ? checks : checks.filter((c) => !c.ok)).map((c) => c.because),
       });
       if (matched) {
-        const stages = rule.then.stages ? this.stagesOf(rule.then.stages) : [];
+        const stages = rule.route.stages ? this.stagesOf(rule.route.stages) : [];
         return {
           ruleId: rule.id,
-          outcome: rule.then.outcome,
+          outcome: rule.route.outcome,
           reason: rule.description,
           considered,
           stages,
-          maxDuration: rule.then.maxDuration,
-          barEnvironmentOwners: rule.then.barEnvironmentOwners || undefined,
+          maxDuration: rule.route.maxDuration,
+          barEnvironmentOwners: rule.route.barEnvironmentOwners || undefined,
         };
       }
     }
@@ -223,7 +223,7 @@ export class RulesPolicy implements RoutingPolicy {
   /** Every group that approves a stage or is escalated to (for the per-reader card views). */
   approverGroupIds(): string[] {
     const ids = new Set<string>();
-    const stages = [...this.file.rules.flatMap((r) => r.then.stages ?? []), ...this.file.fallback.stages];
+    const stages = [...this.file.rules.flatMap((r) => r.route.stages ?? []), ...this.file.fallback.stages];
     for (const s of stages) ids.add(this.groupOf(s.group).groupId);
     for (const [from, to] of Object.entries(this.file.escalation)) {
       ids.add(this.groupOf(from).groupId);

@@ -93,15 +93,15 @@ const rule = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)'),
     description: text,
     when: match.default({}),
-    then: outcome,
+    route: outcome,
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.then.outcome === 'require-approval' && !r.then.stages) {
-      ctx.addIssue({ code: 'custom', path: ['then', 'stages'], message: 'require-approval needs at least one stage' });
+    if (r.route.outcome === 'require-approval' && !r.route.stages) {
+      ctx.addIssue({ code: 'custom', path: ['route', 'stages'], message: 'require-approval needs at least one stage' });
     }
-    if (r.then.outcome !== 'require-approval' && r.then.stages) {
-      ctx.addIssue({ code: 'custom', path: ['then', 'stages'], message: `${r.then.outcome} takes no stages` });
+    if (r.route.outcome !== 'require-approval' && r.route.stages) {
+      ctx.addIssue({ code: 'custom', path: ['route', 'stages'], message: `${r.route.outcome} takes no stages` });
     }
   });
 
@@ -138,10 +138,16 @@ export const policyFileSchema = z
       if (seen.has(r.id))
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}"` });
       seen.add(r.id);
-      r.then.stages?.forEach((s, j) => checkGroup(s.group, ['rules', i, 'then', 'stages', j, 'group']));
-      r.when.requester?.groups?.forEach((g, j) => checkGroup(g, ['rules', i, 'when', 'requester', 'groups', j]));
+      r.route.stages?.forEach((s, j) => {
+        checkGroup(s.group, ['rules', i, 'route', 'stages', j, 'group']);
+      });
+      r.when.requester?.groups?.forEach((g, j) => {
+        checkGroup(g, ['rules', i, 'when', 'requester', 'groups', j]);
+      });
     });
-    file.fallback.stages.forEach((s, j) => checkGroup(s.group, ['fallback', 'stages', j, 'group']));
+    file.fallback.stages.forEach((s, j) => {
+      checkGroup(s.group, ['fallback', 'stages', j, 'group']);
+    });
     for (const [from, to] of Object.entries(file.escalation)) {
       checkGroup(from, ['escalation', from]);
       checkGroup(to, ['escalation', from]);

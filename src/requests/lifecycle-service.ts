@@ -141,7 +141,7 @@ export class LifecycleService {
   /** Reminder number `round` (job handler). Runs its effects at most once per round, even after a crash. */
   async remind(requestId: string, round: number): Promise<void> {
     const request = await this.deps.store.requests.get(requestId);
-    if (!request || request.status !== 'pending') return;
+    if (request?.status !== 'pending') return;
     await this.deps.store.transaction(async (session) => {
       if (!(await session.kv.setIfAbsent(`lifecycle:reminded:${requestId}:${round}`, this.now()))) return;
       const stageIndex = currentStage(request);
@@ -351,7 +351,7 @@ export class LifecycleService {
   /** Reminds the requester that the grant ends soon and offers an extension (job handler). */
   async grantReminder(requestId: string, endsAt: string, hoursBefore: number): Promise<void> {
     const request = await this.deps.store.requests.get(requestId);
-    if (!request || request.status !== 'completed' || request.grantEndsAt !== endsAt) return; // ended, reverted or extended
+    if (request?.status !== 'completed' || request.grantEndsAt !== endsAt) return; // ended, reverted or extended
     await this.deps.store.transaction(async (session) => {
       if (!(await session.kv.setIfAbsent(`lifecycle:grant-reminded:${requestId}:${endsAt}:${hoursBefore}`, this.now())))
         return;

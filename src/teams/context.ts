@@ -3,10 +3,10 @@ import type pino from 'pino';
 import type { Config } from '../config/config.js';
 import type { Catalogue } from '../intake/catalogue.js';
 import type { RoutingPolicy } from '../policy/routing.js';
-import type { RequestPreparer } from '../requests/preparation.js';
 import type { GovernanceService } from '../requests/governance-service.js';
 import type { LifecycleService } from '../requests/lifecycle-service.js';
 import type { GovernanceRequest } from '../requests/model.js';
+import type { RequestPreparer } from '../requests/preparation.js';
 import type { Store } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 

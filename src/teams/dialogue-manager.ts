@@ -66,7 +66,8 @@ export class DialogueManager {
     // A name the whole catalogue knows for sure ("no, I meant HR Dev") wins over a partial match among the options.
     const named = u.environment.confidence === 'high' || u.connectors.accepted.some((c) => c.confidence === 'high');
     let changed = named ? applyUnderstanding(draft, u, Boolean(a.correction)) : answerFromOptions(draft, u, snapshot);
-    if (!changed) changed = named ? answerFromOptions(draft, u, snapshot) : applyUnderstanding(draft, u, Boolean(a.correction));
+    if (!changed)
+      changed = named ? answerFromOptions(draft, u, snapshot) : applyUnderstanding(draft, u, Boolean(a.correction));
     if (!changed && draft.question?.slot === 'name' && u.parsed.text.length <= 80 && u.kind === 'unknown') {
       draft.newEnvironment.name = u.parsed.text.replace(/^["'“]|["'”]$/g, '').trim();
       draft.question = undefined;

@@ -61,7 +61,14 @@ describe('audit chain verification', () => {
 
   it('names an altered record even when the attacker recomputed its own hash (the next link breaks)', async () => {
     tamper((db) => {
-      const row = db.prepare('SELECT * FROM audit WHERE seq = 3').get() as { prev_hash: string; at: string; actor_id: string; actor_upn: string; request_id: string; api_calls: string };
+      const row = db.prepare('SELECT * FROM audit WHERE seq = 3').get() as {
+        prev_hash: string;
+        at: string;
+        actor_id: string;
+        actor_upn: string;
+        request_id: string;
+        api_calls: string;
+      };
       const forged = computeAuditHash(row.prev_hash, {
         at: row.at,
         actorId: row.actor_id,
@@ -82,10 +89,22 @@ describe('audit chain verification', () => {
       // Make room at seq 3 (two steps: the primary key must stay unique), then slip in a well-formed record.
       db.exec('UPDATE audit SET seq = seq + 100 WHERE seq >= 3; UPDATE audit SET seq = seq - 99 WHERE seq >= 100;');
       const prev = db.prepare('SELECT hash FROM audit WHERE seq = 2').get() as { hash: string };
-      const content = { at: '2025-03-02T12:00:00.000Z', actorId: 'intruder', action: 'request.approved', outcome: 'success' as const };
+      const content = {
+        at: '2025-03-02T12:00:00.000Z',
+        actorId: 'intruder',
+        action: 'request.approved',
+        outcome: 'success' as const,
+      };
       db.prepare(
         'INSERT INTO audit (seq, at, actor_id, action, outcome, prev_hash, hash) VALUES (3, ?, ?, ?, ?, ?, ?)',
-      ).run(content.at, content.actorId, content.action, content.outcome, prev.hash, computeAuditHash(prev.hash, content));
+      ).run(
+        content.at,
+        content.actorId,
+        content.action,
+        content.outcome,
+        prev.hash,
+        computeAuditHash(prev.hash, content),
+      );
     });
     const report = await verify();
     assert.equal(report.ok, false);

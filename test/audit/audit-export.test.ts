@@ -9,7 +9,12 @@ describe('audit export and query', () => {
   const base: AuditRecordInput = { at: '', actorId: 'u1', action: 'request.created', outcome: 'success' };
   beforeEach(async () => {
     store = await openSqliteStore({ filename: ':memory:' });
-    await store.audit.append({ ...base, at: '2025-03-01T09:00:00.000Z', requestId: 'REQ-1001', environmentId: 'env-a' });
+    await store.audit.append({
+      ...base,
+      at: '2025-03-01T09:00:00.000Z',
+      requestId: 'REQ-1001',
+      environmentId: 'env-a',
+    });
     await store.audit.append({
       ...base,
       at: '2025-03-02T09:00:00.000Z',
@@ -42,12 +47,16 @@ describe('audit export and query', () => {
     const row = lines[2] ?? '';
     assert.ok(row.startsWith('2025-03-02T09:00:00.000Z,u2,Megan@Contoso.com,execution.completed,user,'), row);
     assert.ok(row.includes(`"'=HYPERLINK(""x"")"`), 'formula neutralised and quoted');
-    assert.ok(row.includes('"GET 200 https://api.bap.microsoft.com/a | POST 204 https://api.bap.microsoft.com/b?x=1,2"'));
+    assert.ok(
+      row.includes('"GET 200 https://api.bap.microsoft.com/a | POST 204 https://api.bap.microsoft.com/b?x=1,2"'),
+    );
     assert.ok(!csv.includes('said'), 'free-text details are not exported');
   });
 
   it('writes JSONL with the same fields', async () => {
-    const lines = exportAudit(await store.audit.list(), 'jsonl').trim().split('\n');
+    const lines = exportAudit(await store.audit.list(), 'jsonl')
+      .trim()
+      .split('\n');
     assert.equal(lines.length, 3);
     const second = JSON.parse(lines[1] ?? '{}');
     assert.deepEqual(Object.keys(second), [...EXPORT_COLUMNS]);

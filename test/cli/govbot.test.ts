@@ -19,9 +19,13 @@ describe('govbot CLI', () => {
 
   async function govbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dir, ...args], {
-        env: { ...process.env, LOG_LEVEL: 'silent', TENANT_MODE: 'simulated' },
-      });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dir, ...args],
+        {
+          env: { ...process.env, LOG_LEVEL: 'silent', TENANT_MODE: 'simulated' },
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };
@@ -37,8 +41,23 @@ describe('govbot CLI', () => {
       version: 1,
       type: 'maker-role',
       status: 'pending',
-      requester: { id: users.adele.id, upn: 'adelev@contoso.onmicrosoft.com', displayName: 'Adele Vance', hasPowerAppsLicense: true },
-      details: { type: 'maker-role', environment: { id: envs.contosoDev, displayName: 'Contoso Dev', sku: 'Sandbox', location: 'europe', hasDataverse: false, isDefault: false } },
+      requester: {
+        id: users.adele.id,
+        upn: 'adelev@contoso.onmicrosoft.com',
+        displayName: 'Adele Vance',
+        hasPowerAppsLicense: true,
+      },
+      details: {
+        type: 'maker-role',
+        environment: {
+          id: envs.contosoDev,
+          displayName: 'Contoso Dev',
+          sku: 'Sandbox',
+          location: 'europe',
+          hasDataverse: false,
+          isDefault: false,
+        },
+      },
       createdAt: '2025-03-01T09:00:00.000Z',
       updatedAt: '2025-03-01T09:00:00.000Z',
       decisions: [],
@@ -46,9 +65,29 @@ describe('govbot CLI', () => {
       execution: { step: 'none', state: {}, checkpoint: {}, apiCalls: [] },
     } as unknown as GovernanceRequest;
     await store.requests.insert(request);
-    await store.audit.append({ at: '2025-03-01T09:00:00.000Z', actorId: users.adele.id, actorUpn: 'adelev@contoso.onmicrosoft.com', action: 'request.created', outcome: 'success', requestId: 'REQ-1001', environmentId: envs.contosoDev });
-    await store.audit.append({ at: '2025-03-02T09:00:00.000Z', actorId: users.megan.id, action: 'channel.set', outcome: 'info' });
-    const m = await store.outbox.enqueue({ idempotencyKey: 'approval:REQ-1001', conversationKey: 'channel:approvals', operation: 'send', activity: { type: 'message', text: 'card' }, requestId: 'REQ-1001', createdAt: '2025-03-01T09:00:00.000Z' });
+    await store.audit.append({
+      at: '2025-03-01T09:00:00.000Z',
+      actorId: users.adele.id,
+      actorUpn: 'adelev@contoso.onmicrosoft.com',
+      action: 'request.created',
+      outcome: 'success',
+      requestId: 'REQ-1001',
+      environmentId: envs.contosoDev,
+    });
+    await store.audit.append({
+      at: '2025-03-02T09:00:00.000Z',
+      actorId: users.megan.id,
+      action: 'channel.set',
+      outcome: 'info',
+    });
+    const m = await store.outbox.enqueue({
+      idempotencyKey: 'approval:REQ-1001',
+      conversationKey: 'channel:approvals',
+      operation: 'send',
+      activity: { type: 'message', text: 'card' },
+      requestId: 'REQ-1001',
+      createdAt: '2025-03-01T09:00:00.000Z',
+    });
     await store.outbox.markFailed(m?.id ?? 0, '403: Forbidden', '2025-03-01T09:00:01.000Z', true);
     await store.close();
   });
@@ -57,11 +96,17 @@ describe('govbot CLI', () => {
   it('requests list --json and requests show --json (with the audit trail)', async () => {
     const list = await govbot('requests', 'list', '--json');
     assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(JSON.parse(list.stdout).map((r: { id: string }) => r.id), ['REQ-1001']);
+    assert.deepEqual(
+      JSON.parse(list.stdout).map((r: { id: string }) => r.id),
+      ['REQ-1001'],
+    );
     const show = await govbot('requests', 'show', 'REQ-1001', '--json');
     const body = JSON.parse(show.stdout);
     assert.equal(body.request.requester.upn, 'adelev@contoso.onmicrosoft.com');
-    assert.deepEqual(body.audit.map((a: { action: string }) => a.action), ['request.created']);
+    assert.deepEqual(
+      body.audit.map((a: { action: string }) => a.action),
+      ['request.created'],
+    );
     const missing = await govbot('requests', 'show', 'REQ-9999');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no request REQ-9999/);
@@ -69,13 +114,22 @@ describe('govbot CLI', () => {
 
   it('audit list with filters, and export as CSV and JSONL', async () => {
     const list = await govbot('audit', 'list', '--request', 'REQ-1001', '--json');
-    assert.deepEqual(JSON.parse(list.stdout).map((a: { seq: number }) => a.seq), [1]);
+    assert.deepEqual(
+      JSON.parse(list.stdout).map((a: { seq: number }) => a.seq),
+      [1],
+    );
     const csv = await govbot('audit', 'export', '--format', 'csv', '--since', '2025-03-02', '--until', '2025-03-03');
     const lines = csv.stdout.trim().split('\r\n');
     assert.equal(lines.length, 2);
     assert.match(lines[1] ?? '', /^2025-03-02T09:00:00\.000Z,d17b9743/);
     const jsonl = await govbot('audit', 'export', '--format', 'jsonl');
-    assert.deepEqual(jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l).action), ['request.created', 'channel.set']);
+    assert.deepEqual(
+      jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).action),
+      ['request.created', 'channel.set'],
+    );
     assert.equal((await govbot('audit', 'export', '--format', 'xml')).code, 2);
   });
 
@@ -109,9 +163,18 @@ describe('govbot CLI', () => {
       const out = await govbot('report', 'licenses', '--format', 'csv', '--simulator-url', sim.url);
       assert.equal(out.code, 0, out.stderr);
       const lines = out.stdout.trim().split('\r\n');
-      assert.equal(lines[0], 'user_id,upn,display_name,department,account_enabled,product,service_plan_name,service_plan_id');
-      assert.ok(lines.some((l) => l.startsWith(`${users.adele.id},`) && /Power Apps/.test(l)), out.stdout);
-      assert.ok(lines.some((l) => l.startsWith(`${users.lidia.id},`) && !/Power Apps/.test(l)), 'the unlicensed user is listed too');
+      assert.equal(
+        lines[0],
+        'user_id,upn,display_name,department,account_enabled,product,service_plan_name,service_plan_id',
+      );
+      assert.ok(
+        lines.some((l) => l.startsWith(`${users.adele.id},`) && /Power Apps/.test(l)),
+        out.stdout,
+      );
+      assert.ok(
+        lines.some((l) => l.startsWith(`${users.lidia.id},`) && !/Power Apps/.test(l)),
+        'the unlicensed user is listed too',
+      );
     } finally {
       await sim.close();
     }

@@ -42,10 +42,16 @@ describe('conversation: natural language', () => {
       const mine = calls.filter((c) => c.conversationId === conv(user) && c.body.type === 'message');
       return mine.length >= before + expected ? mine : undefined;
     });
-    return h.connector.messages(conv(user)).slice(before).map((c) => c.body);
+    return h.connector
+      .messages(conv(user))
+      .slice(before)
+      .map((c) => c.body);
   }
 
-  async function click(user: { id: string; name: string }, action: { verb?: string; data?: Record<string, unknown> } | undefined) {
+  async function click(
+    user: { id: string; name: string },
+    action: { verb?: string; data?: Record<string, unknown> } | undefined,
+  ) {
     assert.ok(action?.verb, 'a button to click');
     const res = await h.invoke(user, action.verb, action.data, { conversationId: conv(user) });
     assert.equal(res.status, 200);
@@ -55,7 +61,10 @@ describe('conversation: natural language', () => {
   const textOf = (body: Record<string, unknown>) => `${body.text ?? ''} ${cardText(firstCard(body))}`;
 
   it('asks which environment when two match, then files the one clicked', async () => {
-    const [question] = await say(users.alex, 'hey, could I get maker rights on the finance environment? need to build the budget app');
+    const [question] = await say(
+      users.alex,
+      'hey, could I get maker rights on the finance environment? need to build the budget app',
+    );
     assert.ok(question);
     const card = firstCard(question);
     assert.match(cardText(card), /Which environment/);
@@ -70,7 +79,10 @@ describe('conversation: natural language', () => {
     const stored = await h.bot.store.requests.get('REQ-1001');
     assert.equal(stored?.details.type === 'maker-role' && stored.details.environment.id, envs.financeSandbox);
     assert.match(stored?.justification ?? '', /budget app/);
-    const receipt = h.connector.messages(conv(users.alex)).slice(before).find((c) => /REQ-1001/.test(cardText(firstCard(c.body))));
+    const receipt = h.connector
+      .messages(conv(users.alex))
+      .slice(before)
+      .find((c) => /REQ-1001/.test(cardText(firstCard(c.body))));
     assert.ok(receipt, 'receipt card sent');
 
     // The same button again files nothing more.
@@ -83,7 +95,10 @@ describe('conversation: natural language', () => {
     const [q] = await say(users.alex, 'maker role in finance pls');
     assert.match(cardText(firstCard(q!)), /Which environment/);
     const replies = await say(users.alex, 'the sandbox one');
-    assert.ok(replies.some((r) => /REQ-1001/.test(textOf(r))), replies.map(textOf).join('\n'));
+    assert.ok(
+      replies.some((r) => /REQ-1001/.test(textOf(r))),
+      replies.map(textOf).join('\n'),
+    );
     const stored = await h.bot.store.requests.get('REQ-1001');
     assert.equal(stored?.details.type === 'maker-role' && stored.details.environment.displayName, 'Finance Sandbox');
   });
@@ -92,7 +107,10 @@ describe('conversation: natural language', () => {
     const [q] = await say(users.alex, 'unblock dropbox in contoso');
     assert.match(cardText(firstCard(q!)), /Which environment/);
     const replies = await say(users.alex, 'no, I meant HR Dev');
-    assert.ok(replies.some((r) => /REQ-1001/.test(textOf(r))), replies.map(textOf).join('\n'));
+    assert.ok(
+      replies.some((r) => /REQ-1001/.test(textOf(r))),
+      replies.map(textOf).join('\n'),
+    );
     const stored = await h.bot.store.requests.get('REQ-1001');
     assert.equal(stored?.details.type, 'connector-unblock');
     assert.equal(stored?.details.type === 'connector-unblock' && stored.details.environment.displayName, 'HR Dev');
@@ -141,7 +159,10 @@ describe('conversation: natural language', () => {
   });
 
   it('cancels a pending request only after confirmation, and shows status as a card', async () => {
-    await say(users.alex, 'I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker');
+    await say(
+      users.alex,
+      'I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker',
+    );
     const [status] = await say(users.alex, "what's happening with my request?");
     assert.match(cardText(firstCard(status!)), /REQ-1001/);
     assert.match(cardText(firstCard(status!)), /Waiting for approval/);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { type Harness, type InvokeResponseBody, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { cardText, firstCard } from '../support/connector-double.js';
 import { envs, groups, team, users } from '../support/fixture-ids.js';
 
@@ -67,7 +67,8 @@ describe('conversation: two-stage approval', () => {
     );
     const card = firstCard(approvalPost(id)?.body ?? {});
     assert.match(cardText(card), /stage 1 of 2/);
-    assert.match(String((card?.actions as { title?: string }[])[0]?.title), /Approve \(Admin approval\)/);
+    const actions = (card?.actions ?? []) as { title?: string }[];
+    assert.match(String(actions[0]?.title), /Approve \(Admin approval\)/);
 
     // The requester can never approve; a non-member of the stage's group neither.
     assert.match(cardText((await click(users.alex, 'approve', id, 0)).body.value), /someone else has to decide/);
@@ -146,7 +147,7 @@ rules:
   - id: marketing-owner-conflict
     description: Marketing environments are approved by an admin who does not own them.
     when: { environment: { name: "Marketing*" } }
-    then:
+    route:
       outcome: require-approval
       stages: [{ name: Admin approval, group: admins }]
       barEnvironmentOwners: true
@@ -196,8 +197,8 @@ fallback:
       new Set([users.alex.id, users.megan.id, users.nestor.id, users.patti.id]),
     );
 
-    const verbs = (res: { body: { value: { actions?: { verb?: string }[] } } }) =>
-      (res.body.value.actions ?? []).map((a) => a.verb);
+    const verbs = (res: { body: InvokeResponseBody }) =>
+      ((res.body.value?.actions ?? []) as { verb?: string }[]).map((a) => a.verb);
     assert.ok(verbs(await click(users.megan, 'refresh', id, 0)).includes('approve'));
     const mine = verbs(await click(users.alex, 'refresh', id, 0));
     assert.ok(mine.includes('cancel') && !mine.includes('approve'), mine.join());

@@ -1,8 +1,9 @@
 // Scores the understanding of one corpus row: intent, entities, and "asked back instead of guessing".
+
+import { parseConfig } from '../../src/config/config.js';
 import type { CatalogueSnapshot } from '../../src/intake/catalogue.js';
 import { Catalogue } from '../../src/intake/catalogue.js';
 import { type Understanding, understand } from '../../src/intake/understand.js';
-import { parseConfig } from '../../src/config/config.js';
 import { createTenantAdmin } from '../../src/tenant/live/create-live-tenant-admin.js';
 import { startSimulator } from '../../src/tenant/simulator/server.js';
 import type { CorpusRow } from './corpus.js';
@@ -38,7 +39,8 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
   const taken = (c: string) => c === 'high' || c === 'medium';
   if (e.env) {
     const ok = taken(u.environment.confidence) && u.environment.value?.displayName === e.env;
-    if (!ok) problems.push(`environment ${u.environment.value?.displayName ?? u.environment.confidence} (expected ${e.env})`);
+    if (!ok)
+      problems.push(`environment ${u.environment.value?.displayName ?? u.environment.confidence} (expected ${e.env})`);
     checks.push(ok);
   }
   if (e.connectors) {
@@ -52,13 +54,17 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
     if (!ok) problems.push(`request id ${u.parsed.requestIds[0]} (expected ${e.id})`);
     checks.push(ok);
   }
-  if (e.verdict) checks.push(u.parsed.verdict === e.verdict) || problems.push(`verdict ${u.parsed.verdict}`);
+  const check = (ok: boolean, problem: string) => {
+    checks.push(ok);
+    if (!ok) problems.push(problem);
+  };
   const ne = u.parsed.newEnvironment;
-  if (e.sku) (ne.sku === e.sku ? checks.push(true) : (checks.push(false), problems.push(`sku ${ne.sku}`)));
-  if (e.name) (ne.name === e.name ? checks.push(true) : (checks.push(false), problems.push(`name ${ne.name}`)));
-  if (e.location) (u.location.value?.name === e.location ? checks.push(true) : (checks.push(false), problems.push(`location ${u.location.value?.name}`)));
-  if (e.dataverse !== undefined) (ne.dataverse === e.dataverse ? checks.push(true) : (checks.push(false), problems.push(`dataverse ${ne.dataverse}`)));
-  if (e.ends) (u.parsed.grantEndsAt ? checks.push(true) : (checks.push(false), problems.push('no end date')));
+  if (e.verdict) check(u.parsed.verdict === e.verdict, `verdict ${u.parsed.verdict}`);
+  if (e.sku) check(ne.sku === e.sku, `sku ${ne.sku}`);
+  if (e.name) check(ne.name === e.name, `name ${ne.name}`);
+  if (e.location) check(u.location.value?.name === e.location, `location ${u.location.value?.name}`);
+  if (e.dataverse !== undefined) check(ne.dataverse === e.dataverse, `dataverse ${ne.dataverse}`);
+  if (e.ends) check(Boolean(u.parsed.grantEndsAt), 'no end date');
 
   let askedOk: boolean | undefined;
   if (e.ask === 'environment') {
@@ -66,9 +72,16 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
     if (!askedOk) problems.push(`guessed environment ${u.environment.value?.displayName} instead of asking`);
   } else if (e.ask === 'connector') {
     askedOk = u.connectors.accepted.length === 0;
-    if (!askedOk) problems.push(`guessed connector ${u.connectors.accepted.map((a) => a.connector.name)} instead of asking`);
+    if (!askedOk)
+      problems.push(`guessed connector ${u.connectors.accepted.map((a) => a.connector.name)} instead of asking`);
   }
-  return { intentOk, entitiesOk: checks.length > 0 ? checks.every(Boolean) : undefined, askedOk, problems, understanding: u };
+  return {
+    intentOk,
+    entitiesOk: checks.length > 0 ? checks.every(Boolean) : undefined,
+    askedOk,
+    problems,
+    understanding: u,
+  };
 }
 
 export function summarise(results: RowResult[]) {
@@ -80,6 +93,9 @@ export function summarise(results: RowResult[]) {
     intent: pct(results.filter((r) => r.intentOk).length, results.length),
     entities: pct(ent.filter((r) => r.entitiesOk).length, ent.length),
     askedBackInsteadOfGuessing: pct(ask.filter((r) => r.askedOk).length, ask.length),
-    allCorrect: pct(results.filter((r) => r.intentOk && r.entitiesOk !== false && r.askedOk !== false).length, results.length),
+    allCorrect: pct(
+      results.filter((r) => r.intentOk && r.entitiesOk !== false && r.askedOk !== false).length,
+      results.length,
+    ),
   };
 }

@@ -118,6 +118,7 @@ describe('lifecycle: reminders, escalation, expiry and time-bound grants', () =>
     await h.stop();
     running.length = 0;
     h = await boot();
+    await h.personal(users.alex, 'help'); // the new process's conversation references (a new connector double)
     await at(h, T0 + 48 * HOUR);
     assert.equal(reminders(), 0, 'the new process sent nothing again');
     await at(h, T0 + 72 * HOUR);
@@ -133,7 +134,7 @@ describe('lifecycle: reminders, escalation, expiry and time-bound grants', () =>
     const expired = await h.bot.store.requests.get(id);
     assert.equal(expired?.status, 'expired');
     assert.ok((await h.bot.store.audit.list({ requestId: id })).some((r) => r.action === 'request.expired'));
-    assert.equal(personal(h, /expired/).length, 1, 'the requester is told');
+    assert.equal(personal(h, /expired/).length, 1, `the requester is told: ${h.connector.describe()}`);
     await at(h, T0 + 200 * HOUR);
     assert.equal(reminders(), 1, 'no reminder after expiry');
   });
@@ -266,11 +267,12 @@ rules:
   - id: sandbox-extension
     description: Extensions in Sandboxes are approved by rule, for at most 30 days.
     when: { extension: true, environment: { sku: Sandbox } }
-    then: { outcome: auto-approve, maxDuration: P30D }
+    route: { outcome: auto-approve, maxDuration: P30D }
 fallback: { description: One admin., stages: [{ name: Admin approval, group: admins }] }
 `,
     );
     const h = await boot({ POLICY_FILE: path });
+    console.log("booted");
     await setUpChannels(h);
     const end = new Date(T0 + 3 * 24 * HOUR).toISOString();
     const id = await file(h, envs.marketingSandbox, end);

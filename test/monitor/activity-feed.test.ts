@@ -19,8 +19,22 @@ const dlpRecord = {
   Workload: 'PowerPlatform',
   PolicyDisplayName: 'Tenant baseline',
 };
-const appLaunch = { Id: 'a2', RecordType: 45, CreationTime: '2025-03-03T08:16:00', Operation: 'LaunchPowerApp', UserId: 'alexw@contoso.onmicrosoft.com', Workload: 'PowerApps' };
-const exchange = { Id: 'a3', RecordType: 2, CreationTime: '2025-03-03T08:17:00', Operation: 'Send', UserId: 'x@contoso.onmicrosoft.com', Workload: 'Exchange' };
+const appLaunch = {
+  Id: 'a2',
+  RecordType: 45,
+  CreationTime: '2025-03-03T08:16:00',
+  Operation: 'LaunchPowerApp',
+  UserId: 'alexw@contoso.onmicrosoft.com',
+  Workload: 'PowerApps',
+};
+const exchange = {
+  Id: 'a3',
+  RecordType: 2,
+  CreationTime: '2025-03-03T08:17:00',
+  Operation: 'Send',
+  UserId: 'x@contoso.onmicrosoft.com',
+  Workload: 'Exchange',
+};
 
 describe('activity feed webhook', () => {
   let h: Harness;
@@ -37,7 +51,12 @@ describe('activity feed webhook', () => {
       },
       updatedAt: new Date().toISOString(),
     });
-    await h.bot.store.channels.set({ kind: 'notifications', conversationKey: `channel:${team.news}`, setBy: 'test', setAt: new Date().toISOString() });
+    await h.bot.store.channels.set({
+      kind: 'notifications',
+      conversationKey: `channel:${team.news}`,
+      setBy: 'test',
+      setAt: new Date().toISOString(),
+    });
   });
   afterEach(async () => {
     await h.stop();
@@ -57,7 +76,11 @@ describe('activity feed webhook', () => {
     });
     assert.equal(subscription.status, 'enabled');
     assert.equal(subscription.webhook?.address, `${h.bot.url}/api/activity-feed`);
-    assert.deepEqual(feed().deliveries.map((d) => d.status), [200], 'the validation call got 200');
+    assert.deepEqual(
+      feed().deliveries.map((d) => d.status),
+      [200],
+      'the validation call got 200',
+    );
 
     const { contentId, status } = await feed().publish([dlpRecord, appLaunch, exchange]);
     assert.equal(status, 200);
@@ -70,7 +93,10 @@ describe('activity feed webhook', () => {
     const card = posts.map((p) => cardText(firstCard(p.body))).find((t) => /admin activit/.test(t));
     assert.ok(card, h.connector.describe());
     assert.match(card, /^1 admin activity\n/);
-    assert.match(card, /DLP policy "Tenant baseline" update dlp policy by pattif@contoso\.onmicrosoft\.com in the admin center/);
+    assert.match(
+      card,
+      /DLP policy "Tenant baseline" update dlp policy by pattif@contoso\.onmicrosoft\.com in the admin center/,
+    );
     assert.doesNotMatch(card, /LaunchPowerApp|launch power app|Send/);
 
     // The feed delivers the same notification again (it retries until it sees 200): nothing is posted twice.
@@ -90,7 +116,10 @@ describe('activity feed webhook', () => {
       feedClient().startSubscription('Audit.General', { address: `${h.bot.url}/api/activity-feed`, authId: 'wrong' }),
       /could not be validated/,
     );
-    assert.deepEqual(feed().deliveries.map((d) => d.status), [401]);
+    assert.deepEqual(
+      feed().deliveries.map((d) => d.status),
+      [401],
+    );
   });
 
   it('refuses notifications without the right Webhook-AuthID and content from another host', async () => {

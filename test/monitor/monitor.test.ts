@@ -2,7 +2,7 @@
 // of change, grouped into cards in the outbox for the notifications channel; filters; no re-announce on restart.
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/config.js';
-import { type EventFilter, EVENT_KINDS } from '../../src/monitor/events.js';
+import { EVENT_KINDS, type EventFilter } from '../../src/monitor/events.js';
 import { GovernanceMonitor } from '../../src/monitor/monitor.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
 import type { Store } from '../../src/storage/store.js';
@@ -27,8 +27,16 @@ describe('governance monitor', () => {
   beforeEach(async () => {
     sim = await startSimulator({ retryAfterSeconds: 0 });
     store = await openSqliteStore({ filename: ':memory:' });
-    tenant = createTenantAdmin(parseConfig({ TENANT_MODE: 'simulated' }), { simulatorUrl: sim.url, sleep: async () => undefined });
-    await store.channels.set({ kind: 'notifications', conversationKey: 'channel:news', setBy: users.megan.id, setAt: clock().toISOString() });
+    tenant = createTenantAdmin(parseConfig({ TENANT_MODE: 'simulated' }), {
+      simulatorUrl: sim.url,
+      sleep: async () => undefined,
+    });
+    await store.channels.set({
+      kind: 'notifications',
+      conversationKey: 'channel:news',
+      setBy: users.megan.id,
+      setAt: clock().toISOString(),
+    });
   });
   afterEach(async () => {
     await store.close();
@@ -52,7 +60,12 @@ describe('governance monitor', () => {
     await m.tick();
     const template = sim.state.environments.find((e) => e.name === envs.marketingSandbox)!;
     for (let i = 1; i <= 12; i++)
-      sim.state.environments.push({ ...structuredClone(template), name: `00000000-0000-4000-8000-0000000000${10 + i}`, displayName: `Team site ${i}`, roleAssignments: [] });
+      sim.state.environments.push({
+        ...structuredClone(template),
+        name: `00000000-0000-4000-8000-0000000000${10 + i}`,
+        displayName: `Team site ${i}`,
+        roleAssignments: [],
+      });
     sim.state.environments = sim.state.environments.filter((e) => e.name !== envs.itTools);
     const trial = sim.state.environments.find((e) => e.displayName === 'Sales Trial')!;
     trial.environmentSku = 'Production';
@@ -67,7 +80,10 @@ describe('governance monitor', () => {
     assert.match(cards[0]?.text ?? '', /^12 new environments\n/);
     assert.match(cards[0]?.text ?? '', /Team site 12 \(Sandbox\)/);
     assert.match(cards.find((c) => /changed type/.test(c.text))?.text ?? '', /Sales Trial: Trial → Production/);
-    assert.match(cards.find((c) => /deleted/.test(c.text))?.text ?? '', /1 environment deleted\nIT Tools \(Production\)/);
+    assert.match(
+      cards.find((c) => /deleted/.test(c.text))?.text ?? '',
+      /1 environment deleted\nIT Tools \(Production\)/,
+    );
   });
 
   it('says which connectors moved between which groups and which environments joined or left a policy', async () => {
@@ -76,11 +92,18 @@ describe('governance monitor', () => {
     const baseline = sim.state.dlpPolicies.find((p) => p.name === BASELINE)!;
     const blocked = baseline.connectorGroups.find((g) => g.classification === 'Blocked')!;
     const business = baseline.connectorGroups.find((g) => g.classification === 'Confidential')!;
-    const dropbox = blocked.connectors.splice(blocked.connectors.findIndex((c) => c.name === 'Dropbox'), 1)[0]!;
+    const dropbox = blocked.connectors.splice(
+      blocked.connectors.findIndex((c) => c.name === 'Dropbox'),
+      1,
+    )[0]!;
     business.connectors.push(dropbox);
     const lockdown = sim.state.dlpPolicies.find((p) => p.name === LOCKDOWN)!;
     const removed = lockdown.environments.shift()!;
-    lockdown.environments.push({ id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${envs.itTools}`, name: envs.itTools, type: 'Microsoft.BusinessAppPlatform/scopes/environments' });
+    lockdown.environments.push({
+      id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${envs.itTools}`,
+      name: envs.itTools,
+      type: 'Microsoft.BusinessAppPlatform/scopes/environments',
+    });
     sim.state.dlpPolicies = sim.state.dlpPolicies.filter((p) => p.displayName !== 'IT Tools policy');
 
     const result = await m.tick();
@@ -109,16 +132,32 @@ describe('governance monitor', () => {
       ],
     });
     const result = await m.tick();
-    assert.deepEqual(result.posted.map((e) => e.type), ['dlp.created']);
-    assert.match((await posts())[0]?.text ?? '', /1 DLP policy created\nFinance exception \(OnlyEnvironments: Finance Sandbox\)/);
+    assert.deepEqual(
+      result.posted.map((e) => e.type),
+      ['dlp.created'],
+    );
+    assert.match(
+      (await posts())[0]?.text ?? '',
+      /1 DLP policy created\nFinance exception \(OnlyEnvironments: Finance Sandbox\)/,
+    );
   });
 
   it('lists new connectors in the catalogue', async () => {
     const m = monitor();
     await m.tick();
-    sim.state.connectors.push({ id: '/providers/Microsoft.PowerApps/apis/shared_notion', name: 'shared_notion', displayName: 'Notion', tier: 'Premium', publisher: 'Notion Labs', unblockable: false });
+    sim.state.connectors.push({
+      id: '/providers/Microsoft.PowerApps/apis/shared_notion',
+      name: 'shared_notion',
+      displayName: 'Notion',
+      tier: 'Premium',
+      publisher: 'Notion Labs',
+      unblockable: false,
+    });
     const result = await m.tick();
-    assert.deepEqual(result.posted.map((e) => e.type), ['connector.added']);
+    assert.deepEqual(
+      result.posted.map((e) => e.type),
+      ['connector.added'],
+    );
     assert.match((await posts())[0]?.text ?? '', /1 new connector in the catalogue\nNotion \(Premium, Notion Labs\)/);
   });
 
@@ -129,17 +168,30 @@ describe('governance monitor', () => {
     const lidia = (await tenant.getUser(users.lidia.id))!;
     await tenant.grantEnvironmentRole(env, lidia, 'EnvironmentAdmin');
     let result = await m.tick();
-    assert.deepEqual(result.posted.map((e) => e.type), ['role.added']);
+    assert.deepEqual(
+      result.posted.map((e) => e.type),
+      ['role.added'],
+    );
     assert.match((await posts())[0]?.text ?? '', /EnvironmentAdmin for Lidia Holloway \(User\) in Marketing Sandbox/);
 
     await tenant.revokeEnvironmentRole(env, users.lidia.id, 'EnvironmentAdmin');
     result = await m.tick();
-    assert.deepEqual(result.posted.map((e) => e.type), ['role.removed']);
+    assert.deepEqual(
+      result.posted.map((e) => e.type),
+      ['role.removed'],
+    );
   });
 
   it('does not re-announce after a restart, and a crash before commit posts exactly once', async () => {
     await monitor().tick();
-    sim.state.connectors.push({ id: '/providers/Microsoft.PowerApps/apis/shared_notion', name: 'shared_notion', displayName: 'Notion', tier: 'Premium', publisher: 'Notion Labs', unblockable: false });
+    sim.state.connectors.push({
+      id: '/providers/Microsoft.PowerApps/apis/shared_notion',
+      name: 'shared_notion',
+      displayName: 'Notion',
+      tier: 'Premium',
+      publisher: 'Notion Labs',
+      unblockable: false,
+    });
     await monitor().tick();
     const after = await monitor().tick(); // a new process, same storage
     assert.deepEqual(after.detected, []);
@@ -149,7 +201,14 @@ describe('governance monitor', () => {
   it('posts only the configured kinds and environments', async () => {
     const m = monitor({ kinds: ['environments', 'roles'], environments: ['Marketing Sandbox'] });
     await m.tick();
-    sim.state.connectors.push({ id: '/providers/Microsoft.PowerApps/apis/shared_notion', name: 'shared_notion', displayName: 'Notion', tier: 'Premium', publisher: 'Notion Labs', unblockable: false });
+    sim.state.connectors.push({
+      id: '/providers/Microsoft.PowerApps/apis/shared_notion',
+      name: 'shared_notion',
+      displayName: 'Notion',
+      tier: 'Premium',
+      publisher: 'Notion Labs',
+      unblockable: false,
+    });
     sim.state.environments.find((e) => e.name === envs.marketingSandbox)!.environmentSku = 'Production';
     sim.state.environments.find((e) => e.name === envs.contosoDev)!.environmentSku = 'Production';
     const result = await m.tick();

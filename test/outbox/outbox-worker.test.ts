@@ -43,7 +43,13 @@ describe('outbox worker', () => {
     ))
       assert.ok(w.max <= w.limit, `${w.max} sends inside ${w.windowMs} ms (limit ${w.limit})`);
     // Pacing is not over-cautious either: the 60-per-30-s window was filled.
-    assert.equal(busiestWindows(sent.map((s) => s.at), [{ limit: 60, windowMs: 30_000 }])[0]?.max, 60);
+    assert.equal(
+      busiestWindows(
+        sent.map((s) => s.at),
+        [{ limit: 60, windowMs: 30_000 }],
+      )[0]?.max,
+      60,
+    );
     assert.equal((await rig.store.outbox.list({ status: 'pending' })).length, 0);
   });
 
@@ -165,7 +171,11 @@ describe('outbox worker', () => {
       await rig.enqueue('card:v2', conv, 'approved', { updateOf: 'card' });
       void worker({ notifier: dyingAfterDelivery(rig.notifier) }).drain();
       await rig.connector.waitFor((calls) => calls.some((c) => c.method === 'PUT'));
-      assert.ok((await rig.store.kv.get<Record<string, unknown>>(IN_FLIGHT_KEY))?.[String((await rig.store.outbox.getByKey('card:v2'))?.id)]);
+      assert.ok(
+        (await rig.store.kv.get<Record<string, unknown>>(IN_FLIGHT_KEY))?.[
+          String((await rig.store.outbox.getByKey('card:v2'))?.id)
+        ],
+      );
 
       const interrupted: string[] = [];
       await worker({ onInterrupted: (m, action) => interrupted.push(`${m.idempotencyKey}:${action}`) }).drain();

@@ -12,7 +12,8 @@ describe('outbox pacer', () => {
       await pacer.acquire('c');
       grants.push(time.now);
     }
-    for (const w of busiestWindows(grants, TEAMS_LIMITS.perConversation)) assert.ok(w.max <= w.limit, JSON.stringify(w));
+    for (const w of busiestWindows(grants, TEAMS_LIMITS.perConversation))
+      assert.ok(w.max <= w.limit, JSON.stringify(w));
     assert.equal(busiestWindows(grants, [{ limit: 7, windowMs: 1000 }])[0]?.max, 7, 'bursts up to 7 at once');
   });
 
@@ -38,7 +39,8 @@ describe('outbox pacer', () => {
     assert.ok((tenant[0]?.max ?? 0) <= 30, `tenant: ${tenant[0]?.max} in 1 s`);
     for (let c = 0; c < 10; c++) {
       const mine = grants.filter((g) => g.key === `c${c}`).map((g) => g.at);
-      for (const w of busiestWindows(mine, TEAMS_LIMITS.perConversation)) assert.ok(w.max <= w.limit, `c${c} ${JSON.stringify(w)}`);
+      for (const w of busiestWindows(mine, TEAMS_LIMITS.perConversation))
+        assert.ok(w.max <= w.limit, `c${c} ${JSON.stringify(w)}`);
     }
   });
 

@@ -96,7 +96,10 @@ export function timed(notifier: Notifier, clock: () => Date, log: { conversation
 }
 
 /** The worst window: the most send times found inside any span of windowMs, per window. */
-export function busiestWindows(times: number[], windows: RateWindow[]): { limit: number; windowMs: number; max: number }[] {
+export function busiestWindows(
+  times: number[],
+  windows: RateWindow[],
+): { limit: number; windowMs: number; max: number }[] {
   const sorted = [...times].sort((a, b) => a - b);
   return windows.map((w) => {
     let max = 0;

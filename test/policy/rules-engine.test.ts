@@ -188,19 +188,19 @@ rules:
   - id: tagged
     description: Tagged environments need seniors.
     when: { environment: { tags: business-critical } }
-    then: { outcome: require-approval, stages: [{ name: Senior, group: senior, approvals: 2 }], barEnvironmentOwners: true }
+    route: { outcome: require-approval, stages: [{ name: Senior, group: senior, approvals: 2 }], barEnvironmentOwners: true }
   - id: finance-people
     description: Finance makers are trusted in Finance environments.
     when: { requester: { groups: [${groups.admins}], departments: Finance }, environment: { name: "Finance*" } }
-    then: { outcome: auto-approve, maxDuration: P14D }
+    route: { outcome: auto-approve, maxDuration: P14D }
   - id: named-connector
     description: RSS is never allowed.
     when: { connector: { id: shared_rss } }
-    then: { outcome: auto-deny }
+    route: { outcome: auto-deny }
   - id: extensions
     description: Extensions in Sandboxes are approved by rule.
     when: { extension: true, environment: { sku: Sandbox, hasDataverse: false } }
-    then: { outcome: auto-approve }
+    route: { outcome: auto-approve }
 `),
   );
 
@@ -260,10 +260,10 @@ describe('policy: file validation', () => {
   - id: prod
     description: Production.
     when: { environment: { sku: Prod } }
-    then: { outcome: require-approval }
+    route: { outcome: require-approval }
   - id: Bad Id
     description: x
-    then: { outcome: auto-deny, stages: [{ name: s, group: nobody }], maxDuration: 2 weeks }
+    route: { outcome: auto-deny, stages: [{ name: s, group: nobody }], maxDuration: 2 weeks }
 `);
     const text = found.join('\n');
     assert.match(
@@ -271,8 +271,8 @@ describe('policy: file validation', () => {
       /line 11, field rules\.0\.when\.environment\.sku\.0: Invalid enum value\. Expected 'Production' \| 'Sandbox'/,
     );
     assert.match(text, /line 13, field rules\.1\.id: must be lower-case letters/);
-    assert.match(text, /line 15, field rules\.1\.then\.maxDuration: must be an ISO 8601 duration/);
-    assert.match(text, /line 15, field rules\.1\.then\.stages: auto-deny takes no stages/);
+    assert.match(text, /line 15, field rules\.1\.route\.maxDuration: must be an ISO 8601 duration/);
+    assert.match(text, /line 15, field rules\.1\.route\.stages: auto-deny takes no stages/);
     assert.equal(found.length, 4);
   });
 
@@ -281,13 +281,13 @@ describe('policy: file validation', () => {
   - id: prod
     description: Production.
     when: { environment: { sku: Production } }
-    then: { outcome: require-approval }
+    route: { outcome: require-approval }
   - id: deny
     description: x
-    then: { outcome: auto-deny, stages: [{ name: s, group: nobody }] }
+    route: { outcome: auto-deny, stages: [{ name: s, group: nobody }] }
 `).join('\n');
-    assert.match(text, /line 12, field rules\.0\.then\.stages: require-approval needs at least one stage/);
-    assert.match(text, /line 15, field rules\.1\.then\.stages: auto-deny takes no stages/);
+    assert.match(text, /line 12, field rules\.0\.route\.stages: require-approval needs at least one stage/);
+    assert.match(text, /line 15, field rules\.1\.route\.stages: auto-deny takes no stages/);
   });
 
   it('reports missing fields at their parent, unknown fields, and YAML syntax errors with a line', () => {
@@ -299,7 +299,7 @@ describe('policy: file validation', () => {
     assert.match(problems('version: 1\nrules: [\n  - id: x\n').join('\n'), /^line \d+, column \d+: /);
     assert.match(
       problems(
-        `${header}rules:\n  - id: a\n    description: a\n    then: { outcome: auto-approve }\n  - id: a\n    description: b\n    then: { outcome: auto-approve }\n`,
+        `${header}rules:\n  - id: a\n    description: a\n    route: { outcome: auto-approve }\n  - id: a\n    description: b\n    route: { outcome: auto-approve }\n`,
       ).join('\n'),
       /line 12, field rules\.1\.id: duplicate rule id "a"/,
     );

@@ -2,9 +2,9 @@
 // fetch content blobs. Tokens for https://manage.office.com (ActivityFeed.Read). Only URLs under the configured
 // base ever get a token, so a forged contentUri in a webhook notification cannot pull a token elsewhere.
 import type { Config } from '../../config/config.js';
+import { createTokenProvider, type TenantAdminConfig } from './create-live-tenant-admin.js';
 import { HttpClient } from './http-client.js';
 import { UnknownApiHostError } from './scopes.js';
-import { createTokenProvider, type TenantAdminConfig } from './create-live-tenant-admin.js';
 import type { TokenProvider } from './token-provider.js';
 
 export const MANAGE_SCOPE = 'https://manage.office.com/.default';

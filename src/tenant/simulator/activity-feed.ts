@@ -72,7 +72,7 @@ export class ActivityFeedState {
       records,
     });
     const webhook = this.subscriptions.get(contentType)?.webhook;
-    if (!webhook || webhook.status !== 'enabled') return { contentId };
+    if (webhook?.status !== 'enabled') return { contentId };
     const status = await this.notify(webhook, [this.notification(contentId)]);
     this.deliveries.push({ contentId, address: webhook.address, status });
     return { contentId, status };
@@ -94,10 +94,14 @@ export class ActivityFeedState {
   /** The validation call made when a webhook is registered: 200 is required for the subscription to take it. */
   async validate(webhook: FeedWebhook): Promise<number | 'network-error'> {
     const code = newGuid();
-    const status = await post(webhook.address, { validationCode: code }, {
-      'Webhook-ValidationCode': code,
-      ...(webhook.authId ? { 'Webhook-AuthID': webhook.authId } : {}),
-    });
+    const status = await post(
+      webhook.address,
+      { validationCode: code },
+      {
+        'Webhook-ValidationCode': code,
+        ...(webhook.authId ? { 'Webhook-AuthID': webhook.authId } : {}),
+      },
+    );
     this.deliveries.push({ contentId: '(validation)', address: webhook.address, status });
     return status;
   }

@@ -5,8 +5,8 @@ import { defaultCodeFor, type ErrorFamily, errorBody, HttpError } from './errors
 import { loadFixture, type TenantFixture } from './fixture.js';
 import { newGuid, sameId } from './ids.js';
 import { type RequestContext, type Route, Router, type SimResponse } from './router.js';
-import { registerEnvironmentRoutes } from './routes/bap-environments.js';
 import { registerActivityFeedRoutes } from './routes/activity-feed.js';
+import { registerEnvironmentRoutes } from './routes/bap-environments.js';
 import { registerBapUserRoutes } from './routes/bap-users.js';
 import { API_VERSIONS } from './routes/common.js';
 import { registerConnectorRoutes } from './routes/connectors.js';

@@ -1,7 +1,14 @@
-import { sameId } from '../ids.js';
-import { CONTENT_TYPES } from '../activity-feed.js';
+import { CONTENT_TYPES, type FeedSubscription } from '../activity-feed.js';
 import { HttpError } from '../errors.js';
-import { isRecord, jsonBody, type RequestContext, type Router, type RouteOptions, type SimResponse } from '../router.js';
+import { sameId } from '../ids.js';
+import {
+  isRecord,
+  jsonBody,
+  type RequestContext,
+  type RouteOptions,
+  type Router,
+  type SimResponse,
+} from '../router.js';
 
 /**
  * Office 365 Management Activity API under `/manage` (https://manage.office.com):
@@ -14,7 +21,11 @@ const ROOT = '/manage/api/v1.0/:tenantId/activity/feed';
 
 function feedOf(ctx: RequestContext) {
   if (!sameId(ctx.params['tenantId']!, ctx.state.tenant.id) || !sameId(ctx.token?.tid ?? '', ctx.state.tenant.id))
-    throw new HttpError(401, 'AF10001', 'The permission set () sent in the request does not include the expected permission; the tenant in the URL does not match the token.');
+    throw new HttpError(
+      401,
+      'AF10001',
+      'The permission set () sent in the request does not include the expected permission; the tenant in the URL does not match the token.',
+    );
   const feed = ctx.state.activityFeed;
   feed.baseUrl ||= ctx.baseUrl;
   return feed;
@@ -35,15 +46,19 @@ async function start(ctx: RequestContext): Promise<SimResponse> {
   const existing = feed.subscriptions.get(contentType);
   if (!webhook && existing?.status === 'enabled')
     throw new HttpError(400, 'AF20024', 'The subscription is already enabled. No property change.');
-  let hook;
+  let hook: FeedSubscription['webhook'];
   if (webhook) {
     const address = typeof webhook.address === 'string' ? webhook.address : '';
     if (!/^https?:\/\//.test(address)) throw new HttpError(400, 'AF20020', 'The webhook address is not a valid URL.');
     const authId = typeof webhook.authId === 'string' ? webhook.authId : undefined;
     const status = await feed.validate({ address, authId });
     if (status !== 200)
-      throw new HttpError(400, 'AF20023', `The webhook endpoint {${address}} could not be validated. The endpoint answered ${status}.`);
-    hook = { address, authId, expiration: null, status: 'enabled' as const };
+      throw new HttpError(
+        400,
+        'AF20023',
+        `The webhook endpoint {${address}} could not be validated. The endpoint answered ${status}.`,
+      );
+    hook = { address, authId, expiration: null, status: 'enabled' };
   }
   const subscription = { contentType, status: 'enabled' as const, webhook: hook ?? existing?.webhook };
   feed.subscriptions.set(contentType, subscription);
@@ -73,7 +88,11 @@ function content(ctx: RequestContext): SimResponse {
   const endTime = ctx.query.get('endTime');
   const items = feed.contents
     .filter((c) => c.contentType === contentType)
-    .filter((c) => (!startTime || c.contentCreated >= new Date(startTime).toISOString()) && (!endTime || c.contentCreated < new Date(endTime).toISOString()))
+    .filter(
+      (c) =>
+        (!startTime || c.contentCreated >= new Date(startTime).toISOString()) &&
+        (!endTime || c.contentCreated < new Date(endTime).toISOString()),
+    )
     .map((c) => ({
       contentType: c.contentType,
       contentId: c.contentId,
@@ -87,7 +106,12 @@ function content(ctx: RequestContext): SimResponse {
 function blob(ctx: RequestContext): SimResponse {
   const feed = feedOf(ctx);
   const found = feed.contents.find((c) => c.contentId === ctx.params['contentId']);
-  if (!found) throw new HttpError(404, 'AF20051', `Content requested with the key ${ctx.params['contentId']} has already expired or does not exist.`);
+  if (!found)
+    throw new HttpError(
+      404,
+      'AF20051',
+      `Content requested with the key ${ctx.params['contentId']} has already expired or does not exist.`,
+    );
   return { status: 200, body: found.records };
 }
 
