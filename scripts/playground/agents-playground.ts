@@ -57,6 +57,10 @@ export async function startAgentsPlayground(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a Playground behind when this process ends without stopping it (a crash, a failed test run).
+  const orphanGuard = () => child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.removeListener('exit', orphanGuard));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

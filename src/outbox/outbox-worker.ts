@@ -24,7 +24,12 @@ export interface OutboxWorkerOptions {
   store: Store;
   notifier: Notifier;
   clock: () => Date;
-  /** Waits for the pacer and nothing else (tests pass one that advances a fake clock). */
+  /**
+   * The pacer's time, in ms (default performance.now()). Separate from `clock` on purpose: a test that freezes the
+   * domain clock must not freeze pacing; pacing tests pass a fake one together with `sleep`.
+   */
+  pacingNow?: () => number;
+  /** Waits for the pacer and nothing else (tests pass one that advances pacingNow). */
   sleep?: (ms: number) => Promise<void>;
   /** Attempts before a message is dead (default 8). */
   maxAttempts?: number;
@@ -63,7 +68,7 @@ export class OutboxWorker {
     this.pacer = new Pacer({
       limits: options.limits ?? TEAMS_LIMITS,
       marginMs: options.pacingMarginMs,
-      clock: options.clock,
+      now: options.pacingNow ?? (() => performance.now()),
       sleep: options.sleep ?? realSleep,
     });
   }

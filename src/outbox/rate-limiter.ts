@@ -73,7 +73,8 @@ export interface PacerOptions {
    * jitter could otherwise put one message too many into a window and earn a 429.
    */
   marginMs?: number;
-  clock: () => Date;
+  /** Milliseconds of real (monotonic) time: pacing follows Teams' clock, never the domain's injected clock. */
+  now: () => number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -89,7 +90,7 @@ export class Pacer {
   }
 
   /** How long a send to this conversation would have to wait now. */
-  waitMs(conversationKey: string, now = this.options.clock().getTime()): number {
+  waitMs(conversationKey: string, now = this.options.now()): number {
     const log = this.conversations.get(conversationKey);
     return Math.max(this.tenant.waitMs(now), log?.waitMs(now) ?? 0);
   }
@@ -102,7 +103,7 @@ export class Pacer {
       this.conversations.set(conversationKey, log);
     }
     for (;;) {
-      const now = this.options.clock().getTime();
+      const now = this.options.now();
       const wait = Math.max(this.tenant.waitMs(now), log.waitMs(now));
       if (wait <= 0) {
         log.record(now);
@@ -115,7 +116,7 @@ export class Pacer {
 
   /** Forgets conversations with nothing left in any window (keeps memory flat over many conversations). */
   sweep(): void {
-    const now = this.options.clock().getTime();
+    const now = this.options.now();
     for (const [key, log] of this.conversations) {
       log.waitMs(now);
       if (log.empty) this.conversations.delete(key);

@@ -118,7 +118,9 @@ describe('lifecycle: reminders, escalation, expiry and time-bound grants', () =>
     await h.stop();
     running.length = 0;
     h = await boot();
-    await h.personal(users.alex, 'help'); // the new process's conversation references (a new connector double)
+    // The new process talks to a new connector double: refresh the stored conversation references.
+    await setUpChannels(h);
+    await h.personal(users.alex, 'help');
     await at(h, T0 + 48 * HOUR);
     assert.equal(reminders(), 0, 'the new process sent nothing again');
     await at(h, T0 + 72 * HOUR);
@@ -272,7 +274,6 @@ fallback: { description: One admin., stages: [{ name: Admin approval, group: adm
 `,
     );
     const h = await boot({ POLICY_FILE: path });
-    console.log("booted");
     await setUpChannels(h);
     const end = new Date(T0 + 3 * 24 * HOUR).toISOString();
     const id = await file(h, envs.marketingSandbox, end);
@@ -322,7 +323,7 @@ fallback: { description: One admin., stages: [{ name: Admin approval, group: adm
       { requestId: id, answer: 'The campaign tracker.' },
       { conversationId: h.personalConversationId(users.alex) },
     );
-    assert.match(cardText(answered.body.value), /your answer was added/);
+    assert.match(cardText(answered.body.value), /your answer was added/, JSON.stringify(answered));
     await h.settle();
     const stored = await h.bot.store.requests.get(id);
     assert.equal(stored?.infoExchanges?.[0]?.answer, 'The campaign tracker.');

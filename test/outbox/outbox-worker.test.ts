@@ -20,6 +20,7 @@ describe('outbox worker', () => {
       store: rig.store,
       notifier: rig.notifier,
       clock: rig.time.clock,
+      pacingNow: () => rig.time.now,
       sleep: rig.time.sleep,
       random: () => 0.5,
       ...extra,

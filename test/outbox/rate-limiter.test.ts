@@ -6,7 +6,7 @@ import { busiestWindows, FakeClock } from './support.js';
 describe('outbox pacer', () => {
   it('paces one conversation to every Teams window at once', async () => {
     const time = new FakeClock();
-    const pacer = new Pacer({ clock: time.clock, sleep: time.sleep });
+    const pacer = new Pacer({ now: () => time.now, sleep: time.sleep });
     const grants: number[] = [];
     for (let i = 0; i < 200; i++) {
       await pacer.acquire('c');
@@ -19,7 +19,7 @@ describe('outbox pacer', () => {
 
   it('caps the tenant across conversations while each conversation keeps its own budget', async () => {
     const time = new FakeClock();
-    const pacer = new Pacer({ clock: time.clock, sleep: time.sleep });
+    const pacer = new Pacer({ now: () => time.now, sleep: time.sleep });
     const grants: { key: string; at: number }[] = [];
     await Promise.all(
       Array.from({ length: 10 }, (_, c) =>
@@ -47,7 +47,7 @@ describe('outbox pacer', () => {
   it('follows limits given in configuration', async () => {
     const time = new FakeClock();
     const limits = { perConversation: [{ limit: 2, windowMs: 100 }], perTenant: [{ limit: 3, windowMs: 100 }] };
-    const pacer = new Pacer({ clock: time.clock, sleep: time.sleep, limits });
+    const pacer = new Pacer({ now: () => time.now, sleep: time.sleep, limits });
     const grants: number[] = [];
     for (let i = 0; i < 9; i++) {
       await pacer.acquire('c');
