@@ -90,14 +90,10 @@ export interface EntityScore<T> {
   how: 'exact' | 'unique' | 'partial';
 }
 
-interface Posting {
-  entity: number;
-  name: number;
-}
-
 /** What the scorer needs about one vocabulary word, computed once per index. */
 interface WordInfo {
-  postings: Posting[];
+  /** The names that contain it, as slot numbers (one slot per name of each entity). */
+  slots: number[];
   /** How many entities have it. */
   entities: number;
   weight: number;
@@ -107,14 +103,6 @@ interface WordInfo {
   stop: boolean;
 }
 
-/** The words of one entity's name that a message mentioned so far. */
-interface NameHit {
-  found: Map<string, number[]>;
-  got: number;
-  allWeak: boolean;
-  anyUnique: boolean;
-}
-
 const MAX_CORRECTIONS_CACHE = 5000;
 
 /** Fuse.js settings for typo correction; its score is roughly errors per letter of the typed word. */
@@ -122,8 +110,13 @@ const FUSE_THRESHOLD = 0.34;
 
 export class EntityIndex<T> {
   private readonly words = new Map<string, WordInfo>();
-  /** Sum of word weights per entity per name (the denominator of coverage). */
-  private readonly totals: number[][];
+  /** Each name of each entity is a slot: its entity, its number among the entity's names, its total weight. */
+  private readonly slotEntity: number[] = [];
+  private readonly slotName: number[] = [];
+  /** Sum of word weights of the name (the denominator of coverage). */
+  private readonly slotTotal: number[] = [];
+  /** Scratch state of one score() call, reused (score is synchronous) so a message allocates little. */
+  private readonly scratch: ScoreScratch;
   /** Position of each entity in label order (ties share a rank): the last tie-breaker of a ranking. */
   private readonly rank: number[];
   /**
@@ -134,25 +127,28 @@ export class EntityIndex<T> {
   private readonly corrections = new Map<string, string | null>();
 
   constructor(readonly entities: IndexedEntity<T>[]) {
-    const postings = new Map<string, Posting[]>();
+    const postings = new Map<string, number[]>();
     const df = new Map<string, number>();
     entities.forEach((entity, e) => {
       const seen = new Set<string>();
       entity.names.forEach((name, n) => {
+        const slot = this.slotEntity.length;
+        this.slotEntity.push(e);
+        this.slotName.push(n);
         for (const word of new Set(name)) {
           const list = postings.get(word) ?? [];
-          list.push({ entity: e, name: n });
+          list.push(slot);
           postings.set(word, list);
           seen.add(word);
         }
       });
       for (const word of seen) df.set(word, (df.get(word) ?? 0) + 1);
     });
-    for (const [word, list] of postings) {
+    for (const [word, slots] of postings) {
       const count = df.get(word) ?? 1;
       const weak = WEAK.has(word);
       this.words.set(word, {
-        postings: list,
+        slots,
         entities: count,
         weight: 1 / (1 + Math.log(count)),
         weak,
@@ -160,9 +156,11 @@ export class EntityIndex<T> {
         stop: STOPWORDS.has(word),
       });
     }
-    this.totals = entities.map((entity) =>
-      entity.names.map((name) => name.reduce((sum, w) => sum + (this.words.get(w)?.weight ?? 1), 0)),
-    );
+    for (let slot = 0; slot < this.slotEntity.length; slot++) {
+      const name = entities[this.slotEntity[slot] ?? 0]?.names[this.slotName[slot] ?? 0] ?? [];
+      this.slotTotal.push(name.reduce((sum, w) => sum + (this.words.get(w)?.weight ?? 1), 0));
+    }
+    this.scratch = newScratch(this.slotEntity.length, entities.length);
     this.rank = rankByLabel(entities);
     const byBucket = new Map<string, { words: string[]; order: number[] }>();
     let order = 0;
@@ -189,9 +187,26 @@ export class EntityIndex<T> {
 
   /** A vocabulary word for a misspelt one, or undefined. Cached: chat vocabulary repeats. */
   correct(word: string): string | undefined {
-    if (word.length < 4 || COMMON_WORDS.has(word) || /^\d+$/.test(word)) return undefined;
+    if (word.length < 4 || /^\d+$/.test(word)) return undefined;
     const cached = this.corrections.get(word);
     if (cached !== undefined) return cached ?? undefined;
+    const fixed = COMMON_WORDS.has(word) ? this.inflection(word) : this.nearest(word);
+    if (this.corrections.size > MAX_CORRECTIONS_CACHE) this.corrections.clear();
+    this.corrections.set(word, fixed);
+    return fixed ?? undefined;
+  }
+
+  /** A common word is meant as typed; it only stands for a catalogue word that is its plural or singular. */
+  private inflection(word: string): string | null {
+    for (const form of [`${word}s`, `${word}es`, word.replace(/e?s$/, ''), word.replace(/s$/, '')]) {
+      const info = form !== word ? this.words.get(form) : undefined;
+      if (info && !info.weak) return form;
+    }
+    return null;
+  }
+
+  /** The closest vocabulary word by fuse.js, searching only the buckets a correction may come from. */
+  private nearest(word: string): string | null {
     let fixed: string | null = null;
     let bestScore = Number.POSITIVE_INFINITY;
     let bestOrder = Number.POSITIVE_INFINITY;
@@ -208,110 +223,194 @@ export class EntityIndex<T> {
         bestOrder = order;
       }
     }
-    if (this.corrections.size > MAX_CORRECTIONS_CACHE) this.corrections.clear();
-    this.corrections.set(word, fixed);
-    return fixed ?? undefined;
+    return fixed;
   }
 
-  /** Scores every entity the tokens mention, best first. */
+  /** Scores the entities the tokens mention, best first (those far below the best are left out). */
   score(tokens: Token[], options: { fuzzy?: boolean } = {}): EntityScore<T>[] {
-    // entity -> name -> words found (canonical), with typo corrections for unknown words
-    const hits = new Map<number, { names: Map<number, NameHit>; corrected: Set<string> }>();
+    const x = this.scratch;
+    const epoch = nextEpoch(x);
+    // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
+    const touchedSlots: number[] = [];
+    const touchedEntities: number[] = [];
+    /** entity -> the corrections its match needed ("finanse→finance"), each once */
+    let corrections: Map<number, string[]> | undefined;
     const canon = tokens.map((t) => canonical(t.norm));
     for (let i = 0; i < canon.length; i++) {
       const word = canon[i] ?? '';
       let key = word;
       let info = this.words.get(key);
-      let corrected = false;
+      let fix: string | undefined;
       if (!info) {
         if (options.fuzzy === false) continue;
         const fixed = this.correct(word);
         info = fixed ? this.words.get(fixed) : undefined;
         if (!fixed || !info) continue;
         key = fixed;
-        corrected = true;
+        fix = `${tokens[i]?.norm}→${key}`;
       }
-      for (const p of info.postings) {
+      for (const slot of info.slots) {
+        const e = this.slotEntity[slot] ?? 0;
+        const name = this.entities[e]?.names[this.slotName[slot] ?? 0] ?? [];
         // A common word ("it", "default") only counts when typed as an acronym or next to another word of the name.
-        if (info.stop && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, this.entities[p.entity]?.names[p.name]))
-          continue;
-        let h = hits.get(p.entity);
-        if (!h) {
-          h = { names: new Map(), corrected: new Set() };
-          hits.set(p.entity, h);
+        if (info.stop && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, name)) continue;
+        if (x.entityEpoch[e] !== epoch) {
+          x.entityEpoch[e] = epoch;
+          touchedEntities.push(e);
         }
-        let name = h.names.get(p.name);
-        if (!name) {
-          name = { found: new Map(), got: 0, allWeak: true, anyUnique: false };
-          h.names.set(p.name, name);
+        if (x.slotEpoch[slot] !== epoch) {
+          x.slotEpoch[slot] = epoch;
+          x.slotWords[slot] = 0;
+          x.slotGot[slot] = 0;
+          x.slotAllWeak[slot] = 1;
+          x.slotAnyUnique[slot] = 0;
+          x.slotTokens[slot] = [];
+          touchedSlots.push(slot);
         }
-        const at = name.found.get(key);
-        if (at) at.push(i);
-        else {
-          name.found.set(key, [i]);
-          name.got += info.weight;
-          name.allWeak &&= info.weak;
-          name.anyUnique ||= info.unique;
+        x.slotTokens[slot]?.push(i);
+        // Each word of a name counts once, however often it is typed (a bit per word position in the name).
+        const bit = 1 << Math.min(30, name.indexOf(key));
+        if (((x.slotWords[slot] ?? 0) & bit) === 0) {
+          x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
+          x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
+          if (!info.weak) x.slotAllWeak[slot] = 0;
+          if (info.unique) x.slotAnyUnique[slot] = 1;
         }
-        if (corrected) h.corrected.add(`${tokens[i]?.norm}→${key}`);
+        if (fix) {
+          corrections ??= new Map();
+          const list = corrections.get(e);
+          if (!list) corrections.set(e, [fix]);
+          else if (!list.includes(fix)) list.push(fix);
+        }
       }
     }
-    const out: { s: EntityScore<T>; rank: number }[] = [];
-    for (const [e, h] of hits) {
-      const entity = this.entities[e];
-      if (!entity) continue;
-      let best = 0;
-      let how: EntityScore<T>['how'] = 'partial';
-      let bestName: NameHit | undefined;
-      for (const [n, name] of h.names) {
-        const total = this.totals[e]?.[n] ?? 0;
-        let coverage = total > 0 ? name.got / total : 0;
-        // Aliases and ids are phrases: all of it, or nothing ("sales" is not half of "sales force").
-        if (n > 0 && coverage < 0.999) continue;
-        let kind: EntityScore<T>['how'] = coverage >= 0.999 ? 'exact' : 'partial';
-        // Generic words alone ("test", "production") never identify an entity by halves: ask instead.
-        if (kind === 'partial' && name.allWeak) coverage = Math.min(coverage, 0.5);
-        // One distinctive word of the display name that only this entity has ("marketing") identifies it nearly as well.
-        else if (coverage < 0.9 && name.anyUnique) {
-          coverage = 0.9;
-          kind = 'unique';
-        }
-        if (coverage > best) {
-          best = coverage;
-          how = kind;
-          bestName = name;
-        }
+    // Each entity's best name, in the order its names were first mentioned (the first wins a tie).
+    for (const e of touchedEntities) {
+      x.entityBest[e] = 0;
+      x.entitySlot[e] = -1;
+    }
+    for (const slot of touchedSlots) {
+      const e = this.slotEntity[slot] ?? 0;
+      const total = this.slotTotal[slot] ?? 0;
+      let coverage = total > 0 ? (x.slotGot[slot] ?? 0) / total : 0;
+      // Aliases and ids are phrases: all of it, or nothing ("sales" is not half of "sales force").
+      if ((this.slotName[slot] ?? 0) > 0 && coverage < 0.999) continue;
+      let kind: EntityScore<T>['how'] = coverage >= 0.999 ? 'exact' : 'partial';
+      // Generic words alone ("test", "production") never identify an entity by halves: ask instead.
+      if (kind === 'partial' && x.slotAllWeak[slot]) coverage = Math.min(coverage, 0.5);
+      // One distinctive word of the display name that only this entity has ("marketing") identifies it nearly as well.
+      else if (coverage < 0.9 && x.slotAnyUnique[slot]) {
+        coverage = 0.9;
+        kind = 'unique';
       }
-      const penalty = h.corrected.size * 0.1;
-      if (best > 0 && bestName)
-        out.push({
-          s: {
-            entity,
-            score: Math.max(0, best - penalty),
-            matched: [...bestName.found.values()].flat(),
-            corrected: [...h.corrected],
-            how,
-          },
-          rank: this.rank[e] ?? 0,
-        });
+      if (coverage > (x.entityBest[e] ?? 0)) {
+        x.entityBest[e] = coverage;
+        x.entityHow[e] = HOW.indexOf(kind);
+        x.entitySlot[e] = slot;
+      }
+    }
+    let top = 0;
+    for (const e of touchedEntities) {
+      const best = x.entityBest[e] ?? 0;
+      if (best <= 0) continue;
+      const final = Math.max(0, best - (corrections?.get(e)?.length ?? 0) * 0.1);
+      x.entityBest[e] = final;
+      if (final > top) top = final;
+    }
+    const floor = relevanceFloor(top);
+    const out: { s: EntityScore<T>; rank: number }[] = [];
+    for (const e of touchedEntities) {
+      const entity = this.entities[e];
+      const score = x.entityBest[e] ?? 0;
+      const slot = x.entitySlot[e] ?? -1;
+      if (!entity || slot < 0 || score < floor) continue;
+      out.push({
+        s: {
+          entity,
+          score,
+          matched: x.slotTokens[slot] ?? [],
+          corrected: corrections?.get(e) ?? [],
+          how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
+        },
+        rank: this.rank[e] ?? 0,
+      });
     }
     return out
       .sort((a, b) => b.s.score - a.s.score || b.s.matched.length - a.s.matched.length || a.rank - b.rank)
-      .map((x) => x.s);
+      .map((r) => r.s);
   }
+}
+
+const HOW: EntityScore<unknown>['how'][] = ['exact', 'unique', 'partial'];
+
+/** Runners-up within this distance of the best are worth offering as choices. */
+export const OFFER_WINDOW = 0.3;
+/** A partial match from this score up is worth asking about. */
+export const PARTIAL_FLOOR = 0.3;
+
+/**
+ * Entities below both floors are left out of a ranking: no decision reads them, and on a big tenant a
+ * generic word ("sandbox") matches hundreds of names that would otherwise all be built and sorted.
+ */
+function relevanceFloor(top: number): number {
+  return Math.min(PARTIAL_FLOOR, top - OFFER_WINDOW);
+}
+
+/** Per-call state in flat arrays, valid where its epoch is the current call's (so nothing is cleared). */
+interface ScoreScratch {
+  epoch: number;
+  slotEpoch: Uint32Array;
+  slotWords: Uint32Array;
+  slotGot: Float64Array;
+  slotAllWeak: Uint8Array;
+  slotAnyUnique: Uint8Array;
+  slotTokens: number[][];
+  entityEpoch: Uint32Array;
+  entityBest: Float64Array;
+  entityHow: Uint8Array;
+  entitySlot: Int32Array;
+}
+
+function newScratch(slots: number, entities: number): ScoreScratch {
+  return {
+    epoch: 0,
+    slotEpoch: new Uint32Array(slots),
+    slotWords: new Uint32Array(slots),
+    slotGot: new Float64Array(slots),
+    slotAllWeak: new Uint8Array(slots),
+    slotAnyUnique: new Uint8Array(slots),
+    slotTokens: new Array<number[]>(slots),
+    entityEpoch: new Uint32Array(entities),
+    entityBest: new Float64Array(entities),
+    entityHow: new Uint8Array(entities),
+    entitySlot: new Int32Array(entities),
+  };
+}
+
+function nextEpoch(x: ScoreScratch): number {
+  if (x.epoch >= 0xfffffffe) {
+    x.epoch = 0;
+    x.slotEpoch.fill(0);
+    x.entityEpoch.fill(0);
+  }
+  x.epoch += 1;
+  return x.epoch;
 }
 
 function bucketKey(first: string, length: number): string {
   return `${first}${length}`;
 }
 
+/** The order String.localeCompare gives, without building a collator on every comparison. */
+const collator = new Intl.Collator();
+
 /** Rank of each entity when sorted by label; equal labels share a rank so ties keep their order. */
 function rankByLabel(entities: { label: string }[]): number[] {
-  const order = entities.map((_e, i) => i).sort((a, b) => entities[a]!.label.localeCompare(entities[b]!.label));
+  const order = entities.map((_e, i) => i).sort((a, b) => collator.compare(entities[a]!.label, entities[b]!.label));
   const rank = new Array<number>(entities.length).fill(0);
   order.forEach((e, k) => {
     const prev = order[k - 1];
-    rank[e] = prev !== undefined && entities[prev]!.label.localeCompare(entities[e]!.label) === 0 ? rank[prev]! : k;
+    rank[e] = prev !== undefined && collator.compare(entities[prev]!.label, entities[e]!.label) === 0 ? rank[prev]! : k;
   });
   return rank;
 }

@@ -3,7 +3,15 @@
 
 import type { Connector, Environment, Location } from '../tenant/tenant-admin.js';
 import type { CatalogueSnapshot } from './catalogue.js';
-import { canonical, EntityIndex, type EntityScore, type IndexedEntity, nameWords } from './entity-index.js';
+import {
+  canonical,
+  EntityIndex,
+  type EntityScore,
+  type IndexedEntity,
+  nameWords,
+  OFFER_WINDOW,
+  PARTIAL_FLOOR,
+} from './entity-index.js';
 import type { Token } from './text.js';
 
 /**
@@ -21,7 +29,7 @@ export const THRESHOLDS = {
   /** The best must lead the runner-up by this much, or the bot asks which one. */
   lead: 0.25,
   /** Runners-up within this distance of the best are offered as choices. */
-  offer: 0.3,
+  offer: OFFER_WINDOW,
 } as const;
 
 export interface Resolved<T> {
@@ -221,7 +229,7 @@ export function resolveConnectors(tokens: Token[], index: CatalogueIndex): Conne
     for (const m of s.matched) used.add(m);
   }
   if (accepted.length > 0) return { accepted, used };
-  const partial = scores.filter((s) => s.score >= 0.3);
+  const partial = scores.filter((s) => s.score >= PARTIAL_FLOOR);
   const best = partial[0];
   if (!best) return { accepted, used };
   const offered = partial.filter((s) => s.score >= best.score - THRESHOLDS.offer).slice(0, 6);
@@ -257,23 +265,38 @@ const LOCATION_ALIASES: Record<string, string[]> = {
 /** Short aliases that are also common words: only when typed in capitals ("US", not "us"). */
 const CASE_SENSITIVE = new Set(['us', 'na', 'ca', 'au', 'in', 'de', 'fr', 'gb', 'states', 'oz', 'u s']);
 
+/** Every alias by its first word, in the order above (the first alias that fits wins), built once. */
+const ALIASES_BY_FIRST_WORD = (() => {
+  const map = new Map<string, { name: string; alias: string; parts: string[] }[]>();
+  for (const [name, aliases] of Object.entries(LOCATION_ALIASES))
+    for (const alias of aliases) {
+      const parts = alias.split(' ');
+      const first = parts[0] ?? '';
+      map.set(first, [...(map.get(first) ?? []), { name, alias, parts }]);
+    }
+  return map;
+})();
+
+/** Normalised display names per locations list (one per catalogue snapshot). */
+const locationNames = new WeakMap<Location[], string[]>();
+
 export function resolveLocation(tokens: Token[], locations: Location[]): Resolved<Location> {
   const words = tokens.map((t) => t.norm);
+  let displayNames = locationNames.get(locations);
+  if (!displayNames) {
+    displayNames = locations.map((l) => normaliseWords(l.displayName));
+    locationNames.set(locations, displayNames);
+  }
   for (let i = 0; i < words.length; i++) {
-    for (const [name, aliases] of Object.entries(LOCATION_ALIASES)) {
-      for (const alias of aliases) {
-        const parts = alias.split(' ');
-        if (!parts.every((p, k) => words[i + k] === p)) continue;
-        if (CASE_SENSITIVE.has(alias) && tokens[i]?.raw !== tokens[i]?.raw.toUpperCase()) continue;
-        const location = locations.find((l) => l.name === name);
-        if (location) return { confidence: 'high', value: location, score: 1, options: [location], how: alias };
-      }
+    for (const { name, alias, parts } of ALIASES_BY_FIRST_WORD.get(words[i] ?? '') ?? []) {
+      if (!parts.every((p, k) => words[i + k] === p)) continue;
+      if (CASE_SENSITIVE.has(alias) && tokens[i]?.raw !== tokens[i]?.raw.toUpperCase()) continue;
+      const location = locations.find((l) => l.name === name);
+      if (location) return { confidence: 'high', value: location, score: 1, options: [location], how: alias };
     }
+    const pair = words.slice(i, i + 2).join(' ');
     const byName = locations.find(
-      (l) =>
-        l.name === words[i] ||
-        normaliseWords(l.displayName) === words.slice(i, i + 2).join(' ') ||
-        normaliseWords(l.displayName) === words[i],
+      (l, k) => l.name === words[i] || displayNames[k] === pair || displayNames[k] === words[i],
     );
     if (byName) return { confidence: 'high', value: byName, score: 1, options: [byName], how: 'name' };
   }

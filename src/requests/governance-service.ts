@@ -1,9 +1,10 @@
 // Use cases: file a request, decide on it, cancel it. Each use case changes stored state, appends audit
 // records and enqueues outbox messages in ONE transaction, so nothing is announced that was not stored.
 // Depends only on ports (storage, tenant admin, message composer, routing policy): no SDK here.
+
+import type { LifecycleHooks } from '../lifecycle/scheduler.js';
 import type { Activity, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys, outboxKeys } from '../outbox/messages.js';
-import type { LifecycleHooks } from '../lifecycle/scheduler.js';
 import { capGrantEnd } from '../policy/grant-cap.js';
 import type { RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
@@ -389,13 +390,15 @@ export class GovernanceService {
           const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
           if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
         }
-        const out = refusal ? undefined : decide(applyChoices(request, input.verdict, input.choices), {
-          actor,
-          verdict: input.verdict,
-          comment: input.comment,
-          actorIsStageApprover: isApprover,
-          at: this.now(),
-        });
+        const out = refusal
+          ? undefined
+          : decide(applyChoices(request, input.verdict, input.choices), {
+              actor,
+              verdict: input.verdict,
+              comment: input.comment,
+              actorIsStageApprover: isApprover,
+              at: this.now(),
+            });
         if (out?.ok) next = out.request;
         else if (out) refusal = out.refusal;
       }

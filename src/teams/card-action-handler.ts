@@ -1,9 +1,9 @@
 // Action.Execute invokes. Each answers at once with a card (Teams waits ~10 s at most); slow work runs in
 // background jobs that edit the card again later. Card data is untrusted: only the request id is used.
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { CardNotice } from '../outbox/messages.js';
-import type { GovernanceRequest } from '../requests/model.js';
 import { explainRequest } from '../policy/explain-request.js';
+import type { GovernanceRequest } from '../requests/model.js';
 import { currentStage } from '../requests/state-machine.js';
 import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
@@ -35,8 +35,15 @@ export class CardActionHandler {
   }
 
   /** The view for this reader, decided from stored state and the directory: never from the card. */
-  private async viewFor(request: GovernanceRequest, userId: string | undefined, notice?: CardNotice) {
-    const refresh = this.bot.stageApprovers?.(request) ?? [];
+  private async viewFor(
+    request: GovernanceRequest,
+    userId: string | undefined,
+    notice?: CardNotice,
+    withRefresh = false,
+  ) {
+    // Only the automatic refresh answers with a refresh block: teams-ai turns any other card carrying one into
+    // an edit of the message for everyone, which would replace the channel's base card with one reader's view.
+    const refresh = withRefresh ? (this.bot.stageApprovers?.(request) ?? []) : [];
     if (userId === request.requester.id) return requestCard(request, 'requester', notice, refresh);
     const approver = userId !== undefined && (await this.isStageApprover(request, userId));
     return requestCard(request, approver ? 'approver' : 'readonly', notice, refresh);
@@ -59,7 +66,8 @@ export class CardActionHandler {
     const result = await this.bot.lifecycle.askForInfo(parsed.value.requestId, userId, parsed.value.comment ?? '');
     this.bot.kick();
     if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
-    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
+    if (result.kind === 'refused')
+      return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
     return this.viewFor(result.request, userId, {
       text: `Your question was sent to ${result.request.requester.displayName}; their answer will appear on this card.`,
       tone: 'good',
@@ -74,8 +82,12 @@ export class CardActionHandler {
     const result = await this.bot.lifecycle.answerInfo(parsed.value.requestId, userId, parsed.value.answer ?? '');
     this.bot.kick();
     if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
-    if (result.kind === 'refused') return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
-    return this.viewFor(result.request, userId, { text: 'Thanks, your answer was added to the request.', tone: 'good' });
+    if (result.kind === 'refused')
+      return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
+    return this.viewFor(result.request, userId, {
+      text: 'Thanks, your answer was added to the request.',
+      tone: 'good',
+    });
   }
 
   /** The requester asks to keep a time-bound grant longer: a new request, routed by the policy. */
@@ -83,7 +95,11 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(extendData, data);
     if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('extend', userId, data);
-    const result = await this.bot.lifecycle.requestExtension(parsed.value.requestId, userId, parsed.value.duration ?? 'P14D');
+    const result = await this.bot.lifecycle.requestExtension(
+      parsed.value.requestId,
+      userId,
+      parsed.value.duration ?? 'P14D',
+    );
     this.bot.kick();
     switch (result.kind) {
       case 'filed':
@@ -95,11 +111,18 @@ export class CardActionHandler {
           tone: 'good',
         });
       case 'duplicate':
-        return requestCard(result.request, 'requester', { text: `You already asked: ${result.request.id}.`, tone: 'info' });
+        return requestCard(result.request, 'requester', {
+          text: `You already asked: ${result.request.id}.`,
+          tone: 'info',
+        });
       case 'denied':
         return requestCard(result.request, 'requester', { text: result.reason, tone: 'warning' });
       default:
-        return noticeCard({ title: 'Extension not possible', color: 'Attention', text: 'message' in result ? result.message : 'Nothing was changed.' });
+        return noticeCard({
+          title: 'Extension not possible',
+          color: 'Attention',
+          text: 'message' in result ? result.message : 'Nothing was changed.',
+        });
     }
   }
 
@@ -174,7 +197,15 @@ export class CardActionHandler {
         tone: 'info',
       };
     }
-    return this.viewFor(request, userId, notice);
+    const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    if (verb !== 'refresh') return this.viewFor(request, userId, notice);
+    // The user-specific refresh: answered directly, so this reader's view replaces the card for them alone.
+    const card = await this.viewFor(request, userId, notice, true);
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+    });
+    return card;
   }
 
   async unknownVerb(context: TurnContext): Promise<AdaptiveCard> {

@@ -204,6 +204,8 @@ fallback:
     assert.ok(mine.includes('cancel') && !mine.includes('approve'), mine.join());
     const other = verbs(await click(users.lidia, 'refresh', id, 0));
     assert.ok(!other.includes('approve') && !other.includes('cancel'), other.join());
+    // A reader's refresh answers that reader only: the channel message itself is not edited.
+    assert.equal(h.connector.calls.filter((c) => c.method === 'PUT').length, 0);
 
     await click(users.megan, 'approve', id, 0);
     await h.settle();

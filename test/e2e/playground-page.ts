@@ -67,7 +67,9 @@ export class PlaygroundPage {
     await page.setViewportSize({ width: 1400, height: 1000 });
     const playground = new PlaygroundPage(page, screenshotDir);
     await page.goto(url);
-    await page.getByRole('treeitem', { name: /Personal Chat/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('treeitem').getByText('Personal Chat', { exact: true }).waitFor({ timeout: 30_000 });
+    // The activity log panel is for debugging the bot; hidden, the conversation reads like Teams.
+    await page.getByTitle('Hide log panel').click();
     return playground;
   }
 
@@ -93,9 +95,10 @@ export class PlaygroundPage {
     });
   }
 
-  /** Opens a chat or channel from the left tree ("Personal Chat", "Approvals", …). */
-  async openConversation(name: RegExp): Promise<void> {
-    await this.page.getByRole('treeitem', { name }).click();
+  /** Opens a chat or channel from the left tree by its title ("Personal Chat", "Approvals", …). */
+  async openConversation(title: string): Promise<void> {
+    const label = this.page.getByText(title, { exact: true });
+    await this.page.getByRole('treeitem').filter({ has: label }).first().click();
   }
 
   /** Types into the chat box and presses Send Message (personal and group chats). */
@@ -128,6 +131,12 @@ export class PlaygroundPage {
     return card;
   }
 
+  /** The text as rendered for the reader (line breaks where the layout puts them). */
+  textOf(element: Locator): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; the rendered text is what users read
+    return element.innerText();
+  }
+
   /** Every state received of the messages whose card JSON matches, oldest first. */
   statesOf(pattern: RegExp): ReceivedMessage[] {
     const ids = new Set(
@@ -150,8 +159,16 @@ export class PlaygroundPage {
   /** Saves a screenshot of the whole window, or of one element, and returns its path. */
   async screenshot(name: string, element?: Locator): Promise<string> {
     const path = join(this.screenshotDir, `${name}.png`);
-    if (element) await element.screenshot({ path });
-    else await this.page.screenshot({ path });
+    if (!element) {
+      await this.page.screenshot({ path });
+      return path;
+    }
+    // The conversation pane scrolls: a card taller than it would be cut, so give the window room first.
+    const size = this.page.viewportSize();
+    await this.page.setViewportSize({ width: size?.width ?? 1400, height: 2400 });
+    await element.scrollIntoViewIfNeeded();
+    await element.screenshot({ path });
+    if (size) await this.page.setViewportSize(size);
     return path;
   }
 

@@ -8,16 +8,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningBot, startGovernanceBot } from '../../src/app.js';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
-import { projectRoot } from '../../src/project-root.js';
 import {
   freePort,
   type PlaygroundRole,
   type RunningPlayground,
   startAgentsPlayground,
 } from '../../scripts/playground/agents-playground.js';
+import { type RunningBot, startGovernanceBot } from '../../src/app.js';
+import { parseConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/logging.js';
+import { projectRoot } from '../../src/project-root.js';
 import { envs, team, users } from '../support/fixture-ids.js';
 import { type Browser, chromiumMissing, launchChromium } from './chromium.js';
 import { clickCardActionAs } from './playground-api.js';
@@ -36,6 +36,7 @@ describe('e2e: the Agents Playground in a browser', function () {
   let ui: PlaygroundPage;
 
   const startPlayground = async (role: PlaygroundRole) => {
+    await playground?.stop();
     playground = await startAgentsPlayground({
       botEndpoint: `${bot.url}/api/messages`,
       role,
@@ -48,12 +49,7 @@ describe('e2e: the Agents Playground in a browser', function () {
   };
 
   /** Clicks a button of the newest card matching `pattern` as a configured user, with card inputs merged in. */
-  const clickAs = async (
-    userId: string,
-    pattern: RegExp,
-    verb: string,
-    inputs: Record<string, unknown> = {},
-  ) => {
+  const clickAs = async (userId: string, pattern: RegExp, verb: string, inputs: Record<string, unknown> = {}) => {
     const found = ui.messageWithAction(pattern, verb);
     assert.ok(found, `no ${verb} button on a card matching ${pattern}`);
     assert.ok(playground);
@@ -100,7 +96,7 @@ describe('e2e: the Agents Playground in a browser', function () {
   it('(1) the approver sets the approvals channel by @mentioning the bot in the Approvals channel', async () => {
     await startPlayground('approver');
     ui = await PlaygroundPage.open(browser.context, playground?.url ?? '', SHOTS);
-    await ui.openConversation(/^Approvals/);
+    await ui.openConversation('Approvals');
     await ui.postMentioning(BOT_NAME, 'set approvals channel');
     await ui.page.getByText('Done: this channel is now the approvals channel.').waitFor();
     await ui.screenshot('01-approver-sets-approvals-channel');
@@ -115,23 +111,24 @@ describe('e2e: the Agents Playground in a browser', function () {
   it('(2) the maker asks in personal chat and sees the receipt card', async () => {
     await startPlayground('maker');
     ui = await PlaygroundPage.open(browser.context, playground?.url ?? '', SHOTS);
-    await ui.openConversation(/^Personal Chat/);
+    await ui.openConversation('Personal Chat');
     await ui.sendChat('I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker');
     const receipt = await ui.waitForCard(/REQ-1001/);
-    assert.match(await receipt.innerText(), /Waiting for approval/);
-    assert.match(await receipt.innerText(), /Marketing Sandbox/);
+    assert.match(await ui.textOf(receipt), /Waiting for approval/);
+    assert.match(await ui.textOf(receipt), /Marketing Sandbox/);
     await ui.screenshot('02-maker-receipt');
   });
 
   it('(3) the approval card appears in the Approvals channel', async () => {
-    await ui.openConversation(/^Approvals/);
+    await ui.openConversation('Approvals');
     const card = await ui.waitForCard(/REQ-1001/);
-    const text = await card.innerText();
+    const text = await ui.textOf(card);
     assert.match(text, /Alex Wilber asks for the Environment Maker role in Marketing Sandbox/);
     assert.match(text, /alexw@contoso\.onmicrosoft\.com/);
     assert.match(text, /campaign tracker/);
     assert.ok(await card.getByRole('button', { name: 'Approve' }).isVisible(), 'an Approve button');
     await ui.screenshot('03-approval-card-in-channel', card);
+    await ui.screenshot('03-approvals-channel');
   });
 
   it('(4, 5) an approver approves, and the card in the channel updates to Completed', async () => {
@@ -139,7 +136,7 @@ describe('e2e: the Agents Playground in a browser', function () {
     assert.equal(answer.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(JSON.stringify(answer.value), /Approved by Megan Bowen/);
     const card = await ui.waitForCard(/REQ-1001[\s\S]*Completed/);
-    assert.match(await card.innerText(), /Megan Bowen/);
+    assert.match(await ui.textOf(card), /Megan Bowen/);
     await ui.screenshot('04-approval-card-completed', card);
     const env = await bot.tenant.getEnvironment(envs.marketingSandbox);
     assert.ok(env);
@@ -147,20 +144,20 @@ describe('e2e: the Agents Playground in a browser', function () {
   });
 
   it('(6) the maker sees the outcome in personal chat', async () => {
-    await ui.openConversation(/^Personal Chat/);
+    await ui.openConversation('Personal Chat');
     const note = ui.page.locator('.ac-adaptiveCard', { hasText: /REQ-1001[\s\S]*was done|was done[\s\S]*REQ-1001/ });
     await note.last().waitFor({ timeout: 15_000 });
     await note.last().scrollIntoViewIfNeeded();
-    assert.match(await ui.card(/REQ-1001/).innerText(), /Completed/, 'the receipt card shows Completed too');
+    assert.ok(await ui.card(/REQ-1001[\s\S]*Completed/).isVisible(), 'the receipt card shows Completed too');
     await ui.screenshot('05-maker-notified');
   });
 
   it('a connector unblock: the approver sees the impact, picks a narrow exception, the maker is told', async () => {
     await ui.sendChat('unblock Dropbox in Contoso Dev because invoices arrive in Dropbox');
     await ui.waitForCard(/REQ-1002/);
-    await ui.openConversation(/^Approvals/);
+    await ui.openConversation('Approvals');
     const card = await ui.waitForCard(/REQ-1002/);
-    const text = await card.innerText();
+    const text = await ui.textOf(card);
     assert.match(text, /Tenant baseline \(11 environments\): Blocked → Non-business/);
     assert.match(text, /Dropbox invoice sync in Contoso Dev/);
     assert.match(text, /only Contoso Dev gains Dropbox/);
@@ -168,24 +165,26 @@ describe('e2e: the Agents Playground in a browser', function () {
 
     await clickAs(users.nestor.id, /REQ-1002/, 'approve', { classification: 'Confidential', scope: 'exception' });
     const done = await ui.waitForCard(/REQ-1002[\s\S]*Completed/);
-    assert.match(await done.innerText(), /exception for Contoso Dev/);
+    assert.match(await ui.textOf(done), /exception for Contoso Dev/);
     await ui.screenshot('07-connector-completed', done);
     const policies = await bot.tenant.listDlpPolicies();
     assert.ok(policies.some((p) => p.displayName === 'Tenant baseline (exception for Contoso Dev)'));
+    await ui.openConversation('Personal Chat');
+    await ui.card(/REQ-1002 was done/).waitFor({ timeout: 15_000 });
   });
 
   it('a new environment: each creation stage shows on the card live, then a link to open it', async () => {
-    await ui.openConversation(/^Personal Chat/);
+    await ui.openConversation('Personal Chat');
     await ui.sendChat(
       'new sandbox environment called Payroll Tools in Europe with Dataverse because the payroll team needs a place to build',
     );
     await ui.waitForCard(/REQ-1003/);
-    await ui.openConversation(/^Approvals/);
+    await ui.openConversation('Approvals');
     const card = await ui.waitForCard(/REQ-1003/);
-    assert.match(await card.innerText(), /Payroll Tools/);
+    assert.match(await ui.textOf(card), /Payroll Tools/);
     await clickAs(users.megan.id, /REQ-1003/, 'approve');
     const done = await ui.waitForCard(/REQ-1003[\s\S]*Completed/, 30_000);
-    const text = await done.innerText();
+    const text = await ui.textOf(done);
     assert.match(text, /Open: https:\/\/make\.powerapps\.com\/environments\//);
     await ui.screenshot('08-environment-completed', done);
 
@@ -197,7 +196,7 @@ describe('e2e: the Agents Playground in a browser', function () {
     );
     for (const stage of ['Validate', 'Prepare', 'Run', 'Finalize'])
       assert.match(text, new RegExp(`Creation stage: ${stage}`));
-    await ui.openConversation(/^Personal Chat/);
+    await ui.openConversation('Personal Chat');
     await ui.card(/REQ-1003[\s\S]*Completed/).waitFor({ timeout: 15_000 });
     await ui.screenshot('09-maker-environment-ready');
   });

@@ -323,6 +323,7 @@ fallback: { description: One admin., stages: [{ name: Admin approval, group: adm
       { requestId: id, answer: 'The campaign tracker.' },
       { conversationId: h.personalConversationId(users.alex) },
     );
+    assert.equal(answered.status, 200, JSON.stringify(answered));
     assert.match(cardText(answered.body.value), /your answer was added/, JSON.stringify(answered));
     await h.settle();
     const stored = await h.bot.store.requests.get(id);

@@ -5,7 +5,12 @@ import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
 import { cardActivity, plain, renderCard } from './template.js';
 
-export function requestCard(request: GovernanceRequest, audience: Audience, notice?: CardNotice, refreshUserIds: string[] = []) {
+export function requestCard(
+  request: GovernanceRequest,
+  audience: Audience,
+  notice?: CardNotice,
+  refreshUserIds: string[] = [],
+) {
   return renderCard('request-card', requestCardData(request, audience, notice, refreshUserIds));
 }
 
