@@ -2,9 +2,10 @@
 // the Microsoft 365 Agents Playground, a local Teams-like window. Prints the URL to open; Ctrl+C stops both.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { projectRoot } from '../src/project-root.js';
+import { openSqliteStore } from '../src/storage/sqlite-store.js';
 import {
   freePort,
   type PlaygroundRole,
@@ -44,6 +45,16 @@ async function waitForBot(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`The bot did not answer on ${url}/healthz within ${timeoutMs} ms`);
 }
 
+/** Whether an approver already chose the approvals channel in this data folder (only approvers may). */
+async function approvalsChannelSet(dataDir: string): Promise<boolean> {
+  const store = await openSqliteStore({ dataDir });
+  try {
+    return (await store.channels.get('approvals')) !== undefined;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('playground')
@@ -65,10 +76,13 @@ async function main(): Promise<void> {
   }>();
   const root = projectRoot();
   buildIfNeeded(root);
+  const dataDir = resolve(root, opts.dataDir);
+  const channelReady = await approvalsChannelSet(dataDir);
 
   const botPort = Number(opts.port) || (await freePort());
   const simulatorPort = await freePort();
-  const bot = spawn(process.execPath, [join(root, 'dist', 'src', 'index.js')], {
+  // restify 11 trips a Node deprecation warning on every start; it says nothing to a person trying the bot.
+  const bot = spawn(process.execPath, ['--no-deprecation', join(root, 'dist', 'src', 'index.js')], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
@@ -77,7 +91,7 @@ async function main(): Promise<void> {
       TENANT_MODE: 'simulated',
       PORT: String(botPort),
       TENANT_SIMULATOR_PORT: String(simulatorPort),
-      DATA_DIR: opts.dataDir,
+      DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
   });
@@ -110,18 +124,47 @@ async function main(): Promise<void> {
     stopBot();
   });
 
+  const requestedPort = Number(opts.playgroundPort);
+  const portMoved = new URL(playground.url).port !== String(requestedPort);
   const other = opts.as === 'maker' ? 'approver' : 'maker';
-  console.log(`
-  Power Platform governance bot: ${botUrl}/api/messages (simulated Contoso tenant, data in ${opts.dataDir})
-  Agents Playground (${opts.as}, config ${playgroundConfigPath(opts.as).replace(`${root}/`, '')}):
-
-      Open ${playground.url}
-
-  Try: "help", then "I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker".
-  In "Power Platform Governance - Approvals", mention the bot: "@Governance set approvals channel".
-  To play the other side, stop this and run: npm run playground -- --as ${other}   (same data folder)
-  Ctrl+C stops both.
-`);
+  const lines = [
+    '',
+    `  Power Platform governance bot: ${botUrl}/api/messages (simulated Contoso tenant, data in ${opts.dataDir})`,
+    `  Agents Playground as the ${opts.as} (config ${playgroundConfigPath(opts.as).replace(`${root}/`, '')}):`,
+    '',
+    `      Open ${playground.url}`,
+    '',
+  ];
+  if (!channelReady && opts.as === 'maker') {
+    lines.push(
+      '  No approvals channel is set yet, and only an approver may set it: requests wait until one is.',
+      '  Run "npm run playground -- --as approver" once, open the Approvals channel and post',
+      '  "@Governance set approvals channel" (type @Gov and pick the bot), then come back as the maker.',
+      '',
+    );
+  }
+  if (opts.as === 'approver') {
+    lines.push(
+      channelReady
+        ? '  Approval cards appear in the Approvals channel; approve or reject them there.'
+        : '  First open the Approvals channel and post "@Governance set approvals channel" (type @Gov, pick the bot).',
+      '  Try "help" in Personal Chat; approvers can ask for things too.',
+    );
+  } else {
+    lines.push(
+      '  In Personal Chat try "help", then "I need the Environment Maker role in Marketing Sandbox because I build',
+      '  the campaign tracker", "unblock Dropbox in Contoso Dev", or "new sandbox environment called Payroll Tools".',
+    );
+  }
+  lines.push(`  To play the other side, stop this and run: npm run playground -- --as ${other}   (same data folder)`);
+  if (portMoved) {
+    lines.push(
+      `  Note: port ${requestedPort} was taken, so the Playground is on another one. Messages the bot sends later to`,
+      `  conversations it met on port ${requestedPort} will not arrive; free that port for a stable setup.`,
+    );
+  }
+  lines.push('  Ctrl+C stops both.', '');
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {

@@ -24,7 +24,14 @@ describe('config', () => {
     } catch (error) {
       assert.ok(error instanceof ConfigError);
       const text = error.problems.join('\n');
-      for (const name of ['PORT', 'APPROVER_GROUP_ID', 'AAD_CLIENT_ID', 'AAD_CLIENT_SECRET', 'BOT_PASSWORD', 'BOT_TENANT_ID']) {
+      for (const name of [
+        'PORT',
+        'APPROVER_GROUP_ID',
+        'AAD_CLIENT_ID',
+        'AAD_CLIENT_SECRET',
+        'BOT_PASSWORD',
+        'BOT_TENANT_ID',
+      ]) {
         assert.match(text, new RegExp(`^${name}:`, 'm'), name);
       }
     }
