@@ -263,15 +263,21 @@ export class DialogueManager {
         return undefined;
       case 'filed': {
         const extra = notes && notes.length > 0 ? ` ${notes.join(' ')}` : '';
-        const notice = result.approvalsChannelMissing
+        const autoApproved = result.request.routing?.outcome === 'auto-approve';
+        const notice = autoApproved
           ? ({
-              text: `Received and stored. No approvals channel is set up yet, so it waits until an admin sets one; nothing is lost.${extra}`,
-              tone: 'warning',
-            } as const)
-          : ({
-              text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.${extra}`,
+              text: `Received and approved automatically by rule "${result.request.routing?.ruleId}". I'm carrying it out now and will update this card.${extra}`,
               tone: 'good',
-            } as const);
+            } as const)
+          : result.approvalsChannelMissing
+            ? ({
+                text: `Received and stored. No approvals channel is set up yet, so it waits until an admin sets one; nothing is lost.${extra}`,
+                tone: 'warning',
+              } as const)
+            : ({
+                text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.${extra}`,
+                tone: 'good',
+              } as const);
         const sent = await context.sendActivity(
           cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`),
         );

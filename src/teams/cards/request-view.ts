@@ -280,7 +280,10 @@ export function requestCardData(
     justification: request.justification ? plain(request.justification) : null,
     sections,
     progress,
-    history,
+    history:
+      request.routing?.outcome === 'auto-approve'
+        ? [{ text: `Auto-approved by rule "${plain(request.routing.ruleId)}" (no person had to decide)` }, ...history]
+        : history,
     routing: request.routing
       ? `Routing: ${plain(request.routing.reason)}${stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}${pending ? escalated : ''}`
       : audience === 'requester'
