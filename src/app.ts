@@ -1,5 +1,6 @@
 // Composition root: picks the adapters for the configuration and wires the layers together.
 // src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
+import type { Agent } from 'node:http';
 import type pino from 'pino';
 import type { Config } from './config/config.js';
 import { unblockConnector } from './execution/connector-unblock.js';
@@ -31,6 +32,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
 import { refreshUsersFor } from './teams/cards/request-view.js';
+import { LanguageModelIntake } from './teams/language-model-intake.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
@@ -51,6 +53,8 @@ export interface StartOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Run the workers right after a change instead of waiting for their next poll (default true). */
   kickWorkers?: boolean;
+  /** HTTP agent for the optional language model's endpoint (a private certificate authority, say). */
+  languageModelHttpAgent?: Agent;
 }
 
 export interface RunningBot {
@@ -181,6 +185,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     lifecycle,
     policy,
     stageApprovers,
+    languageModel: LanguageModelIntake.fromConfig(config, { log, httpAgent: options.languageModelHttpAgent }),
   });
 
   // Without a bot registration nothing authenticates callers, so only this machine may reach the bot.

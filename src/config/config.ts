@@ -86,6 +86,19 @@ const schema = z.object({
   ACTIVITY_FEED_AUTH_ID: optionalText,
   /** Public https address of POST /api/activity-feed; when set the bot (re)starts the Audit.General subscription. */
   ACTIVITY_FEED_WEBHOOK_URL: optionalText,
+  // Optional language-model intake: with a key, the model reads intent and names from each message; the
+  // catalogue still resolves every name and the dialogue still asks back and confirms. Never logged.
+  OPENAI_API_KEY: optionalText,
+  /** An OpenAI-compatible endpoint (default: OpenAI's), e.g. https://example.org/v1. */
+  OPENAI_BASE_URL: optionalText.pipe(url.optional()),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  /** Azure OpenAI instead (wins over OPENAI_API_KEY when set): key, https endpoint and deployment name. */
+  AZURE_OPENAI_API_KEY: optionalText,
+  AZURE_OPENAI_ENDPOINT: optionalText.pipe(url.optional()),
+  AZURE_OPENAI_DEPLOYMENT: optionalText,
+  AZURE_OPENAI_API_VERSION: z.string().trim().min(1).default('2024-06-01'),
+  /** After this long without an answer the deterministic parser reads the message instead. */
+  INTAKE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
 });
 
 /** Rules across variables, checked on the raw values so they are reported even when other fields are invalid. */
@@ -104,6 +117,12 @@ function crossFieldProblems(vars: Record<string, string | undefined>): string[] 
     problems.push('BOT_PASSWORD: required when BOT_ID is set');
   if (has('BOT_ID') && botType === 'SingleTenant' && !has('BOT_TENANT_ID'))
     problems.push('BOT_TENANT_ID: required for a SingleTenant bot');
+  if (has('AZURE_OPENAI_API_KEY')) {
+    if (!has('AZURE_OPENAI_ENDPOINT')) problems.push('AZURE_OPENAI_ENDPOINT: required with AZURE_OPENAI_API_KEY');
+    else if (!/^https:\/\//i.test(vars.AZURE_OPENAI_ENDPOINT?.trim() ?? ''))
+      problems.push('AZURE_OPENAI_ENDPOINT: must be an https:// address');
+    if (!has('AZURE_OPENAI_DEPLOYMENT')) problems.push('AZURE_OPENAI_DEPLOYMENT: required with AZURE_OPENAI_API_KEY');
+  }
   return problems;
 }
 

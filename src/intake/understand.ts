@@ -24,6 +24,10 @@ export interface Understanding {
   location: Resolved<Location>;
   /** A connector name the user typed that the catalogue does not have ("twilio"). */
   unknownConnector?: string | undefined;
+  /** An environment name the language model read that the catalogue does not have. */
+  unknownEnvironment?: string | undefined;
+  /** Who read the wording: the deterministic parser (default) or the optional language model. */
+  source?: 'parser' | 'language-model' | undefined;
 }
 
 /** Below this, the wording points nowhere: answer with help, do not guess an intent. */
@@ -143,6 +147,7 @@ function unknownConnectorText(text: string): string | undefined {
 export function explain(u: Understanding): Record<string, unknown> {
   const env = u.environment;
   return {
+    source: u.source ?? 'parser',
     intent: u.kind,
     intentScore: round(u.intentScore),
     cues: Object.fromEntries(Object.entries(u.parsed.cues).map(([k, v]) => [k, round(v ?? 0)])),
@@ -162,6 +167,8 @@ export function explain(u: Understanding): Record<string, unknown> {
       how: a.how,
     })),
     connectorChoices: u.connectors.ambiguous?.map((c: Connector) => c.name),
+    unknownEnvironment: u.unknownEnvironment,
+    unknownConnector: u.unknownConnector,
     location: u.location.value?.name,
     requestIds: u.parsed.requestIds,
     newEnvironment: u.parsed.newEnvironment,

@@ -152,7 +152,7 @@ export class GovernanceService {
 
   /** Everything the requester and admins should see after a state change, enqueued in the caller's transaction. */
   async announce(session: StoreSession, request: GovernanceRequest, summary: string): Promise<void> {
-    await this.publishApprovalCard(session, request);
+    await this.publishProgressCards(session, request);
     const personal = conversationKeys.personal(request.requester.id);
     if (await session.conversations.get(personal)) {
       await this.enqueue(
@@ -162,16 +162,6 @@ export class GovernanceService {
         this.deps.composer.requesterUpdate(request),
         request.id,
       );
-      if (request.receiptCard) {
-        await this.enqueue(
-          session,
-          personal,
-          outboxKeys.receiptUpdate(request.id, request.version),
-          this.deps.composer.receiptCard(request),
-          request.id,
-          `activity:${request.receiptCard.activityId}`,
-        );
-      }
     }
     if (isFinal(request.status)) {
       const audit = (await session.channels.get('audit'))?.conversationKey;

@@ -9,6 +9,7 @@ import type { GovernanceRequest } from '../requests/model.js';
 import type { RequestPreparer } from '../requests/preparation.js';
 import type { Store } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import type { LanguageModelIntake } from './language-model-intake.js';
 
 export interface BotContext {
   config: Config;
@@ -28,4 +29,6 @@ export interface BotContext {
   stageApprovers?: ((request: GovernanceRequest) => string[]) | undefined;
   /** Checks resolved names against the tenant and builds the details to file (or an immediate answer). */
   preparer?: RequestPreparer | undefined;
+  /** Optional: a language model reads intent and names (resolved like typed names); absent = the parser alone. */
+  languageModel?: LanguageModelIntake | undefined;
 }

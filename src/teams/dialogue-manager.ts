@@ -91,10 +91,15 @@ export class DialogueManager {
     snapshot: CatalogueSnapshot,
   ): Promise<void> {
     const draft = startDraft(u, type, userId, context.activity.conversation.id, this.bot.clock());
-    const preface =
+    const unknownEnvironment =
+      type !== 'new-environment' && !draft.environment && u.unknownEnvironment
+        ? `I couldn't find an environment called "${u.unknownEnvironment}" in this tenant.`
+        : undefined;
+    const unknownConnector =
       type === 'unblock-connector' && draft.connectors.length === 0 && u.unknownConnector
         ? `I don't know a connector called "${u.unknownConnector}" in this tenant.`
         : undefined;
+    const preface = [unknownConnector, unknownEnvironment].filter(Boolean).join(' ') || undefined;
     void snapshot;
     await this.continue(context, draft, preface);
   }

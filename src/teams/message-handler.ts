@@ -1,7 +1,9 @@
 // Text messages: understand (parse + resolve against the catalogue), log why, then either continue the
 // open draft, start a request dialogue, or answer (status, lists, cancel, approvals, channels, help).
 import type { TurnContext } from 'botbuilder';
-import { isRequestIntent } from '../intake/intent.js';
+import type { CatalogueSnapshot } from '../intake/catalogue.js';
+import { parserSuffices, resolveExtraction } from '../intake/extraction.js';
+import { cleanText, isRequestIntent } from '../intake/intent.js';
 import { explain, type Understanding, understand } from '../intake/understand.js';
 import { FINAL_STATUSES } from '../requests/model.js';
 import type { ChannelKind } from '../storage/store.js';
@@ -31,13 +33,32 @@ export class MessageHandler {
       return;
     }
     const snapshot = await this.bot.catalogue.get();
-    const u = understand(activity.text ?? '', snapshot, { requesterId: userId, now: this.bot.clock() });
+    const draft = await this.dialogue.drafts.get(userId, activity.conversation.id);
+    const u = await this.read(context, snapshot, userId, Boolean(draft));
     this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
 
-    const draft = await this.dialogue.drafts.get(userId, activity.conversation.id);
     if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
     if (isRequestIntent(u.kind)) return this.dialogue.start(context, u, u.kind, userId, snapshot);
     return this.answer(context, userId, u);
+  }
+
+  /**
+   * The deterministic parser's reading, or, when a language model is configured, the model's reading resolved
+   * like typed names on top of it. The parser alone answers the bot's open questions and reads commands
+   * with ids ("approve REQ-12"); if the model fails or is slow, the parser's reading stands.
+   */
+  private async read(
+    context: TurnContext,
+    snapshot: CatalogueSnapshot,
+    userId: string,
+    draftOpen: boolean,
+  ): Promise<Understanding> {
+    const text = context.activity.text ?? '';
+    const parsed = understand(text, snapshot, { requesterId: userId, now: this.bot.clock() });
+    const model = this.bot.languageModel;
+    if (!model || draftOpen || parserSuffices(parsed) || cleanText(text).length === 0) return parsed;
+    const extraction = await model.extract(context, cleanText(text));
+    return extraction ? resolveExtraction(parsed, extraction, snapshot, userId) : parsed;
   }
 
   private async answer(context: TurnContext, userId: string, u: Understanding): Promise<void> {
