@@ -166,7 +166,7 @@ export class EntityIndex<T> {
     let order = 0;
     for (const w of df.keys()) {
       order++;
-      if (w.length < 4 || /^\d+$/.test(w) || !/^[a-z0-9_]+$/.test(w)) continue;
+      if (w.length < 4 || !/^[a-z0-9]+$/.test(w) || /^\d+$/.test(w)) continue;
       const key = bucketKey(w[0] ?? '', w.length);
       const bucket = byBucket.get(key) ?? { words: [], order: [] };
       bucket.words.push(w);
@@ -187,7 +187,8 @@ export class EntityIndex<T> {
 
   /** A vocabulary word for a misspelt one, or undefined. Cached: chat vocabulary repeats. */
   correct(word: string): string | undefined {
-    if (word.length < 4 || /^\d+$/.test(word)) return undefined;
+    // Identifiers (shared_twilio, 1234) are copied, not misspelt: a near one is another thing, not a typo.
+    if (word.length < 4 || /^\d+$|_/.test(word)) return undefined;
     const cached = this.corrections.get(word);
     if (cached !== undefined) return cached ?? undefined;
     const fixed = COMMON_WORDS.has(word) ? this.inflection(word) : this.nearest(word);

@@ -94,7 +94,11 @@ describe('conversation: Environment Maker role', () => {
     assert.ok(
       h.connector
         .messages(h.personalConversationId(users.alex))
-        .some((c) => /was done/.test(cardText(firstCard(c.body)))),
+        .some((c) =>
+          /was done[\s\S]*You now hold the Environment Maker role in Marketing Sandbox/.test(
+            cardText(firstCard(c.body)),
+          ),
+        ),
     );
     // The audit channel got one compact post.
     const auditPosts = h.connector.messages(team.audit).filter((c) => c.method === 'POST');

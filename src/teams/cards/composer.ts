@@ -48,6 +48,29 @@ const UPDATE_HEADLINE: Partial<Record<GovernanceRequest['status'], string>> = {
   revoked: 'ended and reverted',
 };
 
+/** What happened, in one sentence the requester can act on (not just "Done."). */
+export function outcomeSentence(request: GovernanceRequest): string {
+  const d = request.details;
+  if (request.status !== 'completed') return nextStep(request);
+  const until = request.grantEndsAt ? ` until ${request.grantEndsAt.slice(0, 10)}` : '';
+  switch (d.type) {
+    case 'maker-role':
+      return `You now hold the Environment Maker role in ${plain(d.environment.displayName)}${until}. You can build apps and flows there.`;
+    case 'connector-unblock': {
+      const group = d.classification === 'Confidential' ? 'Business' : 'Non-business';
+      const where =
+        d.scope === 'exception' ? `in ${plain(d.environment.displayName)}` : 'in every environment the policy covers';
+      return `${plain(d.connector.displayName)} is now allowed ${where}, as ${group}${until}. Use it only with other ${group} connectors in one app or flow.`;
+    }
+    case 'new-environment':
+      return `${plain(d.displayName)} is ready and you are its Environment Admin.`;
+    default: {
+      const never: never = d;
+      return never;
+    }
+  }
+}
+
 export class AdaptiveCardComposer implements MessageComposer {
   constructor(private readonly refreshAudience?: RefreshAudience) {}
 
@@ -67,8 +90,7 @@ export class AdaptiveCardComposer implements MessageComposer {
     if (last?.comment) facts.push({ title: 'Comment', value: plain(last.comment) });
     if (request.execution.error) facts.push({ title: 'Reason', value: plain(request.execution.error.message) });
     const result = request.execution.result;
-    if (request.status === 'completed' && result && typeof result.link === 'string')
-      facts.push({ title: 'Link', value: result.link });
+    const link = request.status === 'completed' && result && typeof result.link === 'string' ? result.link : undefined;
     const color =
       request.status === 'completed'
         ? 'Good'
@@ -79,7 +101,7 @@ export class AdaptiveCardComposer implements MessageComposer {
       noticeCard({
         title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
         color,
-        text: nextStep(request),
+        text: [outcomeSentence(request), link ? `Open it: ${link}` : undefined].filter(Boolean).join('\n\n'),
         facts,
         actions: [{ title: 'Show request', verb: 'showRequest', data: { requestId: request.id } }],
       }),

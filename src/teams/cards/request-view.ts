@@ -84,6 +84,30 @@ export function listWithMore(items: string[], n = 5): string {
   return shown.join('\n');
 }
 
+const LOCATION_NAMES: Record<string, string> = {
+  unitedstates: 'United States',
+  europe: 'Europe',
+  asia: 'Asia',
+  australia: 'Australia',
+  india: 'India',
+  japan: 'Japan',
+  canada: 'Canada',
+  southamerica: 'South America',
+  unitedkingdom: 'United Kingdom',
+  france: 'France',
+  germany: 'Germany',
+  switzerland: 'Switzerland',
+  norway: 'Norway',
+  korea: 'Korea',
+  southafrica: 'South Africa',
+  uae: 'United Arab Emirates',
+};
+
+/** BAP location names (unitedstates) as people write them (United States). */
+export function locationName(location: string): string {
+  return LOCATION_NAMES[location.toLowerCase()] ?? location;
+}
+
 function when(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -160,7 +184,10 @@ function describe(request: GovernanceRequest): {
       const facts: Fact[] = [
         { title: 'Name', value: plain(d.displayName) },
         { title: 'Type', value: d.sku },
-        { title: 'Region', value: d.azureRegion ? `${d.location} (${d.azureRegion})` : d.location },
+        {
+          title: 'Region',
+          value: d.azureRegion ? `${locationName(d.location)} (${d.azureRegion})` : locationName(d.location),
+        },
         {
           title: 'Dataverse',
           value: d.dataverse
@@ -172,7 +199,9 @@ function describe(request: GovernanceRequest): {
       const sections = d.dataverse
         ? [{ heading: 'Capacity', body: 'A Dataverse database uses at least 1 GB of the tenant’s database capacity.' }]
         : [];
-      if (d.description) sections.push({ heading: 'Purpose', body: plain(d.description) });
+      // The purpose is often the justification itself; show it once.
+      if (d.description && d.description.trim() !== request.justification?.trim())
+        sections.push({ heading: 'Purpose', body: plain(d.description) });
       return { summary: `${who} asks for a new ${d.sku} environment **${plain(d.displayName)}**.`, facts, sections };
     }
     default: {
