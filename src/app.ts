@@ -9,6 +9,7 @@ import { JobRunner } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
 import { createEnvironment } from './execution/new-environment.js';
 import { Catalogue } from './intake/catalogue.js';
+import { deadJobReporter } from './lifecycle/dead-jobs.js';
 import { lifecycleJobHandlers } from './lifecycle/handlers.js';
 import { lifecycleSettings } from './lifecycle/jobs.js';
 import { LifecycleScheduler } from './lifecycle/scheduler.js';
@@ -159,7 +160,9 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     store,
     clock,
     pollMs: options.workerPollMs,
-    handlers: { [EXECUTE_JOB]: (job) => executor.run(job), ...lifecycleJobHandlers(lifecycle) },
+    handlers: { [EXECUTE_JOB]: (job, lease) => executor.run(job, lease), ...lifecycleJobHandlers(lifecycle) },
+    // A dead job always reaches its owner: the request fails, or a revert is raised to admins.
+    onDead: deadJobReporter({ store, executor, lifecycle, clock }),
     onError: (error, job) => log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
   });
 

@@ -6,7 +6,7 @@ import type { ApiCall, GovernanceRequest, RequestType } from '../requests/model.
 import { appendApiCalls, complete, fail, recordProgress, startExecution } from '../requests/state-machine.js';
 import type { Job, Store } from '../storage/store.js';
 import { AdminApiError, type TenantAdmin } from '../tenant/tenant-admin.js';
-import { PermanentJobError } from './job-runner.js';
+import { type JobLease, LeaseLost, PermanentJobError } from './job-runner.js';
 
 export interface ExecutionContext {
   tenant: TenantAdmin;
@@ -17,7 +17,10 @@ export interface ExecutionContext {
   checkpoint(): Record<string, unknown>;
   /** The request as stored now. */
   request(): GovernanceRequest;
+  /** Waits, keeping the job's lease alive for the wait (each poll of a long-running operation goes through here). */
   sleep(ms: number): Promise<void>;
+  /** Keeps the job's lease alive for another lease period (plus waitMs); progress() and sleep() already do. */
+  keepAlive(waitMs?: number): Promise<void>;
 }
 
 /** A handler returns the result facts shown on the cards, or throws. */
@@ -79,6 +82,19 @@ function pathOf(url: string): string {
   }
 }
 
+/** Why a request whose job died stopped, and what is known to be done, in words for admins and requester. */
+function interruptedFailure(request: GovernanceRequest, job: Job): { code: string; message: string } {
+  const crashed = /lease expired/i.test(job.lastError ?? '');
+  const why = crashed
+    ? 'the bot stopped while it was running'
+    : `it kept failing${job.lastError ? ` (${job.lastError.slice(0, 300)})` : ''}`;
+  const done = request.execution.progress.filter((p) => p.state === 'done').map((p) => p.step);
+  return {
+    code: 'ExecutionInterrupted',
+    message: `The change was interrupted after ${job.attempts} attempt${job.attempts === 1 ? '' : 's'} because ${why}, and was not tried again. ${done.length ? `Done before it stopped: ${done.join('; ')}.` : 'No step had finished.'} An admin should check the tenant before this is asked again.`,
+  };
+}
+
 /** A handler's way to fail the request for a known reason (no retry). */
 export class ExecutionRefusal extends Error {
   constructor(
@@ -123,8 +139,11 @@ export class Executor {
     throw new Error(`could not save ${requestId}: too many concurrent edits`);
   }
 
-  /** Job handler for execute-request jobs. Retryable failures are rethrown so the job runner retries them. */
-  async run(job: Job): Promise<void> {
+  /**
+   * Job handler for execute-request jobs. Retryable failures are rethrown so the job runner retries them.
+   * The lease is extended on every progress step and every wait, so a long creation is never taken over.
+   */
+  async run(job: Job, lease?: JobLease): Promise<void> {
     const requestId = String(job.payload.requestId ?? '');
     const request = await this.deps.store.requests.get(requestId);
     if (!request) throw new PermanentJobError(`unknown request ${requestId}`);
@@ -143,13 +162,22 @@ export class Executor {
 
     let current = started;
     const calls: ApiCall[] = [];
+    const wait = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const keepAlive = async (waitMs = 0) => {
+      await lease?.extend(waitMs);
+    };
     const ctx: ExecutionContext = {
       tenant: this.deps.tenant,
       clock: this.deps.clock,
       request: () => current,
       checkpoint: () => current.execution.checkpoint,
-      sleep: this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      keepAlive,
+      sleep: async (ms) => {
+        await keepAlive(ms);
+        await wait(ms);
+      },
       progress: async (step, state, checkpoint) => {
+        await keepAlive();
         const drained = calls.splice(0);
         current = await this.persist(
           requestId,
@@ -175,6 +203,7 @@ export class Executor {
       );
       await this.audit(done, 'execution.completed', 'success', drained, result);
     } catch (error) {
+      if (error instanceof LeaseLost) throw error; // the job is no longer ours: record nothing
       const drained = calls.splice(0);
       const retryable = error instanceof AdminApiError && error.retryable;
       const lastAttempt = job.attempts >= job.maxAttempts;
@@ -194,6 +223,31 @@ export class Executor {
         `failed: ${failure.code}`,
       );
       await this.audit(failed, 'execution.failed', 'failure', drained, failure);
+    }
+  }
+
+  /**
+   * The execute job died without recording an end (its worker stopped on the last attempt, or an unexpected
+   * error): the request fails with the reason, and cards and requester are told as for any failure.
+   * Idempotent: a request that already ended is left alone.
+   */
+  async abandon(job: Job): Promise<void> {
+    const requestId = String(job.payload.requestId ?? '');
+    const request = await this.deps.store.requests.get(requestId);
+    if (request?.status !== 'approved' && request?.status !== 'executing') return;
+    const failure = interruptedFailure(request, job);
+    const failed = await this.persist(
+      requestId,
+      (r) => {
+        const started = startExecution(r, this.now());
+        const out = started.ok ? fail(started.request, this.now(), failure) : started;
+        return out.ok ? out.request : undefined;
+      },
+      'all',
+      `failed: ${failure.code}`,
+    );
+    if (failed.status === 'failed') {
+      await this.audit(failed, 'execution.failed', 'failure', [], { ...failure, attempts: job.attempts });
     }
   }
 

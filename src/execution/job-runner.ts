@@ -1,11 +1,26 @@
 // Durable background jobs: claimed from storage with a lease, so a crash mid-job hands it to the next
-// runner once the lease expires, and nothing is kept only in memory timers.
+// runner once the lease expires, and nothing is kept only in memory timers. A long job keeps its lease alive
+// (JobLease), and every job that ends dead reaches its owner (onDead), even one whose worker crashed.
 import type { Job, Store } from '../storage/store.js';
 
-export type JobHandler = (job: Job) => Promise<void>;
+/** The lease of the job being run. A handler that works longer than the lease pushes it forward. */
+export interface JobLease {
+  /**
+   * Extends the lease to now + the runner's lease + extraMs (a wait about to start). Throws LeaseLost when
+   * the job is no longer running (cancelled, or declared dead after its lease expired), so the work stops.
+   */
+  extend(extraMs?: number): Promise<void>;
+}
+
+export type JobHandler = (job: Job, lease: JobLease) => Promise<void>;
 
 /** A handler throws this when the job must not be retried (the failure is already recorded). */
 export class PermanentJobError extends Error {}
+
+/** The job is no longer this runner's: stop without recording anything about it. */
+export class LeaseLost extends Error {}
+
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 export interface JobRunnerOptions {
   store: Store;
@@ -14,7 +29,11 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   pollMs?: number;
   batchSize?: number;
-  /** Called after a job ends dead (out of attempts), so its owner can record the failure. */
+  /**
+   * Tells the owner of a job that ended dead: out of attempts after its handler threw, or its worker stopped
+   * (lease expired) on the last attempt. Called at least once per dead job, so it must be idempotent; a call
+   * that throws is repeated on the next tick.
+   */
   onDead?: (job: Job, error: unknown) => Promise<void>;
   onError?: (error: unknown, job?: Job) => void;
   backoffMs?: (attempts: number) => number;
@@ -27,41 +46,77 @@ export class JobRunner {
 
   constructor(private readonly options: JobRunnerOptions) {}
 
-  /** Runs every due job once; returns how many ran. Tests call this directly with an injected clock. */
+  /** Runs every due job once and reports dead ones; returns how many it handled. Tests call this with an injected clock. */
   async tick(): Promise<number> {
     // One tick at a time per runner, so a slow job is never claimed twice by the same process.
     if (this.running) return this.running;
-    this.running = this.runDue().finally(() => {
+    this.running = (async () => (await this.runDue()) + (await this.reportDead()))().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  private leaseFor(job: Job): JobLease {
+    const { store, clock } = this.options;
+    return {
+      extend: async (extraMs = 0) => {
+        const until = new Date(clock().getTime() + this.leaseMs + Math.max(0, extraMs)).toISOString();
+        if (!(await store.jobs.extendLease(job.id, until))) throw new LeaseLost(`job ${job.id} is no longer running`);
+      },
+    };
+  }
+
   private async runDue(): Promise<number> {
     const { store, clock, handlers } = this.options;
     const now = clock();
-    const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 5 * 60_000)).toISOString();
+    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
     const jobs = await store.jobs.claimDue(now.toISOString(), leaseUntil, this.options.batchSize ?? 10);
     for (const job of jobs) {
       const handler = handlers[job.kind];
       try {
         if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
-        await handler(job);
+        await handler(job, this.leaseFor(job));
         await store.jobs.complete(job.id);
       } catch (error) {
         this.options.onError?.(error, job);
+        if (error instanceof LeaseLost) continue; // whoever holds it now records its end
         const message = error instanceof Error ? error.message : String(error);
         const delay = this.options.backoffMs?.(job.attempts) ?? Math.min(60_000 * 2 ** (job.attempts - 1), 30 * 60_000);
-        const permanent = error instanceof PermanentJobError;
-        if (permanent) {
+        if (error instanceof PermanentJobError) {
           await store.jobs.complete(job.id);
           continue;
         }
         const after = await store.jobs.fail(job.id, message, new Date(clock().getTime() + delay).toISOString());
-        if (after.status === 'dead') await this.options.onDead?.(after, error);
+        if (after.status === 'dead') await this.report(after, error);
       }
     }
     return jobs.length;
+  }
+
+  /** Dead jobs nobody was told about yet: those whose worker crashed, or whose report failed earlier. */
+  private async reportDead(): Promise<number> {
+    if (!this.options.onDead) return 0;
+    let reported = 0;
+    for (const job of await this.options.store.jobs.unreportedDead(this.options.batchSize ?? 10)) {
+      if (await this.report(job, new Error(job.lastError ?? 'the job died'))) reported++;
+    }
+    return reported;
+  }
+
+  private async report(job: Job, error: unknown): Promise<boolean> {
+    if (!this.options.onDead) return false;
+    try {
+      await this.options.onDead(job, error);
+      await this.options.store.jobs.markDeadReported(job.id, this.options.clock().toISOString());
+      return true;
+    } catch (reportError) {
+      this.options.onError?.(reportError, job);
+      return false;
+    }
   }
 
   start(): void {

@@ -118,12 +118,13 @@ export class EntityIndex<T> {
   /** Scratch state of one score() call, reused (score is synchronous) so a message allocates little. */
   private readonly scratch: ScoreScratch;
   /** Position of each entity in label order (ties share a rank): the last tie-breaker of a ranking. */
-  private readonly rank: number[];
+  private readonly rank: Int32Array;
   /**
    * Correction candidates by first letter and length: a correction keeps the first letter and the length
-   * within one, so a misspelt word is only compared with the few words of three small buckets.
+   * within one, so the bucket of (letter, n) holds the vocabulary words of length n-1 to n+1 starting with
+   * that letter, in catalogue order. Its fuse.js index is built the first time a typo needs it.
    */
-  private readonly buckets = new Map<string, { fuse: Fuse<string>; order: number[] }>();
+  private readonly buckets = new Map<string, { words: string[]; fuse?: Fuse<string> }>();
   private readonly corrections = new Map<string, string | null>();
 
   constructor(readonly entities: IndexedEntity<T>[]) {
@@ -162,22 +163,15 @@ export class EntityIndex<T> {
     }
     this.scratch = newScratch(this.slotEntity.length, entities.length);
     this.rank = rankByLabel(entities);
-    const byBucket = new Map<string, { words: string[]; order: number[] }>();
-    let order = 0;
     for (const w of df.keys()) {
-      order++;
       if (w.length < 4 || !/^[a-z0-9]+$/.test(w) || /^\d+$/.test(w)) continue;
-      const key = bucketKey(w[0] ?? '', w.length);
-      const bucket = byBucket.get(key) ?? { words: [], order: [] };
-      bucket.words.push(w);
-      bucket.order.push(order);
-      byBucket.set(key, bucket);
+      for (const n of [w.length - 1, w.length, w.length + 1]) {
+        const key = bucketKey(w[0] ?? '', n);
+        const bucket = this.buckets.get(key);
+        if (bucket) bucket.words.push(w);
+        else this.buckets.set(key, { words: [w] });
+      }
     }
-    for (const [key, { words, order: rankInVocabulary }] of byBucket)
-      this.buckets.set(key, {
-        fuse: new Fuse(words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true }),
-        order: rankInVocabulary,
-      });
   }
 
   /** How many entities carry this word (1 = it identifies one entity). */
@@ -206,28 +200,20 @@ export class EntityIndex<T> {
     return null;
   }
 
-  /** The closest vocabulary word by fuse.js, searching only the buckets a correction may come from. */
+  /** The closest vocabulary word by fuse.js, among the words a correction may be (one small bucket). */
   private nearest(word: string): string | null {
-    let fixed: string | null = null;
-    let bestScore = Number.POSITIVE_INFINITY;
-    let bestOrder = Number.POSITIVE_INFINITY;
-    for (const length of [word.length - 1, word.length, word.length + 1]) {
-      const bucket = this.buckets.get(bucketKey(word[0] ?? '', length));
-      const hit = bucket?.fuse.search(word, { limit: 1 })[0];
-      if (!bucket || !hit) continue;
-      const score = hit.score ?? 1;
-      const order = bucket.order[hit.refIndex] ?? 0;
-      // Best score wins; on a tie, the word met first in the catalogue (as one fuse index over all would pick).
-      if (score <= FUSE_THRESHOLD && (score < bestScore || (score === bestScore && order < bestOrder))) {
-        fixed = hit.item;
-        bestScore = score;
-        bestOrder = order;
-      }
-    }
-    return fixed;
+    const bucket = this.buckets.get(bucketKey(word[0] ?? '', word.length));
+    if (!bucket) return null;
+    bucket.fuse ??= new Fuse(bucket.words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true });
+    // Best score first; on a tie fuse.js keeps list order, i.e. the word met first in the catalogue.
+    const hit = bucket.fuse.search(word, { limit: 1 })[0];
+    return hit && (hit.score ?? 1) <= FUSE_THRESHOLD ? hit.item : null;
   }
 
-  /** Scores the entities the tokens mention, best first (those far below the best are left out). */
+  /**
+   * Scores the entities the tokens mention, best first. Left out, as no decision reads them: those far below
+   * the best, and on a big tenant the ones ranked past the first few that are not "high".
+   */
   score(tokens: Token[], options: { fuzzy?: boolean } = {}): EntityScore<T>[] {
     const x = this.scratch;
     const epoch = nextEpoch(x);
@@ -319,26 +305,21 @@ export class EntityIndex<T> {
       if (final > top) top = final;
     }
     const floor = relevanceFloor(top);
-    const out: { s: EntityScore<T>; rank: number }[] = [];
-    for (const e of touchedEntities) {
-      const entity = this.entities[e];
-      const score = x.entityBest[e] ?? 0;
-      const slot = x.entitySlot[e] ?? -1;
-      if (!entity || slot < 0 || score < floor) continue;
-      out.push({
-        s: {
-          entity,
-          score,
-          matched: x.slotTokens[slot] ?? [],
-          corrected: corrections?.get(e) ?? [],
-          how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
-        },
-        rank: this.rank[e] ?? 0,
-      });
-    }
-    return out
-      .sort((a, b) => b.s.score - a.s.score || b.s.matched.length - a.s.matched.length || a.rank - b.rank)
-      .map((r) => r.s);
+    // Rank entity numbers over flat arrays (cheap to compare), then build only the entries that are kept.
+    const kept = touchedEntities.filter(
+      (e) => (x.entitySlot[e] ?? -1) >= 0 && (x.entityBest[e] ?? 0) >= floor && this.entities[e],
+    );
+    for (const e of kept) x.entityMatched[e] = x.slotTokens[x.entitySlot[e] ?? 0]?.length ?? 0;
+    const { entityBest: best, entityMatched: matched } = x;
+    const rank = this.rank;
+    const order = (a: number, b: number) => best[b]! - best[a]! || matched[b]! - matched[a]! || rank[a]! - rank[b]!;
+    return topRanked(kept, order, (e) => (best[e] ?? 0) >= HIGH_SCORE - 1e-9).map((e) => ({
+      entity: this.entities[e]!,
+      score: best[e] ?? 0,
+      matched: x.slotTokens[x.entitySlot[e] ?? 0] ?? [],
+      corrected: corrections?.get(e) ?? [],
+      how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
+    }));
   }
 }
 
@@ -348,6 +329,32 @@ const HOW: EntityScore<unknown>['how'][] = ['exact', 'unique', 'partial'];
 export const OFFER_WINDOW = 0.3;
 /** A partial match from this score up is worth asking about. */
 export const PARTIAL_FLOOR = 0.3;
+
+/** From this score up an entity counts as named; every such entity is kept in a ranking. */
+export const HIGH_SCORE = 0.9;
+/** Below HIGH_SCORE only the first ranks matter (at most 6 are offered as choices): the rest is not ranked. */
+const MAX_RANKED = 12;
+
+/**
+ * The entities in order, best first: all of them when few, else every "high" one and the best MAX_RANKED of
+ * the rest. A generic word on a big tenant matches hundreds of names; ranking them all would cost more than
+ * the rest of the message, for places no decision reads.
+ */
+function topRanked(items: number[], order: (a: number, b: number) => number, high: (e: number) => boolean): number[] {
+  const highs = items.filter(high).length;
+  if (items.length <= MAX_RANKED * 2 || highs >= MAX_RANKED) return items.sort(order);
+  // One pass keeping a short sorted list; most items are rejected by one comparison with its last.
+  const top: number[] = [];
+  const limit = Math.max(MAX_RANKED, highs);
+  for (const item of items) {
+    if (top.length === limit && order(item, top[limit - 1]!) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && order(item, top[at - 1]!) < 0) at--;
+    top.splice(at, 0, item);
+    if (top.length > limit) top.pop();
+  }
+  return top;
+}
 
 /**
  * Entities below both floors are left out of a ranking: no decision reads them, and on a big tenant a
@@ -370,6 +377,7 @@ interface ScoreScratch {
   entityBest: Float64Array;
   entityHow: Uint8Array;
   entitySlot: Int32Array;
+  entityMatched: Uint16Array;
 }
 
 function newScratch(slots: number, entities: number): ScoreScratch {
@@ -385,6 +393,7 @@ function newScratch(slots: number, entities: number): ScoreScratch {
     entityBest: new Float64Array(entities),
     entityHow: new Uint8Array(entities),
     entitySlot: new Int32Array(entities),
+    entityMatched: new Uint16Array(entities),
   };
 }
 
@@ -406,9 +415,9 @@ function bucketKey(first: string, length: number): string {
 const collator = new Intl.Collator();
 
 /** Rank of each entity when sorted by label; equal labels share a rank so ties keep their order. */
-function rankByLabel(entities: { label: string }[]): number[] {
+function rankByLabel(entities: { label: string }[]): Int32Array {
   const order = entities.map((_e, i) => i).sort((a, b) => collator.compare(entities[a]!.label, entities[b]!.label));
-  const rank = new Array<number>(entities.length).fill(0);
+  const rank = new Int32Array(entities.length);
   order.forEach((e, k) => {
     const prev = order[k - 1];
     rank[e] = prev !== undefined && collator.compare(entities[prev]!.label, entities[e]!.label) === 0 ? rank[prev]! : k;

@@ -7,6 +7,7 @@ import {
   canonical,
   EntityIndex,
   type EntityScore,
+  HIGH_SCORE,
   type IndexedEntity,
   nameWords,
   OFFER_WINDOW,
@@ -23,7 +24,7 @@ export type Confidence = 'high' | 'medium' | 'ambiguous' | 'none';
 /** Thresholds, in one place so the corpus and the docs quote the same numbers. */
 export const THRESHOLDS = {
   /** At or above: the entity is taken as named (when no typo was corrected). */
-  high: 0.9,
+  high: HIGH_SCORE,
   /** At or above (and clearly ahead): taken, but the user confirms before anything is filed. */
   medium: 0.6,
   /** The best must lead the runner-up by this much, or the bot asks which one. */

@@ -12,8 +12,10 @@ const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v :
 
 export function lifecycleJobHandlers(lifecycle: LifecycleService): Record<string, JobHandler> {
   return {
-    [LIFECYCLE_JOBS.remind]: (job) => lifecycle.remind(text(job.payload.requestId), count(job.payload.round)),
-    [LIFECYCLE_JOBS.escalate]: (job) => lifecycle.escalate(text(job.payload.requestId)),
+    // Jobs stored before later stages had their own timers carry no stage: they belong to the first.
+    [LIFECYCLE_JOBS.remind]: (job) =>
+      lifecycle.remind(text(job.payload.requestId), count(job.payload.round), count(job.payload.stage)),
+    [LIFECYCLE_JOBS.escalate]: (job) => lifecycle.escalate(text(job.payload.requestId), count(job.payload.stage)),
     [LIFECYCLE_JOBS.expire]: async (job) => {
       await lifecycle.expire(text(job.payload.requestId));
     },

@@ -2,9 +2,9 @@
 // answers; time-bound grants (reminders before the end, extension, revert). Same pattern as
 // GovernanceService: each change, its audit records and its outbox messages commit in ONE transaction.
 import type { LifecycleSettings } from '../lifecycle/jobs.js';
-import { lifecycleOutboxKeys } from '../lifecycle/jobs.js';
+import { lifecycleMarkers, lifecycleOutboxKeys } from '../lifecycle/jobs.js';
 import { revertConnectorUnblock } from '../lifecycle/revert-connector.js';
-import type { LifecycleScheduler } from '../lifecycle/scheduler.js';
+import { type LifecycleScheduler, stageStartedAt } from '../lifecycle/scheduler.js';
 import type { CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys } from '../outbox/messages.js';
 import { describeDuration, durationMs } from '../policy/duration.js';
@@ -138,38 +138,52 @@ export class LifecycleService {
 
   // ---------------------------------------------------------------- pending requests
 
-  /** Reminder number `round` (job handler). Runs its effects at most once per round, even after a crash. */
-  async remind(requestId: string, round: number): Promise<void> {
+  /**
+   * A reminder or escalation job of a stage that has passed: nothing to send. Jobs stored before later stages
+   * had their own timers land here too, so the current stage's timers are made sure of (dedupe keys: no twins).
+   */
+  private async stageMoved(request: GovernanceRequest, stage: number): Promise<boolean> {
+    const current = currentStage(request);
+    if (current === undefined || current === stage) return false;
+    if (current > stage) {
+      await this.deps.store.transaction((session) => this.deps.scheduler.onStagePassed(session, request));
+    }
+    return true;
+  }
+
+  /** Reminder number `round` of `stage` (job handler). Runs its effects at most once per round, even after a crash. */
+  async remind(requestId: string, round: number, stage = 0): Promise<void> {
     const request = await this.deps.store.requests.get(requestId);
-    if (request?.status !== 'pending') return;
+    if (request?.status !== 'pending' || (await this.stageMoved(request, stage))) return;
     await this.deps.store.transaction(async (session) => {
-      if (!(await session.kv.setIfAbsent(`lifecycle:reminded:${requestId}:${round}`, this.now()))) return;
-      const stageIndex = currentStage(request);
-      const stage = stageIndex === undefined ? undefined : request.stages[stageIndex];
-      const waited = Date.parse(this.now()) - Date.parse(request.createdAt);
-      const who = stage?.escalatedTo
-        ? `${stage.groupName ?? 'the approvers'} or ${stage.escalatedTo.groupName ?? 'the escalation group'}`
-        : (stage?.groupName ?? 'the approvers');
-      const text = `Reminder: ${request.id} (${subject(request)}) has waited ${hours(waited)} for ${who}${stage ? ` (${stage.name})` : ''}. Please decide on its card.`;
+      if (!(await session.kv.setIfAbsent(lifecycleMarkers.reminded(requestId, round, stage), this.now()))) return;
+      const current = request.stages[stage];
+      const waited = Date.parse(this.now()) - Date.parse(stageStartedAt(request, stage));
+      const who = current?.escalatedTo
+        ? `${current.groupName ?? 'the approvers'} or ${current.escalatedTo.groupName ?? 'the escalation group'}`
+        : (current?.groupName ?? 'the approvers');
+      const text = `Reminder: ${request.id} (${subject(request)}) has waited ${hours(waited)} for ${who}${current ? ` (${current.name})` : ''}. Please decide on its card.`;
       const posted = await this.toApprovals(
         session,
         request,
-        lifecycleOutboxKeys.reminder(requestId, round),
+        lifecycleOutboxKeys.reminder(requestId, round, stage),
         this.deps.composer.text(text),
       );
       await this.audit(session, request, {
         actorId: 'system',
         action: 'request.reminder-sent',
         outcome: posted ? 'info' : 'failure',
-        details: { round, stage: stageIndex, group: stage?.groupId, posted },
+        details: { round, stage, group: current?.groupId, posted },
       });
-      await this.deps.scheduler.scheduleNextReminder(session, request, round, this.deps.clock());
+      await this.deps.scheduler.scheduleNextReminder(session, request, round, this.deps.clock(), stage);
     });
   }
 
-  /** The current stage waited too long: the escalation group may decide it too (job handler). */
-  async escalate(requestId: string): Promise<void> {
+  /** Stage `stage` waited too long: the escalation group may decide it too (job handler). */
+  async escalate(requestId: string, stageIndex = 0): Promise<void> {
     const at = this.now();
+    const request = await this.deps.store.requests.get(requestId);
+    if (request?.status !== 'pending' || (await this.stageMoved(request, stageIndex))) return;
     let target: { groupId: string; groupName?: string | undefined } | undefined;
     const result = await this.mutate(
       requestId,
@@ -177,7 +191,7 @@ export class LifecycleService {
         if (r.status !== 'pending') return undefined;
         const index = currentStage(r);
         const stage = index === undefined ? undefined : r.stages[index];
-        if (index === undefined || !stage || stage.escalatedTo) return undefined;
+        if (index !== stageIndex || !stage || stage.escalatedTo) return undefined;
         target = this.deps.policy.escalationGroup?.(stage);
         const stages = r.stages.map((s, i) => (i === index && target ? { ...s, escalatedTo: { ...target, at } } : s));
         // Without an escalation group the stage stays as it is; the version bump only records the escalation.
@@ -192,7 +206,7 @@ export class LifecycleService {
         await this.toApprovals(
           session,
           stored,
-          lifecycleOutboxKeys.escalation(stored.id),
+          lifecycleOutboxKeys.escalation(stored.id, stageIndex),
           this.deps.composer.text(text),
         );
         await this.deps.service.publishApprovalCard(session, stored, { text, tone: 'warning' });
@@ -428,18 +442,7 @@ export class LifecycleService {
         });
         if (last) {
           const text = `Action needed: the time-bound grant ${request.id} (${subject(request)}) ended at ${endsAt.slice(0, 16).replace('T', ' ')} UTC, but I could not revert it after ${attempt} attempts (${message}). The access is still in place: please remove it by hand.`;
-          const posted = await this.toApprovals(
-            session,
-            request,
-            lifecycleOutboxKeys.revertFailed(request.id, endsAt),
-            this.deps.composer.approvalCard(request, { text, tone: 'error' }),
-          );
-          await this.audit(session, request, {
-            actorId: 'system',
-            action: 'grant.revert.raised',
-            outcome: posted ? 'info' : 'failure',
-            details: { posted },
-          });
+          await this.raiseToAdmins(session, request, endsAt, text);
         }
       });
       if (last) throw new RevertGaveUp(message);
@@ -468,6 +471,45 @@ export class LifecycleService {
         await this.deps.service.announce(session, stored, 'time-bound grant ended and reverted');
       },
     );
+  }
+
+  /** Posts the "action needed" card for a grant that could not be reverted, once per grant end. */
+  private async raiseToAdmins(session: StoreSession, request: GovernanceRequest, endsAt: string, text: string) {
+    const posted = await this.toApprovals(
+      session,
+      request,
+      lifecycleOutboxKeys.revertFailed(request.id, endsAt),
+      this.deps.composer.approvalCard(request, { text, tone: 'error' }),
+    );
+    await this.audit(session, request, {
+      actorId: 'system',
+      action: 'grant.revert.raised',
+      outcome: posted ? 'info' : 'failure',
+      details: { posted },
+    });
+  }
+
+  /**
+   * The revert job died without raising the failure itself (its worker stopped on the last attempt, or it
+   * kept failing before reaching the tenant): admins are told now, once, so the grant is never silently kept.
+   */
+  async revertDied(requestId: string, endsAt: string, attempts: number, reason: string): Promise<void> {
+    const request = await this.deps.store.requests.get(requestId);
+    if (!request || request.grantEndsAt !== endsAt) return; // extended, or unknown
+    if (!['approved', 'executing', 'completed'].includes(request.status)) return; // reverted, or never granted
+    const crashed = /lease expired/i.test(reason);
+    const why = crashed ? 'the bot stopped while reverting it' : reason.slice(0, 300);
+    await this.deps.store.transaction(async (session) => {
+      if (await session.outbox.getByKey(lifecycleOutboxKeys.revertFailed(requestId, endsAt))) return; // raised already
+      await this.audit(session, request, {
+        actorId: 'system',
+        action: 'grant.revert.gave-up',
+        outcome: 'failure',
+        details: { attempt: attempts, maxAttempts: attempts, error: reason },
+      });
+      const text = `Action needed: the time-bound grant ${request.id} (${subject(request)}) ended at ${endsAt.slice(0, 16).replace('T', ' ')} UTC, but the revert did not finish after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}). The access may still be in place: please check it and remove it by hand.`;
+      await this.raiseToAdmins(session, request, endsAt, text);
+    });
   }
 
   private async undo(request: GovernanceRequest): Promise<string[]> {

@@ -70,6 +70,8 @@ export interface JobsTable {
   lease_until: string | null;
   last_error: string | null;
   created_at: string;
+  /** When the owner of a dead job was told (migration 002); null until then. */
+  dead_reported_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {

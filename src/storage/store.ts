@@ -140,6 +140,15 @@ export interface StoreSession {
     list(filter?: { status?: Job['status']; kind?: string }): Promise<Job[]>;
     /** Cancels pending jobs whose dedupeKey starts with prefix (e.g. all reminders of a decided request). */
     cancelByPrefix(prefix: string): Promise<number>;
+    /**
+     * Moves a running job's lease to leaseUntil (never backwards), so a long job is not taken over while it still
+     * works. Returns false when the job is no longer running (finished, cancelled, dead).
+     */
+    extendLease(id: number, leaseUntil: string): Promise<boolean>;
+    /** Dead jobs whose owner has not been told yet (markDeadReported), oldest first. */
+    unreportedDead(limit: number): Promise<Job[]>;
+    /** Records that the owner of a dead job was told, so it is reported once. */
+    markDeadReported(id: number, at: string): Promise<void>;
   };
   outbox: {
     /** Returns undefined when the idempotency key was already enqueued. */

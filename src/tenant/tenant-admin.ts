@@ -118,6 +118,8 @@ export interface TenantAdmin {
   listUsers(): Promise<DirectoryUser[]>;
   /** Which of groupIds the user is (transitively) a member of. */
   memberOfGroups(userId: string, groupIds: string[]): Promise<string[]>;
+  /** Ids of the group's users, direct or through nested groups ([] for an unknown group). */
+  listGroupMembers(groupId: string): Promise<string[]>;
 
   // Environments (BAP)
   listEnvironments(): Promise<Environment[]>;

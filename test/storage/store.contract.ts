@@ -494,6 +494,64 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe('job leases and dead-job reports', () => {
+      it('extendLease keeps a running job from being reclaimed, never moves the lease back, and refuses a finished job', async () => {
+        const job = (await store.jobs.enqueue({ kind: 'long', payload: {}, runAt: T0 }))!;
+        await store.jobs.claimDue(at(0), at(5), 10);
+        assert.equal(await store.jobs.extendLease(job.id, at(9)), true);
+        assert.deepEqual(await store.jobs.claimDue(at(8), at(20), 10), [], 'still leased after the first lease ended');
+        assert.equal(await store.jobs.extendLease(job.id, at(7)), true);
+        assert.equal((await store.jobs.list({ kind: 'long' }))[0]?.leaseUntil, at(9), 'an earlier time is ignored');
+        const [reclaimed] = await store.jobs.claimDue(at(10), at(20), 10);
+        assert.equal(reclaimed?.id, job.id, 'reclaimed once the extended lease ended');
+        await store.jobs.complete(job.id);
+        assert.equal(await store.jobs.extendLease(job.id, at(30)), false);
+        const pending = (await store.jobs.enqueue({ kind: 'later', payload: {}, runAt: at(60) }))!;
+        assert.equal(await store.jobs.extendLease(pending.id, at(30)), false, 'a job not yet claimed has no lease');
+        assert.equal(await store.jobs.extendLease(987654, at(30)), false);
+      });
+
+      it('lists dead jobs until they are marked reported, whichever way they died', async () => {
+        const thrown = (await store.jobs.enqueue({ kind: 'a', payload: {}, runAt: T0, maxAttempts: 1 }))!;
+        const crashed = (await store.jobs.enqueue({ kind: 'b', payload: {}, runAt: T0, maxAttempts: 1 }))!;
+        const alive = (await store.jobs.enqueue({ kind: 'c', payload: {}, runAt: T0, maxAttempts: 2 }))!;
+        await store.jobs.claimDue(at(0), at(1), 10);
+        await store.jobs.fail(thrown.id, 'HTTP 500', at(5));
+        await store.jobs.fail(alive.id, 'HTTP 503', at(5));
+        assert.deepEqual(
+          (await store.jobs.unreportedDead(10)).map((j) => j.id),
+          [thrown.id],
+        );
+        await store.jobs.claimDue(at(2), at(3), 10); // crashed's lease expired on its last attempt: dead
+        const dead = await store.jobs.unreportedDead(10);
+        assert.deepEqual(
+          dead.map((j) => j.id),
+          [thrown.id, crashed.id],
+        );
+        assert.match(dead[1]?.lastError ?? '', /lease expired/);
+        assert.deepEqual(
+          (await store.jobs.unreportedDead(1)).map((j) => j.id),
+          [thrown.id],
+        );
+        assert.deepEqual(await store.jobs.unreportedDead(0), []);
+        await store.jobs.markDeadReported(thrown.id, at(4));
+        await store.jobs.markDeadReported(alive.id, at(4)); // not dead: ignored
+        assert.deepEqual(
+          (await store.jobs.unreportedDead(10)).map((j) => j.id),
+          [crashed.id],
+        );
+        await store.jobs.markDeadReported(crashed.id, at(4));
+        assert.deepEqual(await store.jobs.unreportedDead(10), []);
+        // alive was retried and dies later: it is reported then.
+        await store.jobs.claimDue(at(5), at(6), 10);
+        await store.jobs.fail(alive.id, 'HTTP 503', at(9));
+        assert.deepEqual(
+          (await store.jobs.unreportedDead(10)).map((j) => j.id),
+          [alive.id],
+        );
+      });
+    });
+
     describe('outbox', () => {
       it('ignores a second enqueue with the same idempotency key', async () => {
         const first = await store.outbox.enqueue(outboxInput('card:REQ-1001', { requestId: 'REQ-1001' }));

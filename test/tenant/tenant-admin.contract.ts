@@ -136,6 +136,17 @@ export function describeTenantAdminContract(
         assert.deepEqual(groups, [ids.approverGroupId]);
         assert.deepEqual(await admin.memberOfGroups(ids.licensedUserId, []), []);
       });
+
+      it("lists a group's users, agreeing with the membership check", async () => {
+        const members = await admin.listGroupMembers(ids.approverGroupId);
+        assert.ok(members.includes(ids.licensedUserId), 'the approver is listed');
+        assert.equal(new Set(members).size, members.length, 'each user once');
+        for (const id of members.slice(0, 5)) {
+          assert.deepEqual(await admin.memberOfGroups(id, [ids.approverGroupId]), [ids.approverGroupId], id);
+        }
+        assert.ok(!(await admin.listGroupMembers(ids.otherGroupId)).includes(ids.licensedUserId));
+        assert.deepEqual(await admin.listGroupMembers('00000000-0000-0000-0000-00000000dead'), []);
+      });
     });
 
     describe('environments', () => {

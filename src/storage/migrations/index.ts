@@ -2,7 +2,9 @@
 // under tsx and from compiled `dist`. Keys sort lexicographically: keep the zero-padded prefix.
 import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
+import { jobDeadReported } from './002-job-dead-reported.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-job-dead-reported': jobDeadReported,
 };

@@ -123,5 +123,37 @@ export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+
+    async extendLease(id, leaseUntil) {
+      const r = await db
+        .updateTable('jobs')
+        .set({ lease_until: sql<string>`max(coalesce(lease_until, ''), ${leaseUntil})` })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async unreportedDead(limit) {
+      if (limit <= 0) return [];
+      const rows = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('status', '=', 'dead')
+        .where('dead_reported_at', 'is', null)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    async markDeadReported(id, at) {
+      await db
+        .updateTable('jobs')
+        .set({ dead_reported_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .execute();
+    },
   };
 }

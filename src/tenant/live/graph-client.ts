@@ -1,4 +1,4 @@
-// Microsoft Graph v1.0: users (with assigned plans) and transitive group membership checks.
+// Microsoft Graph v1.0: users (with assigned plans), transitive group membership checks and group members.
 import type { HttpClient } from './http-client.js';
 import type { GraphUserWire } from './wire-types.js';
 
@@ -22,6 +22,15 @@ export class GraphClient {
 
   listUsers(): Promise<GraphUserWire[]> {
     return this.http.list<GraphUserWire>(`${this.base}/users`, { query: { $select: USER_SELECT, $top: 999 } });
+  }
+
+  /** Ids of the group's users, direct or through nested groups; every page is read. */
+  async listTransitiveUserIds(groupId: string): Promise<string[]> {
+    const users = await this.http.list<{ id?: string }>(
+      `${this.base}/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`,
+      { query: { $select: 'id', $top: 999 } },
+    );
+    return users.flatMap((u) => (typeof u.id === 'string' ? [u.id] : []));
   }
 
   /** At most 20 group ids per call; answers the ones the user is a transitive member of. */

@@ -98,6 +98,15 @@ export class LiveTenantAdmin implements TenantAdmin {
     return wanted.filter((id) => matched.has(id.toLowerCase()));
   }
 
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    try {
+      return [...new Set(await this.clients.graph.listTransitiveUserIds(groupId))];
+    } catch (e) {
+      if (e instanceof AdminApiError && e.status === 404) return [];
+      throw e;
+    }
+  }
+
   // ---- Environments ---------------------------------------------------------------------------------
 
   async listEnvironments(): Promise<Environment[]> {
