@@ -430,7 +430,8 @@ export class GovernanceService {
             });
             await this.deps.lifecycle?.onApproved(session, stored);
           } else if (stored.status !== 'pending') await this.deps.lifecycle?.onLeftPending(session, stored);
-          else if (currentStage(stored) !== currentStage(request)) await this.deps.lifecycle?.onStagePassed(session, stored);
+          else if (currentStage(stored) !== currentStage(request))
+            await this.deps.lifecycle?.onStagePassed(session, stored);
           if (stored.status !== 'pending')
             await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
           else await this.publishApprovalCard(session, stored);
