@@ -41,15 +41,22 @@ export const BOT_COMMANDS: BotCommand[] = [
   },
   {
     title: 'my requests',
-    description: 'Your requests with their state and next step',
+    description: 'Your requests with their state and next step; cancel a pending one, e.g. "cancel REQ-1001"',
     scopes: ['personal'],
-    examples: ['my requests', "what's happening with my request?", 'status REQ-1001'],
+    examples: ['my requests', "what's happening with my request?", 'status REQ-1001', 'cancel my request'],
   },
   {
-    title: 'cancel',
-    description: 'Cancel one of your pending requests, e.g. "cancel REQ-1001"',
+    title: 'answer',
+    description:
+      'Answer an approver\'s question: just type it after the question, or "answer REQ-1001 it is for the budget app"',
     scopes: ['personal'],
-    examples: ['cancel REQ-1001'],
+    examples: ['reply to REQ-1001: about 20 people will use it'],
+  },
+  {
+    title: 'extend',
+    description: 'Keep a time-bound grant longer (a new approval), e.g. "extend REQ-1001 for 2 weeks"',
+    scopes: ['personal'],
+    examples: ['can I keep the maker role in Finance Sandbox another month', 'extend REQ-1001 until Friday'],
   },
   {
     title: 'pending requests',
@@ -60,8 +67,25 @@ export const BOT_COMMANDS: BotCommand[] = [
   {
     title: 'approve',
     description: 'Approvers: approve a request with a comment, e.g. "approve REQ-1001 looks fine"',
-    scopes: ['personal', 'team'],
+    // Not in the personal menu (Teams shows 10 commands per scope); typed in a personal chat it works the same.
+    scopes: ['team'],
     examples: ['approve REQ-1001 looks fine', 'reject REQ-1002 not needed'],
+  },
+  {
+    title: 'audit',
+    description: 'Approvers: latest audit entries for an environment, request or person, with the export command',
+    scopes: ['personal', 'team'],
+    examples: [
+      'audit for Finance Sandbox last week',
+      'show the audit trail of REQ-1001',
+      'audit log for Megan yesterday',
+    ],
+  },
+  {
+    title: 'licence report',
+    description: 'Approvers: who holds which Power Apps / Power Automate plans, with the CSV export command',
+    scopes: ['personal', 'team'],
+    examples: ['licence report', 'who has Power Apps licences?'],
   },
   {
     title: 'set approvals channel',

@@ -99,3 +99,32 @@ function untilDate(what: string, modifier: string | undefined, now: Date): Date 
   }
   return undefined;
 }
+
+/** A length of time on its own ("2 weeks", "another month"), as an ISO-8601 duration the lifecycle accepts. */
+export interface Span {
+  /** "P14D" or "PT12H": months count as 30 days, as in the grant durations above. */
+  iso: string;
+  /** For people: "2 weeks", "1 month". */
+  label: string;
+  text: string;
+}
+
+const AMOUNT = '(\\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten)';
+const SPAN = new RegExp(
+  `\\b(?:(another|a further|an? extra|an? additional|one more)\\s+)?(?:${AMOUNT}\\s+)?(?:more\\s+|extra\\s+|additional\\s+|further\\s+)?(hours?|hrs?|days?|weeks?|wks?|months?|mos?)\\b`,
+  'i',
+);
+
+/** "for 2 weeks", "another month", "3 more days", "a week": how long, counted from whenever it applies. */
+export function parseSpan(text: string): Span | undefined {
+  const m = SPAN.exec(text);
+  if (!m?.[3] || (!m[1] && !m[2])) return undefined;
+  const amount = m[2]?.toLowerCase();
+  const n = amount === undefined ? 1 : /^\d+$/.test(amount) ? Number(amount) : (NUMBERS[amount] ?? 1);
+  const unit = m[3].toLowerCase().replace(/s$/, '');
+  const days = n * (UNIT_DAYS[unit] ?? 1);
+  if (n <= 0 || days > 3 * 365) return undefined;
+  const word = unit === 'hr' ? 'hour' : unit === 'wk' ? 'week' : unit === 'mo' ? 'month' : unit;
+  const iso = days < 1 ? `PT${Math.round(days * 24)}H` : `P${Math.round(days)}D`;
+  return { iso, label: `${n} ${word}${n === 1 ? '' : 's'}`, text: m[0] };
+}

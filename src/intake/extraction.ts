@@ -72,6 +72,10 @@ intent is one of:
 - "list-pending": an approver asks what waits for approval
 - "decide": an approver approves or rejects a request by its id
 - "set-channel": choose the approvals, audit or notifications channel
+- "audit": an approver asks what happened (the audit trail) for an environment, a request, a person or a time
+- "licence-report": an approver asks who holds Power Apps / Power Automate licences
+- "answer-info": the user answers a question an approver asked about their request
+- "extend": the user asks to keep a time-bound grant (maker role, connector) longer
 - "help": what the bot can do
 - "greeting", "thanks", or "unknown" for anything else
 environment: the name of the existing environment exactly as the user wrote it.
@@ -85,7 +89,7 @@ Copy names from the message; never invent, translate or complete them. Never out
  * parser alone: the model could only add doubt to them, so it is not asked.
  */
 export function parserSuffices(base: Understanding): boolean {
-  return base.kind === 'decide' || base.kind === 'set-channel';
+  return ['decide', 'set-channel', 'answer-info', 'extend', 'audit', 'licence-report'].includes(base.kind);
 }
 
 /**

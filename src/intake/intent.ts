@@ -1,6 +1,8 @@
 // What the bot understood from a message, before names are resolved against the catalogue.
 import type { ChannelKind } from '../storage/store.js';
+import type { Span } from './duration.js';
 import type { Token } from './text.js';
+import type { TimeRange } from './time-range.js';
 
 export const INTENT_KINDS = [
   'maker-role',
@@ -12,6 +14,10 @@ export const INTENT_KINDS = [
   'list-pending',
   'decide',
   'set-channel',
+  'audit',
+  'licence-report',
+  'answer-info',
+  'extend',
   'help',
   'greeting',
   'thanks',
@@ -39,6 +45,12 @@ export interface ParsedMessage {
   channel?: ChannelKind | undefined;
   justification?: string | undefined;
   grantEndsAt?: string | undefined;
+  /** "answer REQ-1003 it is for the budget app": the answer's text. */
+  answerText?: string | undefined;
+  /** "for 2 weeks", "another month": how much longer a grant should last (extensions). */
+  extension?: Span | undefined;
+  /** "last week", "yesterday", "since Monday": the time range of an audit question. */
+  auditRange?: TimeRange | undefined;
   /** The words that may name things (the justification and the duration cut out). */
   tokens: Token[];
   /** Every word of the message, for a second look when the head names nothing. */

@@ -1,9 +1,10 @@
 // A deterministic reading of chat text: which intents the wording points to, and the raw pieces (request ids,
 // justification, duration, new-environment fields, short answers). Names stay as typed; resolve.ts matches them.
 import type { ChannelKind } from '../storage/store.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseSpan } from './duration.js';
 import { cleanText, type EnvironmentSku, type IntentKind, type ParsedMessage } from './intent.js';
 import { foldAccents, tokenize } from './text.js';
+import { parseTimeRange } from './time-range.js';
 
 const REQUEST_ID = /\breq\s*-?\s*(\d{1,9})\b/gi;
 
@@ -77,6 +78,40 @@ const CUES: Cue[] = [
     1,
   ],
   ['list-pending', /\bpending\b/, 0.5],
+  // Approvers' questions about the past: the audit trail and the licence report.
+  [
+    'audit',
+    /\b(audit(ing)?( trail| log| history| entries| records| events)?|activity log|change log|who did what)\b(?! channel)/,
+    1,
+  ],
+  [
+    'audit',
+    /\b(what|who) (happened|changed|was done|has happened|has changed|did (something|anything))\s+(in|on|inside)\b/,
+    1,
+  ],
+  ['audit', /\b(history|log|trail)\s+(of|for)\b/, 0.8],
+  ['audit', /\bwho (changed|modified|touched|approved|did|made changes|granted|removed)\b/, 1],
+  ['licence-report', /\blicen[cs](e|es|ing)\s+(report|overview|summary|list|export|usage|counts?|audit)\b/, 1],
+  [
+    'licence-report',
+    /\b(who|which (users?|people|makers)|how many( users| people)?|anyone|everyone)\b.*\b(has|have|holds?|got|owns?|with|without|lacks?|missing)\b.*\blicen[cs](e|es)\b/,
+    1,
+  ],
+  ['licence-report', /\b(list|show|report|export|see)\b.*\blicen[cs]es\b/, 1],
+  ['licence-report', /\bpower (apps|automate) (licen[cs]es|plans)\b/, 0.6],
+  // The requester answers an approver's question; asks to keep a time-bound grant longer.
+  ['answer-info', /^(my\s+)?(answer|reply|response)\b/, 0.9],
+  ['extend', /\b(extend(ed|ing)?|extension|prolong|renew|lengthen)\b/, 1],
+  [
+    'extend',
+    /\b(keep|retain|hold on to|stay)\b.*\b(another|longer|more|extra|additional|further|beyond|past|after)\b/,
+    1,
+  ],
+  [
+    'extend',
+    /\b(need|want|like)\s+(it|this|that|the (maker )?role|the access|access|the connector|them)\s+(for\s+)?(a bit\s+)?longer\b/,
+    1,
+  ],
   ['help', /^(help|\?+|h|menu|commands?|usage|info|start|options)[.!?]*$/, 1],
   [
     'help',
@@ -180,6 +215,8 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
 
   readDecision(text, l, parsed);
   readChannel(l, parsed);
+  readAnswerCommand(text, parsed);
+  if (cues.extend) parsed.extension = parseSpan(text);
 
   // Cut out the duration, then the justification: what is left names things.
   let head = text;
@@ -188,6 +225,14 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
     parsed.grantEndsAt = duration.endsAt.toISOString();
     head = head.replace(duration.text, ' ');
   }
+  if (cues.audit && !parsed.cues['set-channel']) {
+    const range = parseTimeRange(head, now);
+    if (range) {
+      parsed.auditRange = range;
+      head = head.replace(range.text, ' ');
+    }
+  }
+  if (parsed.extension) head = head.replace(parsed.extension.text, ' ');
   const name = readName(head);
   if (name) {
     parsed.newEnvironment.name = name.value;
@@ -221,11 +266,28 @@ function readDecision(text: string, l: string, parsed: ParsedMessage): void {
   const id = words.find((w) => /^\d+$/.test(w));
   if (!id) return;
   if (/^(cancel)/i.test(l)) return;
+  // "who approved REQ-12?" asks about a decision; it never makes one.
+  if (/^\s*(who|when|why|how|was|were|has|have|did|is|whether)\b/i.test(l)) return;
   parsed.verdict = /^(reject|den|decline|refuse)/i.test(verb) ? 'reject' : 'approve';
   parsed.requestIds = [`REQ-${id}`, ...parsed.requestIds.filter((r) => r !== `REQ-${id}`)];
   const comment = (m.at(-1) ?? '').trim().replace(/^(because|as|since|-|:)\s*/i, '');
   parsed.comment = comment || undefined;
   parsed.cues.decide = 1;
+}
+
+/** "answer REQ-1003 it is for the Q3 budget app", "reply to REQ-12: yes", "answer: the budget app". */
+function readAnswerCommand(text: string, parsed: ParsedMessage): void {
+  const m =
+    /^\s*(?:my\s+)?(?:answer|reply|response|respond)(?:\s+(?:to|for|on))?(?:\s+(?:the\s+)?question(?:\s+(?:on|about|for|in))?)?\s+req\s*-?\s*(\d{1,9})\b\s*(?:is\s*)?[:,.-]*\s*([\s\S]*)$/i.exec(
+      text,
+    ) ?? /^\s*(?:my\s+)?(?:answer|reply|response)\s*(?:is\s*)?[:,-]\s*([\s\S]+)$/i.exec(text);
+  if (!m) return;
+  const id = m.length === 3 ? m[1] : undefined;
+  parsed.answerText = (m.at(-1) ?? '').trim() || undefined;
+  if (id) {
+    parsed.requestIds = [`REQ-${id}`, ...parsed.requestIds.filter((r) => r !== `REQ-${id}`)];
+    parsed.cues['answer-info'] = 1;
+  }
 }
 
 function readChannel(l: string, parsed: ParsedMessage): void {

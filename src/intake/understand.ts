@@ -35,8 +35,12 @@ export const MIN_INTENT_SCORE = 0.4;
 
 /** Ties between intents go to the earlier one. */
 const PRIORITY: IntentKind[] = [
+  'answer-info',
   'decide',
   'set-channel',
+  'extend',
+  'audit',
+  'licence-report',
   'unblock-connector',
   'maker-role',
   'new-environment',
@@ -87,7 +91,8 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   if (parsed.requestIds.length > 0) {
     if (scores.cancel) scores.cancel += 0.5;
     if (scores.status) scores.status += 0.3;
-    else if (!scores.decide && !scores.cancel) scores.status = 0.7;
+    else if (!scores.decide && !scores.cancel && !scores.audit && !scores.extend && !scores['answer-info'])
+      scores.status = 0.7;
   }
   // "status of my maker request": asking about a request, not for a new one.
   if (scores.status && /\b(my|the|that|this)\s+(\w+\s+)?(request|ticket|ask)\b/i.test(parsed.text))
@@ -96,6 +101,12 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none')
     scores.help = (scores.help ?? 0) + 0.5;
   if (scores.decide) scores.decide = 2;
+  // Commands about something that exists (a request, the audit trail, licences) outrank the request wording
+  // they quote: "extend my maker role in Finance Sandbox", "audit of maker grants in IT Tools".
+  if (parsed.answerText !== undefined && (scores['answer-info'] ?? 0) >= 0.9) scores['answer-info'] = 2.5;
+  if ((scores.extend ?? 0) >= 1) scores.extend = 2;
+  if ((scores.audit ?? 0) >= 1) scores.audit = 1.5;
+  if ((scores['licence-report'] ?? 0) >= 1) scores['licence-report'] = 1.5;
   if (scores['set-channel']) scores['set-channel'] = 2;
   if (
     scores['new-environment'] &&

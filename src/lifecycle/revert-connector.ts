@@ -43,7 +43,12 @@ function blocked(policy: DlpPolicy, connector: ConnectorUnblockDetails['connecto
 function withEnvironment(policy: DlpPolicy, environmentId: string): DlpPolicy | undefined {
   if (appliesTo(policy, environmentId)) return undefined;
   if (policy.environmentType === 'ExceptEnvironments') {
-    return { ...policy, environments: policy.environments.filter((e) => !sameEnvId(e, environmentId)) };
+    const rest = policy.environments.filter((e) => !sameEnvId(e, environmentId));
+    // An exception carved out of a policy over all environments left it "all except this one": give it back
+    // its own scope (an empty except-list means the same, but is not what the admin wrote).
+    return rest.length === 0
+      ? { ...policy, environmentType: 'AllEnvironments', environments: [] }
+      : { ...policy, environments: rest };
   }
   if (policy.environmentType === 'OnlyEnvironments')
     return { ...policy, environments: [...policy.environments, environmentId] };

@@ -1,17 +1,22 @@
 // Text messages: understand (parse + resolve against the catalogue), log why, then either continue the
 // open draft, start a request dialogue, or answer (status, lists, cancel, approvals, channels, help).
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { AuditQuery } from '../audit/query.js';
+import { auditSummaryCard } from '../audit/summary-card.js';
 import type { CatalogueSnapshot } from '../intake/catalogue.js';
 import { parserSuffices, resolveExtraction } from '../intake/extraction.js';
+import { extendableGrants, openQuestions } from '../intake/follow-ups.js';
 import { cleanText, isRequestIntent } from '../intake/intent.js';
+import { findPeople } from '../intake/people.js';
 import { explain, type Understanding, understand } from '../intake/understand.js';
-import { FINAL_STATUSES } from '../requests/model.js';
+import { LICENCE_EXPORT_COMMAND, licenceRows, summariseLicences } from '../reports/licences.js';
+import { FINAL_STATUSES, type GovernanceRequest } from '../requests/model.js';
 import type { ChannelKind } from '../storage/store.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DialogueManager } from './dialogue-manager.js';
-import { cancelConfirmCard, cardReply, helpCard, requestListCard, textReply } from './replies.js';
+import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
 
 const HELP_POINTER =
   'Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".';
@@ -38,6 +43,16 @@ export class MessageHandler {
     this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
 
     if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
+    // A plain reply while exactly one approver's question waits for this user is the answer to it.
+    if (!draft && isPlainReply(u)) {
+      const open = openQuestions(
+        await this.bot.store.requests.list({ requesterId: userId, status: ['pending'], limit: 50 }),
+        userId,
+      );
+      // Two or more open: answerQuestion asks which one rather than guess.
+      if (open.length > 0)
+        return this.answerQuestion(context, userId, open.length === 1 ? open[0]?.id : undefined, u.parsed.text);
+    }
     if (isRequestIntent(u.kind)) return this.dialogue.start(context, u, u.kind, userId, snapshot);
     return this.answer(context, userId, u);
   }
@@ -101,6 +116,14 @@ export class MessageHandler {
         return this.listPending(context, userId, 0);
       case 'cancel':
         return this.askCancel(context, userId, p.requestIds[0]);
+      case 'audit':
+        return this.audit(context, userId, u);
+      case 'licence-report':
+        return this.licenceReport(context, userId);
+      case 'answer-info':
+        return this.answerQuestion(context, userId, p.requestIds[0], p.answerText);
+      case 'extend':
+        return this.extend(context, userId, u);
       case 'help':
         await context.sendActivity(cardReply(helpCard(), 'What I can do'));
         return;
@@ -273,4 +296,242 @@ export class MessageHandler {
     }
     await context.sendActivity(textReply(`Done: this channel is now the ${kind} channel.${extra}`));
   }
+
+  /** Records a refused chat command (who, what, why): approver-only questions and requests that are not theirs. */
+  private async refused(userId: string, action: string, details: Record<string, unknown>, requestId?: string) {
+    await this.bot.store.audit.append({
+      at: this.bot.clock().toISOString(),
+      actorId: userId,
+      action,
+      outcome: 'refused',
+      requestId,
+      details,
+    });
+  }
+
+  // ---- approvers: the audit trail and the licence report ----
+
+  /** "audit for Finance Sandbox last week": the latest entries for an environment, request or person, and the export command. */
+  private async audit(context: TurnContext, userId: string, u: Understanding): Promise<void> {
+    if (!(await this.isApprover(userId))) {
+      await this.refused(userId, 'audit.query.refused', {
+        reason: 'not an approver',
+        text: u.parsed.text.slice(0, 200),
+      });
+      await context.sendActivity(
+        textReply('Sorry, only Power Platform approvers can read the audit trail. You can ask for "my requests".'),
+      );
+      return;
+    }
+    const p = u.parsed;
+    const range = p.auditRange;
+    const query: AuditQuery = { since: range?.since, until: range?.until, requestId: p.requestIds[0] };
+    let scope: string | undefined = query.requestId;
+    const env = u.environment;
+    if (!query.requestId) {
+      const people = findPeople(p.tokens, await this.bot.tenant.listUsers());
+      const person = people.length === 1 ? people[0] : undefined;
+      const envTaken = env.value && (env.confidence === 'high' || env.confidence === 'medium') ? env.value : undefined;
+      // "Adele" names both Adele Vance and "Adele Vance's Environment": a person, unless the message says environment.
+      const envByName =
+        envTaken &&
+        person &&
+        envTaken.displayName.toLowerCase().includes(person.displayName.split(' ')[0]?.toLowerCase() ?? '');
+      if (envTaken && !(envByName && !/\b(env|environment|sandbox|dev|prod|production)\b/i.test(p.text))) {
+        query.environmentId = envTaken.id;
+        scope = envTaken.displayName;
+      } else if (person) {
+        query.user = person.id;
+        scope = person.displayName;
+      } else if (people.length > 1) {
+        const names = people.slice(0, 6).map((x) => `${x.displayName} (${x.userPrincipalName})`);
+        await context.sendActivity(
+          textReply(
+            `Whom do you mean: ${names.join(', ')}? Say for example "audit for ${people[0]?.userPrincipalName}".`,
+          ),
+        );
+        return;
+      } else if (env.confidence === 'ambiguous' && env.options.length > 0) {
+        const names = env.options.slice(0, 6).map((e) => e.displayName);
+        await context.sendActivity(
+          textReply(`Which environment: ${names.join(', ')}? Say for example "audit for ${names[0]} last week".`),
+        );
+        return;
+      }
+    }
+    const label = [scope ?? 'all environments', range?.label].filter(Boolean).join(', ');
+    const card = await auditSummaryCard(this.bot.store, query, { now: this.bot.clock(), environmentName: label });
+    await context.sendActivity(card as Partial<Activity>);
+  }
+
+  /** "who has Power Apps licences": plan counts, who lacks a Power Apps plan, and the CSV command. */
+  private async licenceReport(context: TurnContext, userId: string): Promise<void> {
+    if (!(await this.isApprover(userId))) {
+      await this.refused(userId, 'report.licences.refused', { reason: 'not an approver' });
+      await context.sendActivity(textReply('Sorry, only Power Platform approvers can see the licence report.'));
+      return;
+    }
+    const summary = summariseLicences(licenceRows(await this.bot.tenant.listUsers()));
+    await context.sendActivity(cardReply(licenceReportCard(summary, LICENCE_EXPORT_COMMAND), 'Licence report'));
+  }
+
+  // ---- requesters: answers to approvers' questions, extensions of time-bound grants ----
+
+  /** The requester's answer to an approver's question, typed in chat; it goes through the same use case as the card. */
+  private async answerQuestion(
+    context: TurnContext,
+    userId: string,
+    requestId: string | undefined,
+    answer: string | undefined,
+  ): Promise<void> {
+    const lifecycle = this.bot.lifecycle;
+    if (!lifecycle) return void (await context.sendActivity(textReply('Sorry, I cannot take answers right now.')));
+    let id = requestId;
+    if (!id) {
+      const open = openQuestions(
+        await this.bot.store.requests.list({ requesterId: userId, status: ['pending'], limit: 50 }),
+        userId,
+      );
+      if (open.length === 0)
+        return void (await context.sendActivity(textReply('No approver is waiting for an answer from you.')));
+      if (open.length > 1)
+        return void (await context.sendActivity(
+          textReply(
+            `Approvers asked about ${open.map((r) => r.id).join(', ')}. Which one are you answering? Say for example "answer ${open[0]?.id} it is for the budget app".`,
+          ),
+        ));
+      id = open[0]?.id;
+    }
+    const request = id ? await this.bot.store.requests.get(id) : undefined;
+    if (!id || !request || request.requester.id !== userId) {
+      await this.refused(userId, 'request.info-answer.refused', { reason: 'not the requester' }, request?.id);
+      await context.sendActivity(textReply(`I can't find ${id ?? 'that request'} among your requests.`));
+      return;
+    }
+    const text = (answer ?? '').trim();
+    if (!text)
+      return void (await context.sendActivity(
+        textReply(`What is your answer? Type for example "answer ${id} it is for the Q3 budget app".`),
+      ));
+    const result = await lifecycle.answerInfo(id, userId, text);
+    this.bot.kick();
+    if (result.kind === 'refused') return void (await context.sendActivity(textReply(result.message)));
+    await context.sendActivity(
+      cardReply(
+        requestCard(result.request, 'requester', {
+          text: `Thanks, I added your answer to ${result.request.id}; the approvers see it on their card.`,
+          tone: 'good',
+        }),
+        `Answer added to ${result.request.id}`,
+      ),
+    );
+  }
+
+  /** "extend REQ-1003 for 2 weeks", "can I keep the maker role in Finance Sandbox another month". */
+  private async extend(context: TurnContext, userId: string, u: Understanding): Promise<void> {
+    const lifecycle = this.bot.lifecycle;
+    if (!lifecycle) return void (await context.sendActivity(textReply('Sorry, I cannot extend grants right now.')));
+    const p = u.parsed;
+    let request: GovernanceRequest | undefined;
+    if (p.requestIds[0]) request = await this.bot.store.requests.get(p.requestIds[0]);
+    else {
+      const mine = await this.bot.store.requests.list({ requesterId: userId, status: ['completed'], limit: 200 });
+      const env = u.environment;
+      const connectors = u.connectors.accepted.map((a) => a.connector.name);
+      const grants = extendableGrants(mine, userId, {
+        environmentId: env.value && env.confidence !== 'ambiguous' ? env.value.id : undefined,
+        type: connectors.length > 0 ? 'connector-unblock' : p.cues['maker-role'] ? 'maker-role' : undefined,
+        connectors,
+      });
+      if (grants.length === 0)
+        return void (await context.sendActivity(
+          textReply(
+            `You have no time-bound grant${env.value && env.confidence !== 'ambiguous' ? ` in ${env.value.displayName}` : ''} to extend. Only access given for a limited time (asked "for 2 weeks", say) can be extended; "my requests" shows yours.`,
+          ),
+        ));
+      if (grants.length > 1)
+        return void (await context.sendActivity(
+          textReply(
+            `Which one? ${grants.map((g) => `${g.id} (${describeGrant(g)}, until ${g.grantEndsAt?.slice(0, 10)})`).join(', ')}. Say for example "extend ${grants[0]?.id} for 2 weeks".`,
+          ),
+        ));
+      request = grants[0];
+    }
+    const id = request?.id ?? p.requestIds[0] ?? '';
+    if (!request || request.requester.id !== userId) {
+      // The use case refuses and audits it; the reply names nobody.
+      await lifecycle.requestExtension(id, userId, p.extension?.iso ?? 'P14D');
+      await context.sendActivity(textReply(`I can't find ${id} among your requests.`));
+      return;
+    }
+    let duration = p.extension?.iso;
+    let label = p.extension?.label;
+    if (!duration && p.grantEndsAt && request.grantEndsAt) {
+      // "until Friday": how much longer than now or the current end, whichever is later.
+      const from = Math.max(Date.parse(request.grantEndsAt), this.bot.clock().getTime());
+      const hours = Math.ceil((Date.parse(p.grantEndsAt) - from) / 3_600_000);
+      if (hours <= 0)
+        return void (await context.sendActivity(
+          textReply(`${request.id} already lasts until ${request.grantEndsAt.slice(0, 16).replace('T', ' ')} UTC.`),
+        ));
+      duration = `PT${hours}H`;
+      label = `until ${p.grantEndsAt.slice(0, 10)}`;
+    }
+    if (!duration)
+      return void (await context.sendActivity(
+        textReply(`For how long should I extend ${request.id}? Say for example "extend ${request.id} for 2 weeks".`),
+      ));
+    const result = await lifecycle.requestExtension(request.id, userId, duration);
+    this.bot.kick();
+    switch (result.kind) {
+      case 'filed': {
+        const pending = result.request.status === 'pending';
+        const text = pending
+          ? `I asked to extend ${request.id} by ${label}: ${result.request.id} needs approval like a new request.`
+          : `Extension ${result.request.id} (${label}) was approved by rule "${result.request.routing?.ruleId}".`;
+        await context.sendActivity(
+          cardReply(requestCard(result.request, 'requester', { text, tone: 'good' }), `${result.request.id} received`),
+        );
+        return;
+      }
+      case 'duplicate':
+        await context.sendActivity(
+          cardReply(
+            requestCard(result.request, 'requester', {
+              text: `You already asked to extend ${request.id}: ${result.request.id} is ${result.request.status}.`,
+              tone: 'info',
+            }),
+          ),
+        );
+        return;
+      case 'denied':
+        await context.sendActivity(
+          cardReply(
+            requestCard(result.request, 'requester', { text: `Not allowed: ${result.reason}`, tone: 'warning' }),
+          ),
+        );
+        return;
+      case 'refused':
+        await context.sendActivity(textReply(result.message));
+        return;
+      default:
+        await context.sendActivity(textReply('message' in result ? result.message : 'Nothing was changed.'));
+    }
+  }
+}
+
+/** A message with no command in it: no request id and no wording that names what to do. */
+function isPlainReply(u: Understanding): boolean {
+  const p = u.parsed;
+  if (p.requestIds.length > 0 || p.text.length === 0) return false;
+  if (u.kind === 'unknown') return true;
+  // "we need it to sync SharePoint lists" reads like a request; a real one says so ("maker", "unblock", "new").
+  return isRequestIntent(u.kind) && (p.cues[u.kind] ?? 0) < 1;
+}
+
+function describeGrant(r: GovernanceRequest): string {
+  const d = r.details;
+  if (d.type === 'maker-role') return `maker role in ${d.environment.displayName}`;
+  if (d.type === 'connector-unblock') return `${d.connector.displayName} in ${d.environment.displayName}`;
+  return d.displayName;
 }

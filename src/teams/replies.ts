@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import { BOT_COMMANDS } from '../intake/commands.js';
 import { describeDraft, MAX_BUTTONS, type NextAction } from '../intake/dialogue.js';
 import type { Draft } from '../intake/draft.js';
+import type { LicenceSummary } from '../reports/licences.js';
 import type { GovernanceRequest, RequestStatus } from '../requests/model.js';
 import { currentStage, nextStep } from '../requests/state-machine.js';
 import { TITLES } from './cards/request-view.js';
@@ -198,4 +199,34 @@ export function cancelConfirmCard(request: GovernanceRequest): AdaptiveCard {
 /** A short card replacing a clicked question card, so old buttons cannot be pressed again. */
 export function doneCard(title: string, text?: string): AdaptiveCard {
   return renderCard('confirm-card', { title, text: text ? plain(text) : null, facts: [], notes: [], actions: [] });
+}
+
+/** How many names a chat card lists before "and N more" (the CSV export has them all). */
+export const MAX_LISTED_NAMES = 10;
+
+/** "Who has Power Apps licences": holders per plan, who has no Power Apps plan, and the command for the CSV. */
+export function licenceReportCard(summary: LicenceSummary, command: string): AdaptiveCard {
+  const missing = summary.withoutPowerApps;
+  // Names only, in one paragraph: it stays short in a narrow column; the CSV has the UPNs.
+  const names = missing.slice(0, MAX_LISTED_NAMES).map((u) => plain(u.displayName));
+  const more = missing.length > MAX_LISTED_NAMES ? ` and ${missing.length - MAX_LISTED_NAMES} more` : '';
+  return renderCard('notice-card', {
+    title: 'Power Apps and Power Automate licences',
+    color: 'Default',
+    text: `${summary.users} user${summary.users === 1 ? '' : 's'} in the directory. Holders per plan:`,
+    facts:
+      summary.plans.length > 0
+        ? summary.plans.map((p) => ({ title: String(p.holders), value: plain(`${p.product}: ${p.plan}`) }))
+        : [{ title: '0', value: 'Nobody holds a Power Apps or Power Automate plan' }],
+    items: [
+      {
+        text:
+          missing.length === 0
+            ? 'Everyone has a Power Apps plan.'
+            : `**Without a Power Apps plan (${missing.length}):** ${names.join(', ')}${more}`,
+      },
+      { text: `Full report as CSV: \`${plain(command)}\`` },
+    ],
+    actions: [],
+  });
 }

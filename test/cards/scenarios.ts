@@ -13,6 +13,7 @@ import {
   confirmCard,
   doneCard,
   helpCard,
+  licenceReportCard,
   requestListCard,
 } from '../../src/teams/replies.js';
 
@@ -403,6 +404,30 @@ export const SCENARIOS: CardScenario[] = [
       ),
   },
   { name: 'help', template: 'help-card', card: () => helpCard() },
+  {
+    name: 'licence-report',
+    template: 'notice-card',
+    card: () =>
+      licenceReportCard(
+        {
+          users: 57,
+          plans: [
+            { product: 'Power Apps', plan: 'POWERAPPS_O365_P2', holders: 41 },
+            { product: 'Power Automate', plan: 'FLOW_O365_P2', holders: 41 },
+            { product: 'Power Apps', plan: 'POWERAPPS_PER_USER', holders: 3 },
+            { product: 'Power Automate', plan: 'c5002c70-f725-4367-b409-f0eff4fee6c0', holders: 1 },
+          ],
+          withoutPowerApps: [
+            { displayName: LONG_NAME, upn: 'maximiliane.featherstonehaugh-worthington@contoso.onmicrosoft.com' },
+            ...Array.from({ length: 14 }, (_, i) => ({
+              displayName: `Guest User ${i + 1}`,
+              upn: `guest${i + 1}@contoso.onmicrosoft.com`,
+            })),
+          ],
+        },
+        'npx govbot report licenses --format csv',
+      ),
+  },
   {
     name: 'request-list',
     template: 'request-list-card',

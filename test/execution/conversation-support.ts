@@ -35,10 +35,15 @@ export function readyDetails(prep: Preparation): RequestDetails {
   return prep.details;
 }
 
+/** Any activity from the user stores their personal conversation reference (as Teams would on first contact). */
+export async function meetBot(h: Harness, user: User = users.alex): Promise<void> {
+  const res = await h.invoke(user, 'why', { requestId: 'REQ-1' }, { conversationId: h.personalConversationId(user) });
+  assert.equal(res.status, 200);
+}
+
 /** Files the request and, like the front door, posts the requester's receipt card and remembers where it is. */
 export async function fileWithReceipt(h: Harness, user: User, details: RequestDetails, justification?: string) {
-  // Any activity from the user stores their personal conversation reference (as Teams would on first contact).
-  await h.invoke(user, 'why', { requestId: 'REQ-1' }, { conversationId: h.personalConversationId(user) });
+  await meetBot(h, user);
   const filed = await h.bot.service.file({ requesterId: user.id, details, justification });
   assert.equal(filed.kind, 'filed', JSON.stringify(filed));
   if (filed.kind !== 'filed') throw new Error('not filed');
