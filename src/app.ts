@@ -81,7 +81,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const log = options.log ?? createLogger(config.LOG_LEVEL);
 
   // Fail fast, before anything listens: an invalid policy file names its line and field.
-  const policy = new RulesPolicy(loadPolicyFile(config.POLICY_FILE));
+  const policy = new RulesPolicy(loadPolicyFile(config.POLICY_FILE, config));
 
   let simulator: RunningSimulator | undefined;
   let simulatorUrl = options.simulatorUrl;

@@ -18,7 +18,7 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
     .requiredOption('--request <id>', 'request id, e.g. REQ-1001')
     .option('--json', 'machine-readable output')
     .action(async (opts: { request: string; json?: boolean }) => {
-      const policy = new RulesPolicy(loadPolicyFile(ctx.config().POLICY_FILE));
+      const policy = new RulesPolicy(loadPolicyFile(ctx.config().POLICY_FILE, ctx.config()));
       const id = opts.request.trim().toUpperCase();
       const request = await ctx.withStore((store) => store.requests.get(id));
       if (!request) throw new CliFailure(`no request ${id}`, 1);
@@ -43,7 +43,7 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
     .description('validate the policy file (POLICY_FILE) and list its rules')
     .action(() => {
       const path = ctx.config().POLICY_FILE;
-      const policy = new RulesPolicy(loadPolicyFile(path));
+      const policy = new RulesPolicy(loadPolicyFile(path, ctx.config()));
       ctx.io.out(`${path}: valid, ${policy.rules.length} rules\n`);
       for (const r of policy.rules) ctx.io.out(`  ${r.id}\t${r.route.outcome}\t${r.description}\n`);
     });

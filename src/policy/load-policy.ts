@@ -17,8 +17,34 @@ export class PolicyFileError extends Error {
   }
 }
 
+/** Values for `${NAME}` / `${NAME:-default}` in the policy file (the bot passes its configuration). */
+export type PolicyVariables = Readonly<Record<string, unknown>>;
+
+/**
+ * Fills `${NAME}` and `${NAME:-default}` from vars, line by line so errors keep their line numbers. This is
+ * how one policy file serves every tenant: group ids come from APPROVER_GROUP_ID and SENIOR_APPROVER_GROUP_ID.
+ */
+export function substituteVariables(source: string, vars: PolicyVariables): { text: string; problems: string[] } {
+  const problems: string[] = [];
+  const lines = source.split('\n').map((line, index) =>
+    line.startsWith('#') || line.trimStart().startsWith('#')
+      ? line
+      : line.replace(/\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback: string | undefined) => {
+          const value = vars[name];
+          if (typeof value === 'string' && value !== '') return value;
+          if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+          if (fallback !== undefined) return fallback;
+          problems.push(`line ${index + 1}: \${${name}} is not set and has no default`);
+          return '';
+        }),
+  );
+  return { text: lines.join('\n'), problems };
+}
+
 /** Parses and validates policy text; `file` only names the source in messages. */
-export function parsePolicy(source: string, file = 'approval-policy.yaml'): PolicyFile {
+export function parsePolicy(raw: string, file = 'approval-policy.yaml', vars: PolicyVariables = {}): PolicyFile {
+  const { text: source, problems: missing } = substituteVariables(raw, vars);
+  if (missing.length > 0) throw new PolicyFileError(file, missing);
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -52,7 +78,7 @@ export function parsePolicy(source: string, file = 'approval-policy.yaml'): Poli
 }
 
 /** Reads the policy file named by config (relative paths: the working directory, else the project folder). */
-export function loadPolicyFile(path: string): PolicyFile {
+export function loadPolicyFile(path: string, vars: PolicyVariables = {}): PolicyFile {
   const fromCwd = resolve(process.cwd(), path);
   const absolute = isAbsolute(path) ? path : existsSync(fromCwd) ? fromCwd : resolve(projectRoot(), path);
   let source: string;
@@ -63,5 +89,5 @@ export function loadPolicyFile(path: string): PolicyFile {
       `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     ]);
   }
-  return parsePolicy(source, path);
+  return parsePolicy(source, path, vars);
 }

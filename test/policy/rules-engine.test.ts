@@ -309,3 +309,20 @@ describe('policy: file validation', () => {
     assert.throws(() => loadPolicyFile('./policy/does-not-exist.yaml'), /cannot read the file: ENOENT/);
   });
 });
+
+describe('policy: variables in the policy file', () => {
+  it('fills group ids from the configuration, with the defaults after :- when unset', () => {
+    const text = readFileSync('policy/approval-policy.yaml', 'utf8');
+    const custom = parsePolicy(text, 'p.yaml', { APPROVER_GROUP_ID: '11111111-2222-3333-4444-555555555555' });
+    assert.equal(custom.groups.admins?.id, '11111111-2222-3333-4444-555555555555');
+    assert.equal(custom.groups.senior?.id, 'ba8fda5a-0602-56fe-a628-5f7d19e4933e');
+  });
+
+  it('names the line of a variable that is neither set nor defaulted', () => {
+    assert.throws(
+      () => parsePolicy('version: 1\ngroups:\n  admins:\n    id: ${NOT_SET_ANYWHERE}\n', 'p.yaml', {}),
+      (error: unknown) =>
+        error instanceof PolicyFileError && /line 4: \$\{NOT_SET_ANYWHERE\} is not set/.test(error.message),
+    );
+  });
+});
