@@ -16,7 +16,13 @@ export const grantMakerRole: ExecutionHandler = async (ctx) => {
     ? 'Grant the Dataverse Environment Maker role'
     : 'Add the Environment Maker role assignment';
   await ctx.progress(step, 'running');
+  // Whether the role was held before this request is stored before the grant: a run resumed after a crash that
+  // followed the grant sees the role, and must not take it for the user's own (a time-bound grant's revert
+  // leaves a role the user held before in place).
+  const stored = ctx.checkpoint().heldBefore;
   const held = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');
+  const heldBefore = typeof stored === 'boolean' ? stored : held;
+  if (typeof stored !== 'boolean') await ctx.progress(step, 'running', { heldBefore });
   if (!held) await ctx.tenant.grantEnvironmentRole(env, user, 'EnvironmentMaker');
   const verified = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');
   if (!verified) {
@@ -27,6 +33,6 @@ export const grantMakerRole: ExecutionHandler = async (ctx) => {
   return {
     environment: env.displayName,
     path: env.hasDataverse ? 'dataverse-security-role' : 'bap-role-assignment',
-    alreadyHeld: held,
+    alreadyHeld: heldBefore,
   };
 };

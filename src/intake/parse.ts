@@ -12,16 +12,17 @@ type Cue = [IntentKind, RegExp, number];
 
 /** Wording cues, scored 0..1. A strong cue (1) names the intent; weaker ones need an entity to back them. */
 const CUES: Cue[] = [
-  ['maker-role', /\bmakers?\b/, 1],
+  // "makerrole", "envmaker": the role word glued to its neighbour.
+  ['maker-role', /\b(env(ironment)?)?makers?(role|rights|access|perms?|permissions?)?\b/, 1],
   [
     'maker-role',
-    /\b(build|create|make|develop|design)(ing)?\s+(power\s+)?(apps?|flows?|solutions?|canvas|automations?)\s+(in|on|inside)\b/,
+    /\b(build|create|make|develop|design)(ing)?\s+(power\s+)?(apps?|flows?|solutions?|canvas|automations?)((\s*,\s*|\s+(and|&|or|\/)\s+|\s*\/\s*)(power\s+)?(apps?|flows?|solutions?|automations?))?\s+(in|on|inside)\b/,
     0.8,
   ],
   ['maker-role', /\b(add|put)\s+me\s+(to|in|into|as)\b/, 0.6],
   ['maker-role', /\b(access|permissions?|rights|role)\s+(to|in|on|for)\b/, 0.5],
   ['maker-role', /\b(can'?t|cannot|unable to|not able to)\s+(create|build|make)\s+(apps?|flows?)/, 0.7],
-  ['unblock-connector', /\b(un-?block|unblocking|unban|whitelist|allow-?list|white-?list)\b/, 1],
+  ['unblock-connector', /\b(un-?block(s|ed|ing)?|unban(ned)?|(white|allow)-?list(s|ed|ing)?)\b/, 1],
   ['unblock-connector', /\b(allow|enable|permit|approve|open up|turn on|activate)\b/, 0.45],
   ['unblock-connector', /\bconnectors?\b/, 0.6],
   ['unblock-connector', /\b(blocked|dlp|data loss|data policy)\b/, 0.6],
@@ -38,7 +39,7 @@ const CUES: Cue[] = [
   ],
   [
     'new-environment',
-    /\b(new|create|provision|spin up|set up)\s+(an?\s+)?(sandbox|trial|production|prod|developer|dev)\b/,
+    /\b(new|create|provision|spin up|set up)\s+(an?\s+)?([a-z]{2,5}\s+)?(sandbox|sbx|trial|production|prod|developer|dev)\b/,
     0.9,
   ],
   ['new-environment', /\b(environment|env)\s+(called|named)\b/, 0.9],
@@ -54,7 +55,7 @@ const CUES: Cue[] = [
   ],
   [
     'list-mine',
-    /\b(my (open |pending |recent |old |past |previous |current |outstanding |active )?(requests|tickets|asks)|(list|show|see|view)\s+(all\s+)?(of\s+)?my\b|what (have|did) i (ask|request)(ed)?|requests? i (made|filed|raised|sent|submitted)|everything i (asked|requested))\b/,
+    /\b(my (open |pending |recent |old |past |previous |current |outstanding |active )?(requests|tickets|asks|reqs)|(what|which) (requests|tickets|reqs) (do|did|have) i\b|(list|show|see|view)\s+(all\s+)?(of\s+)?my\b|what (have|did) i (ask|request)(ed)?|requests? i (made|filed|raised|sent|submitted)|everything i (asked|requested))\b/,
     1,
   ],
   [
@@ -62,6 +63,7 @@ const CUES: Cue[] = [
     /\b(cancel|withdraw|retract|scrap|rescind|call off|take back|no longer need|don'?t need|do not need|dont need|remove my request|delete my request)\b/,
     0.9,
   ],
+  ['cancel', /\b(revoke|drop|kill|abandon|delete|remove|close)\s+(my|the|this|that)\s+(\w+\s+){0,3}(request|ticket|req)\b/, 0.9],
   [
     'list-pending',
     /\b(pending|awaiting|waiting)\s+(approvals?|requests?|decisions?|for (my |an )?(approval|review|decision))\b/,
@@ -86,7 +88,7 @@ const CUES: Cue[] = [
   ],
   [
     'audit',
-    /\b(what|who) (happened|changed|was done|has happened|has changed|did (something|anything))\s+(in|on|inside)\b/,
+    /\b(what|who) (happened|changed|was done|has happened|has changed|did (something|anything))\s+(in|on|inside|since|during|over|last|yesterday|today|this (week|month|year)|recently|lately)\b/,
     1,
   ],
   ['audit', /\b(history|log|trail)\s+(of|for)\b/, 0.8],
@@ -98,6 +100,7 @@ const CUES: Cue[] = [
     1,
   ],
   ['licence-report', /\b(list|show|report|export|see)\b.*\blicen[cs]es\b/, 1],
+  ['licence-report', /\bhow many\b.*\blicen[cs]es\b/, 1],
   ['licence-report', /\bpower (apps|automate) (licen[cs]es|plans)\b/, 0.6],
   // The requester answers an approver's question; asks to keep a time-bound grant longer.
   ['answer-info', /^(my\s+)?(answer|reply|response)\b/, 0.9],
@@ -257,18 +260,19 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
 
 function readDecision(text: string, l: string, parsed: ParsedMessage): void {
   const m =
-    /\b(approve[ds]?|accept(ed)?|ok|okay|lgtm|reject(ed)?|deny|denied|decline[ds]?|refuse[ds]?)\b[\s,:]*(request\s+)?req\s*-?\s*(\d{1,9})\b[\s,:.-]*(.*)$/i.exec(
+    /\b(approve[ds]?|accept(ed)?|ok|okay|lgtm|go ahead with|sign(?:ed)? off(?: on)?|green-?light(?:ed)?|reject(ed)?|deny|denied|decline[ds]?|refuse[ds]?|turn(?:ed)? down)\b[\s,:]*(request\s+)?req\s*-?\s*(\d{1,9})\b[\s,:.-]*(.*)$/i.exec(
       text,
     ) ?? /^\s*req\s*-?\s*(\d{1,9})\s*[:,-]?\s*(is\s+)?(approved|rejected|denied|declined)\b[\s,:.-]*(.*)$/i.exec(text);
   if (!m) return;
   const words = m.slice(1).filter(Boolean) as string[];
-  const verb = words.find((w) => /^(approve|accept|ok|okay|lgtm|reject|den|decline|refuse)/i.test(w)) ?? '';
+  const verb =
+    words.find((w) => /^(approve|accept|ok|okay|lgtm|go ahead|sign|green|reject|den|decline|refuse|turn)/i.test(w)) ?? '';
   const id = words.find((w) => /^\d+$/.test(w));
   if (!id) return;
   if (/^(cancel)/i.test(l)) return;
   // "who approved REQ-12?" asks about a decision; it never makes one.
   if (/^\s*(who|when|why|how|was|were|has|have|did|is|whether)\b/i.test(l)) return;
-  parsed.verdict = /^(reject|den|decline|refuse)/i.test(verb) ? 'reject' : 'approve';
+  parsed.verdict = /^(reject|den|decline|refuse|turn)/i.test(verb) ? 'reject' : 'approve';
   parsed.requestIds = [`REQ-${id}`, ...parsed.requestIds.filter((r) => r !== `REQ-${id}`)];
   const comment = (m.at(-1) ?? '').trim().replace(/^(because|as|since|-|:)\s*/i, '');
   parsed.comment = comment || undefined;
@@ -295,8 +299,13 @@ function readChannel(l: string, parsed: ParsedMessage): void {
     /\b(set|use|make|choose|pick|register|configure)\b.*?\b(approvals?|approver|audit|notifications?|news|alerts?)\b\s*(channel)?/.exec(
       l,
     ) ?? /\bthis (is the |channel (is|for) (the )?)(approvals?|audit|notifications?|news)\b/.exec(l);
-  if (!m || !/\bchannel\b/.test(l)) return;
-  const word = m[2] ?? m[4] ?? '';
+  // "post approval cards in this channel", "send approvals here from now on": a delivery verb and a place.
+  const here =
+    /\b(post|send|route|deliver|put|drop|direct)\s+(all\s+)?(the\s+)?(approvals?|approval (cards|requests)|audit|notifications?|news|alerts?)\b.*\b(here|this channel)\b/.exec(
+      l,
+    );
+  const word = m && /\bchannel\b/.test(l) ? (m[2] ?? m[4] ?? '') : (here?.[4] ?? '');
+  if (!word) return;
   const channel: ChannelKind = /^approv/.test(word) ? 'approvals' : /^audit/.test(word) ? 'audit' : 'notifications';
   parsed.channel = channel;
   parsed.cues['set-channel'] = 1;

@@ -74,7 +74,7 @@ describe('conversation: new environment', () => {
     const { cardText, firstCard } = await import('../support/connector-double.js');
     const text = cardText(firstCard(post.body));
     assert.match(text, /Contoso Research/);
-    assert.match(text, /Yes: contosoresearch, USD, language 1033/);
+    assert.match(text, /Yes: contosoresearch, USD, English \(United States\)/);
     assert.match(text, /at least 1 GB of the tenant’s database capacity/);
     assert.match(text, /Environment Admin\nAlex Wilber/);
 

@@ -103,6 +103,24 @@ const LOCATION_NAMES: Record<string, string> = {
   uae: 'United Arab Emirates',
 };
 
+const LANGUAGE_NAMES: Record<number, string> = {
+  1033: 'English (United States)',
+  2057: 'English (United Kingdom)',
+  1031: 'German',
+  1036: 'French',
+  3082: 'Spanish',
+  1040: 'Italian',
+  1043: 'Dutch',
+  1046: 'Portuguese (Brazil)',
+  1041: 'Japanese',
+  1053: 'Swedish',
+};
+
+/** Dataverse base languages are LCIDs; admins read names. */
+export function languageName(lcid: number): string {
+  return LANGUAGE_NAMES[lcid] ?? `language ${lcid}`;
+}
+
 /** BAP location names (unitedstates) as people write them (United States). */
 export function locationName(location: string): string {
   return LOCATION_NAMES[location.toLowerCase()] ?? location;
@@ -191,7 +209,7 @@ function describe(request: GovernanceRequest): {
         {
           title: 'Dataverse',
           value: d.dataverse
-            ? `Yes: ${d.dataverse.domainName}, ${d.dataverse.currency}, language ${d.dataverse.languageLcid}`
+            ? `Yes: ${d.dataverse.domainName}, ${d.dataverse.currency}, ${languageName(d.dataverse.languageLcid)}`
             : 'No',
         },
         { title: 'Environment Admin', value: who },
