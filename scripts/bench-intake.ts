@@ -1,4 +1,4 @@
-// Prints the corpus accuracy (intent, entities, asked back instead of guessing) on the reference tenant, and
+// Prints the corpus and held-out accuracy (intent, entities, asked back instead of guessing) on the reference tenant, and
 // the parse+resolve time per message for a synthetic tenant of 1,000 environments and 500 connectors (wall clock:
 // on a busy machine the tails include waiting for a core, so compare runs on the same quiet machine).
 import { performance } from 'node:perf_hooks';
@@ -8,6 +8,7 @@ import { understand } from '../src/intake/understand.js';
 import type { Connector, Environment } from '../src/tenant/tenant-admin.js';
 import { CORPUS } from '../test/intake/corpus.js';
 import { evaluate, fixtureSnapshot, summarise } from '../test/intake/evaluate.js';
+import { HELD_OUT } from '../test/intake/held-out.js';
 
 const WORDS =
   `alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo
@@ -62,11 +63,17 @@ console.log('Corpus accuracy (reference tenant, %d utterances):', CORPUS.length)
 console.table(summarise(results));
 for (const [i, r] of results.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(CORPUS[i]?.[0])} → ${r.problems.join('; ')}`);
+const heldOut = HELD_OUT.map((row) => evaluate(row, snapshot));
+console.log('\nHeld-out accuracy (written apart from the corpus and the parser, %d utterances):', HELD_OUT.length);
+console.table(summarise(heldOut));
+for (const [i, r] of heldOut.entries())
+  if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(HELD_OUT[i]?.[0])} → ${r.problems.join('; ')}`);
 await close();
 
 const big = synthetic();
 const messages = [
   ...CORPUS.map((r) => r[0]),
+  ...HELD_OUT.map((r) => r[0]),
   'maker role in Finance Marketing Sandbox 25',
   'unblock Alpha Bravo Connector 7 and Kilo Lima Connector 40 in Delta Echo Prod 104 for 2 weeks',
   'maker rights in finanse markting sandbox',

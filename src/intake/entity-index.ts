@@ -4,6 +4,7 @@
 import Fuse from 'fuse.js';
 import { COMMON_WORDS } from './common-words.js';
 import { STOPWORDS, type Token, tokenize } from './text.js';
+import { withinTypoBudget } from './typos.js';
 
 /** Abbreviations and synonyms people use for words in names, mapped to one canonical word. */
 const CANONICAL: Record<string, string> = {
@@ -126,6 +127,7 @@ export class EntityIndex<T> {
    */
   private readonly buckets = new Map<string, { words: string[]; fuse?: Fuse<string> }>();
   private readonly corrections = new Map<string, string | null>();
+  private readonly splits = new Map<string, [string, string] | null>();
 
   constructor(readonly entities: IndexedEntity<T>[]) {
     const postings = new Map<string, number[]>();
@@ -191,9 +193,12 @@ export class EntityIndex<T> {
     return fixed ?? undefined;
   }
 
-  /** A common word is meant as typed; it only stands for a catalogue word that is its plural or singular. */
+  /**
+   * A common word is meant as typed; a plural only stands for the catalogue word that is its singular. Not the
+   * other way: a product named in the plural ("Teams", "Shifts") is not what "team" or "shift" mean in chat.
+   */
   private inflection(word: string): string | null {
-    for (const form of [`${word}s`, `${word}es`, word.replace(/e?s$/, ''), word.replace(/s$/, '')]) {
+    for (const form of [word.replace(/e?s$/, ''), word.replace(/s$/, '')]) {
       const info = form !== word ? this.words.get(form) : undefined;
       if (info && !info.weak) return form;
     }
@@ -207,7 +212,29 @@ export class EntityIndex<T> {
     bucket.fuse ??= new Fuse(bucket.words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true });
     // Best score first; on a tie fuse.js keeps list order, i.e. the word met first in the catalogue.
     const hit = bucket.fuse.search(word, { limit: 1 })[0];
-    return hit && (hit.score ?? 1) <= FUSE_THRESHOLD ? hit.item : null;
+    return hit && (hit.score ?? 1) <= FUSE_THRESHOLD && withinTypoBudget(word, hit.item) ? hit.item : null;
+  }
+
+  /**
+   * Two words of one name typed without the space ("hrdev", "ittools", "marketingsandbox"), or undefined.
+   * Both halves must be vocabulary words (after abbreviations) of the same name, so an ordinary word is not
+   * cut into accidental pieces.
+   */
+  split(word: string): [string, string] | undefined {
+    if (word.length < 4) return undefined;
+    const cached = this.splits.get(word);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: [string, string] | null = null;
+    for (let i = 2; i <= word.length - 2 && !found; i++) {
+      const left = canonical(word.slice(0, i));
+      const right = canonical(word.slice(i));
+      const a = this.words.get(left);
+      const b = left === right ? undefined : this.words.get(right);
+      if (a && b && a.slots.some((slot) => b.slots.includes(slot))) found = [left, right];
+    }
+    if (this.splits.size > MAX_CORRECTIONS_CACHE) this.splits.clear();
+    this.splits.set(word, found);
+    return found ?? undefined;
   }
 
   /**
@@ -220,54 +247,61 @@ export class EntityIndex<T> {
     // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
     const touchedSlots: number[] = [];
     const touchedEntities: number[] = [];
-    /** entity -> the corrections its match needed ("finanse→finance"), each once */
-    let corrections: Map<number, string[]> | undefined;
+    /** entity -> the corrections its match needed ("finanse→finance"), each once, with the token corrected */
+    let corrections: Map<number, { fix: string; token: number }[]> | undefined;
     const canon = tokens.map((t) => canonical(t.norm));
     for (let i = 0; i < canon.length; i++) {
       const word = canon[i] ?? '';
-      let key = word;
-      let info = this.words.get(key);
-      let fix: string | undefined;
-      if (!info) {
-        if (options.fuzzy === false) continue;
-        const fixed = this.correct(word);
-        info = fixed ? this.words.get(fixed) : undefined;
-        if (!fixed || !info) continue;
-        key = fixed;
-        fix = `${tokens[i]?.norm}→${key}`;
-      }
-      for (const slot of info.slots) {
-        const e = this.slotEntity[slot] ?? 0;
-        const name = this.entities[e]?.names[this.slotName[slot] ?? 0] ?? [];
-        // A common word ("it", "default") only counts when typed as an acronym or next to another word of the name.
-        if (info.stop && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, name)) continue;
-        if (x.entityEpoch[e] !== epoch) {
-          x.entityEpoch[e] = epoch;
-          touchedEntities.push(e);
+      const direct = this.words.get(word);
+      const glued = direct ? undefined : this.split(word);
+      const keys = glued ?? [word];
+      for (const k of keys) {
+        let key = k;
+        let info = glued ? this.words.get(k) : direct;
+        let fix: string | undefined;
+        if (!info) {
+          if (options.fuzzy === false) continue;
+          const fixed = this.correct(word);
+          info = fixed ? this.words.get(fixed) : undefined;
+          if (!fixed || !info) continue;
+          key = fixed;
+          fix = `${tokens[i]?.norm}→${key}`;
         }
-        if (x.slotEpoch[slot] !== epoch) {
-          x.slotEpoch[slot] = epoch;
-          x.slotWords[slot] = 0;
-          x.slotGot[slot] = 0;
-          x.slotAllWeak[slot] = 1;
-          x.slotAnyUnique[slot] = 0;
-          x.slotTokens[slot] = [];
-          touchedSlots.push(slot);
-        }
-        x.slotTokens[slot]?.push(i);
-        // Each word of a name counts once, however often it is typed (a bit per word position in the name).
-        const bit = 1 << Math.min(30, name.indexOf(key));
-        if (((x.slotWords[slot] ?? 0) & bit) === 0) {
-          x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
-          x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
-          if (!info.weak) x.slotAllWeak[slot] = 0;
-          if (info.unique) x.slotAnyUnique[slot] = 1;
-        }
-        if (fix) {
-          corrections ??= new Map();
-          const list = corrections.get(e);
-          if (!list) corrections.set(e, [fix]);
-          else if (!list.includes(fix)) list.push(fix);
+        for (const slot of info.slots) {
+          const e = this.slotEntity[slot] ?? 0;
+          const name = this.entities[e]?.names[this.slotName[slot] ?? 0] ?? [];
+          // A common word ("it", "default") only counts when typed as an acronym or next to another word of the
+          // name (its other half, when the two were typed as one word).
+          if (info.stop && !glued && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, name)) continue;
+          if (x.entityEpoch[e] !== epoch) {
+            x.entityEpoch[e] = epoch;
+            touchedEntities.push(e);
+          }
+          if (x.slotEpoch[slot] !== epoch) {
+            x.slotEpoch[slot] = epoch;
+            x.slotWords[slot] = 0;
+            x.slotGot[slot] = 0;
+            x.slotAllWeak[slot] = 1;
+            x.slotAnyUnique[slot] = 0;
+            x.slotTokens[slot] = [];
+            touchedSlots.push(slot);
+          }
+          const slotTokens = x.slotTokens[slot];
+          if (slotTokens && slotTokens[slotTokens.length - 1] !== i) slotTokens.push(i);
+          // Each word of a name counts once, however often it is typed (a bit per word position in the name).
+          const bit = 1 << Math.min(30, name.indexOf(key));
+          if (((x.slotWords[slot] ?? 0) & bit) === 0) {
+            x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
+            x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
+            if (!info.weak) x.slotAllWeak[slot] = 0;
+            if (info.unique) x.slotAnyUnique[slot] = 1;
+          }
+          if (fix) {
+            corrections ??= new Map();
+            const list = corrections.get(e);
+            if (!list) corrections.set(e, [{ fix, token: i }]);
+            else if (!list.some((c) => c.fix === fix)) list.push({ fix, token: i });
+          }
         }
       }
     }
@@ -297,10 +331,23 @@ export class EntityIndex<T> {
       }
     }
     let top = 0;
+    /** entity -> the corrections its best name needed (one made for another of its names costs nothing) */
+    let corrected: Map<number, string[]> | undefined;
     for (const e of touchedEntities) {
       const best = x.entityBest[e] ?? 0;
       if (best <= 0) continue;
-      const final = Math.max(0, best - (corrections?.get(e)?.length ?? 0) * 0.1);
+      const fixes = corrections?.get(e);
+      let count = 0;
+      if (fixes) {
+        const tokensOfBest = x.slotTokens[x.entitySlot[e] ?? 0] ?? [];
+        const used = fixes.filter((c) => tokensOfBest.includes(c.token)).map((c) => c.fix);
+        count = used.length;
+        if (count > 0) {
+          corrected ??= new Map();
+          corrected.set(e, used);
+        }
+      }
+      const final = Math.max(0, best - count * 0.1);
       x.entityBest[e] = final;
       if (final > top) top = final;
     }
@@ -317,7 +364,7 @@ export class EntityIndex<T> {
       entity: this.entities[e]!,
       score: best[e] ?? 0,
       matched: x.slotTokens[x.entitySlot[e] ?? 0] ?? [],
-      corrected: corrections?.get(e) ?? [],
+      corrected: corrected?.get(e) ?? [],
       how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
     }));
   }

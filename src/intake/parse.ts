@@ -1,10 +1,12 @@
 // A deterministic reading of chat text: which intents the wording points to, and the raw pieces (request ids,
 // justification, duration, new-environment fields, short answers). Names stay as typed; resolve.ts matches them.
 import type { ChannelKind } from '../storage/store.js';
+import { COMMON_WORDS } from './common-words.js';
 import { parseDuration, parseSpan } from './duration.js';
 import { cleanText, type EnvironmentSku, type IntentKind, type ParsedMessage } from './intent.js';
 import { foldAccents, tokenize } from './text.js';
 import { parseTimeRange } from './time-range.js';
+import { fixCommandWords } from './typos.js';
 
 const REQUEST_ID = /\breq\s*-?\s*(\d{1,9})\b/gi;
 
@@ -63,7 +65,11 @@ const CUES: Cue[] = [
     /\b(cancel|withdraw|retract|scrap|rescind|call off|take back|no longer need|don'?t need|do not need|dont need|remove my request|delete my request)\b/,
     0.9,
   ],
-  ['cancel', /\b(revoke|drop|kill|abandon|delete|remove|close)\s+(my|the|this|that)\s+(\w+\s+){0,3}(request|ticket|req)\b/, 0.9],
+  [
+    'cancel',
+    /\b(revoke|drop|kill|abandon|delete|remove|close)\s+(my|the|this|that)\s+(\w+\s+){0,3}(request|ticket|req)\b/,
+    0.9,
+  ],
   [
     'list-pending',
     /\b(pending|awaiting|waiting)\s+(approvals?|requests?|decisions?|for (my |an )?(approval|review|decision))\b/,
@@ -118,7 +124,7 @@ const CUES: Cue[] = [
   ['help', /^(help|\?+|h|menu|commands?|usage|info|start|options)[.!?]*$/, 1],
   [
     'help',
-    /\b(help|what can you do|what do you do|what can i (do|ask)|how (does|do) (this|it|you) work|how do i|how can i|how to|what are (you|your commands)|list (of )?commands|instructions|who are you|what is this bot)\b/,
+    /\b(help|what can you do|what('?s| is| are) an? [\w\s-]{1,30}?\w(?=\s*\?)|what does [\w\s-]{2,30} mean|explain|what do you do|what can i (do|ask)|how (does|do) (this|it|you) work|how do i|how can i|how to|what are (you|your commands)|list (of )?commands|instructions|who are you|what is this bot)\b/,
     0.6,
   ],
   [
@@ -135,6 +141,28 @@ const CUES: Cue[] = [
 
 const REASON =
   /\s*[,;:.!-]*\s*\b(because|cause|cuz|coz|since|as i|as we|as my|as our|so that|so i can|so we can|so i could|so we could|in order to|to build|to create|to make|to develop|to automate|to connect|to sync|to send|to post|to read|to store|to pull|to push|to get|to run|to track|to manage|to prototype|to try|to host|to work on|for building|for the [\w-]+ (project|app|team|flow|process|work|initiative|pilot|poc)|for our|for my|needed for|need it for|need this for|need that for|i need it to|i want to|we want to|we need to|i need to|justification|reason|purpose|why:)\b\s*[:-]?\s*/i;
+
+/** A closing and the writer's name at the very end: "Thanks so much, Adele", "Cheers - Grady Archie". */
+const SIGN_OFF = new RegExp(
+  `[\\s,.;:!-]*\\b(${[
+    'many thanks',
+    'thanks',
+    'thank you',
+    'thx',
+    'ty',
+    'cheers',
+    'regards',
+    'best',
+    'br',
+    'ta',
+    'merci',
+    'danke',
+    'gracias',
+  ]
+    .map((w) => w.replace(/^./, (c) => `[${c}${c.toUpperCase()}]`))
+    .join('|')})\\b[\\w\\s]{0,20}?[\\s,.;:!-]+\\p{Lu}[\\p{L}'-]+(\\s+\\p{Lu}[\\p{L}'-]+)?[\\s.!]*$`,
+  'u',
+);
 
 const ORDINALS: Record<string, number> = {
   first: 1,
@@ -199,19 +227,21 @@ const LANGUAGE: Record<string, number> = {
 
 export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage {
   const text = cleanText(raw);
-  const l = foldAccents(text).toLowerCase();
+  const l = fixCommandWords(foldAccents(text).toLowerCase(), (w) => COMMON_WORDS.has(w));
   const cues: ParsedMessage['cues'] = {};
   for (const [kind, re, score] of CUES) {
     if (re.test(l)) cues[kind] = Math.max(cues[kind] ?? 0, score);
   }
 
+  // "Thanks so much, Adele": a signature names the writer, never what is asked for.
+  const body = text.replace(SIGN_OFF, '');
   const requestIds = [...text.matchAll(REQUEST_ID)].map((m) => `REQ-${m[1]}`);
   const parsed: ParsedMessage = {
     text,
     cues,
     requestIds: [...new Set(requestIds)],
     tokens: [],
-    allTokens: tokenize(text),
+    allTokens: tokenize(body),
     newEnvironment: {},
     answer: {},
   };
@@ -222,7 +252,7 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
   if (cues.extend) parsed.extension = parseSpan(text);
 
   // Cut out the duration, then the justification: what is left names things.
-  let head = text;
+  let head = body;
   const duration = parseDuration(head, now);
   if (duration) {
     parsed.grantEndsAt = duration.endsAt.toISOString();
@@ -266,7 +296,8 @@ function readDecision(text: string, l: string, parsed: ParsedMessage): void {
   if (!m) return;
   const words = m.slice(1).filter(Boolean) as string[];
   const verb =
-    words.find((w) => /^(approve|accept|ok|okay|lgtm|go ahead|sign|green|reject|den|decline|refuse|turn)/i.test(w)) ?? '';
+    words.find((w) => /^(approve|accept|ok|okay|lgtm|go ahead|sign|green|reject|den|decline|refuse|turn)/i.test(w)) ??
+    '';
   const id = words.find((w) => /^\d+$/.test(w));
   if (!id) return;
   if (/^(cancel)/i.test(l)) return;
@@ -298,7 +329,7 @@ function readChannel(l: string, parsed: ParsedMessage): void {
   const m =
     /\b(set|use|make|choose|pick|register|configure)\b.*?\b(approvals?|approver|audit|notifications?|news|alerts?)\b\s*(channel)?/.exec(
       l,
-    ) ?? /\bthis (is the |channel (is|for) (the )?)(approvals?|audit|notifications?|news)\b/.exec(l);
+    ) ?? /\bthis (is the |channel (is for|is|for) (the )?)(approvals?|audit|notifications?|news)\b/.exec(l);
   // "post approval cards in this channel", "send approvals here from now on": a delivery verb and a place.
   const here =
     /\b(post|send|route|deliver|put|drop|direct)\s+(all\s+)?(the\s+)?(approvals?|approval (cards|requests)|audit|notifications?|news|alerts?)\b.*\b(here|this channel)\b/.exec(
@@ -313,7 +344,8 @@ function readChannel(l: string, parsed: ParsedMessage): void {
 
 /** "called Payroll Tools", "named 'HR Apps'", or a quoted name. */
 function readName(text: string): { value: string; text: string } | undefined {
-  const quoted = /["“”«']([^"“”«»']{2,80})["“”»']/.exec(text);
+  // Single quotes only around words: the apostrophes of "you're ... I've" quote nothing.
+  const quoted = /["“”«]([^"“”«»]{2,80})["“”»]/.exec(text) ?? /(?<!\w)'([^']{2,80})'(?!\w)/.exec(text);
   const called =
     /\b(?:called|named|name it|name:|name is|titled|call it)\s+["“']?([A-Za-z0-9][\w&.\- ]{0,79}?)["”']?(?=\s+(?:in|on|with|without|for|because|since|as|so|type|region|located|and|using|please|pls|thanks|\(|-)\b|[,;.!?(]|$)/i.exec(
       text,

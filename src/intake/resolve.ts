@@ -95,7 +95,7 @@ function environmentEntry(env: Environment): IndexedEntity<Environment> {
 const CONNECTOR_ALIASES: Record<string, string[]> = {
   shared_twitter: ['twitter', 'tweet', 'tweets'],
   shared_sql: ['sql', 'sql server', 'sqlserver', 'mssql', 'azure sql', 'sql db', 'sql database'],
-  shared_salesforce: ['salesforce', 'sfdc', 'sales force'],
+  shared_salesforce: ['salesforce', 'sfdc', 'sales force', 'sf'],
   shared_office365: ['outlook', 'office 365 outlook', 'o365 outlook', 'exchange', 'office 365 mail', 'outlook 365'],
   shared_outlook: ['outlook com', 'hotmail', 'outlookcom'],
   shared_teams: ['teams', 'ms teams', 'msteams', 'microsoft teams'],

@@ -2,6 +2,7 @@
 // input of the dialogue. Deterministic; the optional language-model path produces the same shape.
 import type { Connector, Environment, Location } from '../tenant/tenant-admin.js';
 import type { CatalogueSnapshot } from './catalogue.js';
+import { canonical } from './entity-index.js';
 import { type IntentKind, isRequestIntent, type ParsedMessage } from './intent.js';
 import { parseMessage } from './parse.js';
 import {
@@ -69,22 +70,39 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     const wider = resolveConnectors(parsed.allTokens, index);
     if (wider.accepted.some((a) => a.confidence === 'high')) connectors = wider;
   }
+  // A new environment's "with/without Dataverse" is one of its options, not the Dataverse connector.
+  if (parsed.newEnvironment.dataverse !== undefined && isNewEnvironmentWording(parsed))
+    connectors = withoutDataverse(connectors);
   const envTokens = parsed.tokens.filter((t) => !connectors.used.has(t.index));
   let environment = resolveEnvironment(envTokens, index, requesterId);
-  if (environment.confidence === 'none' && parsed.allTokens.length > parsed.tokens.length) {
-    // The name may sit after the reason ("maker role to build the budget app in Finance Sandbox").
+  // Ambiguous: look further only when a later word is a word of some environment's name (cheap to know).
+  const vague =
+    environment.confidence === 'none' ||
+    (environment.confidence === 'ambiguous' &&
+      parsed.allTokens.some(
+        (t) => t.index >= parsed.tokens.length && index.environments.frequency(canonical(t.norm)) > 0,
+      ));
+  if (vague && parsed.allTokens.length > parsed.tokens.length) {
+    // The name may sit after the reason ("maker role to build the budget app in Finance Sandbox"), and a
+    // vague word before it ("I'm in the finance team ... in Finance Sandbox") must not hide it.
     const wider = resolveEnvironment(
       parsed.allTokens.filter((t) => !connectors.used.has(t.index) || t.index >= parsed.tokens.length),
       index,
       requesterId,
     );
-    if (wider.confidence === 'high') environment = wider;
+    const fits = environment.confidence === 'none' || environment.options.some((e) => e.id === wider.value?.id);
+    if (wider.confidence === 'high' && fits) environment = wider;
   }
-  const location = resolveLocation(parsed.tokens, snapshot.locations);
+  let location = resolveLocation(parsed.tokens, snapshot.locations);
+  if (location.confidence === 'none') location = resolveLocation(parsed.allTokens, snapshot.locations);
 
   const scores: Partial<Record<IntentKind, number>> = { ...parsed.cues };
   const connectorNamed = connectors.accepted.length > 0 || Boolean(connectors.ambiguous);
-  if (connectorNamed) scores['unblock-connector'] = (scores['unblock-connector'] ?? 0) + 0.5;
+  // "I don't need Dropbox anymore", "we no longer use Salesforce": a connector named in a negation is not
+  // asked for (an explicit "unblock" still is).
+  const negated = NEGATED_NEED.test(parsed.text) && (scores['unblock-connector'] ?? 0) < 1;
+  if (negated) delete scores['unblock-connector'];
+  else if (connectorNamed) scores['unblock-connector'] = (scores['unblock-connector'] ?? 0) + 0.5;
   if (environment.confidence !== 'none' && !connectorNamed && (scores['maker-role'] ?? 0) > 0)
     scores['maker-role'] = (scores['maker-role'] ?? 0) + 0.2;
   // A request id makes status / cancel / decide concrete.
@@ -94,12 +112,29 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     else if (!scores.decide && !scores.cancel && !scores.audit && !scores.extend && !scores['answer-info'])
       scores.status = 0.7;
   }
-  // "status of my maker request": asking about a request, not for a new one.
-  if (scores.status && /\b(my|the|that|this)\s+(\w+\s+)?(request|ticket|ask)\b/i.test(parsed.text))
-    scores.status += 0.3;
-  // "how do I ask for a connector?": a question about the bot, when nothing concrete is named.
-  if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none')
+  // "status of my maker role request", "scrap my dropbox request": about a request, not asking for a new one.
+  if (REQUEST_REFERENCE.test(parsed.text)) {
+    if (scores.status) scores.status += 0.3;
+    if (scores.cancel) scores.cancel += 0.3;
+  }
+  // "did anyone look at my request yet?": a question about a request already made.
+  if (
+    !scores.status &&
+    REQUEST_REFERENCE.test(parsed.text) &&
+    /\?\s*$|^\s*(did|has|have|is|was|any)\b/i.test(parsed.text)
+  )
+    scores.status = 0.7;
+  // "how do I ask for a connector?": a question about the bot, when nothing concrete is named. Not when the
+  // wording names a request plainly ("how do I become a maker?"): then it is that request, asked back.
+  const plainRequest = REQUEST_KINDS.some((k) => (scores[k] ?? 0) >= 1);
+  if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none' && !plainRequest)
     scores.help = (scores.help ?? 0) + 0.5;
+  // Pleasantries around a real message ("Hi, any update on REQ-1001?", "it would be appreciated if ...")
+  // are manners, not the message.
+  const substance = Object.entries(scores).some(
+    ([k, v]) => !PLEASANTRIES.includes(k as IntentKind) && (v ?? 0) >= MIN_INTENT_SCORE,
+  );
+  if (substance) for (const k of PLEASANTRIES) if (scores[k]) scores[k] = Math.min(scores[k] ?? 0, 0.3);
   if (scores.decide) scores.decide = 2;
   // Commands about something that exists (a request, the audit trail, licences) outrank the request wording
   // they quote: "extend my maker role in Finance Sandbox", "audit of maker grants in IT Tools".
@@ -140,6 +175,25 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     // Names in "status" or "help" messages are not requests: keep them for the log only.
   }
   return understanding;
+}
+
+const REQUEST_KINDS: IntentKind[] = ['maker-role', 'unblock-connector', 'new-environment'];
+const PLEASANTRIES: IntentKind[] = ['greeting', 'thanks'];
+/** "my maker role request", "the dropbox ticket", "that req". */
+const REQUEST_REFERENCE = /\b(my|the|that|this)\s+(\w+\s+){0,3}(request|ticket|ask|req)\b/i;
+/** "don't need X anymore", "no longer use", "not using X any more", "stopped using". */
+const NEGATED_NEED =
+  /\b(don'?t|do not|doesn'?t|does not|no longer|(?<!\bcan )not|never|stopped)\s+(\w+\s+)?(need|needs|needed|use|using|want|wants|require|requires)\b|\bany ?more\b/i;
+
+function isNewEnvironmentWording(parsed: ParsedMessage): boolean {
+  return (parsed.cues['new-environment'] ?? 0) >= 0.9 && (parsed.cues['unblock-connector'] ?? 0) < 1;
+}
+
+function withoutDataverse(c: ConnectorResolution): ConnectorResolution {
+  const isDataverse = (name: string) => name === 'shared_commondataserviceforapps';
+  const accepted = c.accepted.filter((a) => !isDataverse(a.connector.name));
+  if (accepted.length === c.accepted.length) return c;
+  return { ...c, accepted };
 }
 
 function unknownConnectorText(text: string): string | undefined {

@@ -118,26 +118,39 @@ export class OutboxWorker {
     let attempted = 0;
     for (const message of queue) {
       if (this.halting) break; // stopping: leave the rest for the next start
-      const interrupted = inFlight[String(message.id)] !== undefined && !this.mine.has(message.id);
-      if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
-        this.options.onInterrupted?.(message, 'hold');
-        await this.finish(message.id, (s) =>
-          s.outbox.markFailed(
-            message.id,
-            'interrupted: the process stopped after this post left; check the channel, then `govbot outbox retry`',
-            this.options.clock().toISOString(),
-            true,
-          ),
-        );
-        continue;
+      try {
+        const goOn = await this.runOne(key, message, inFlight);
+        if (goOn === undefined) continue;
+        attempted++;
+        if (!goOn) break; // the conversation waits for this message's retry
+      } catch (error) {
+        // Storage failed while recording an outcome: the message stays pending for a later tick. Reported here,
+        // as nobody awaits a timer-started lane (a rejection would be unhandled and stop the process).
+        this.options.onError?.(error, message);
+        break;
       }
-      if (interrupted) this.options.onInterrupted?.(message, 'resend');
-      await this.pacer.acquire(key);
-      attempted++;
-      const ok = await this.deliver(message);
-      if (!ok) break; // the conversation waits for this message's retry
     }
     return attempted;
+  }
+
+  /** One message of a lane: undefined when parked without an attempt, else whether the lane may go on. */
+  private async runOne(key: string, message: OutboxMessage, inFlight: InFlight): Promise<boolean | undefined> {
+    const interrupted = inFlight[String(message.id)] !== undefined && !this.mine.has(message.id);
+    if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
+      this.options.onInterrupted?.(message, 'hold');
+      await this.finish(message.id, (s) =>
+        s.outbox.markFailed(
+          message.id,
+          'interrupted: the process stopped after this post left; check the channel, then `govbot outbox retry`',
+          this.options.clock().toISOString(),
+          true,
+        ),
+      );
+      return undefined;
+    }
+    if (interrupted) this.options.onInterrupted?.(message, 'resend');
+    await this.pacer.acquire(key);
+    return this.deliver(message);
   }
 
   /** Sends one message; true when sent or dead (the lane may go on), false when it will be retried. */

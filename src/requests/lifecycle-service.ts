@@ -280,14 +280,18 @@ export class LifecycleService {
     const at = this.now();
     return this.mutate(
       requestId,
-      (r) =>
-        r.status !== 'pending'
-          ? `${r.id} is already ${r.status}.`
-          : {
-              ...r,
-              infoExchanges: [...(r.infoExchanges ?? []), { askedBy: asker, question: text, askedAt: at }],
-              updatedAt: at,
-            },
+      (r) => {
+        if (r.status !== 'pending') return `${r.id} is already ${r.status}.`;
+        // The same question still open from the same approver is a double click or a re-sent invoke: ask once.
+        const last = r.infoExchanges?.at(-1);
+        if (last && last.answer === undefined && last.askedBy.id === asker.id && last.question === text)
+          return `You already asked this; ${r.requester.displayName}'s answer will appear on this card.`;
+        return {
+          ...r,
+          infoExchanges: [...(r.infoExchanges ?? []), { askedBy: asker, question: text, askedAt: at }],
+          updatedAt: at,
+        };
+      },
       async (session, stored) => {
         const n = stored.infoExchanges?.length ?? 0;
         await this.audit(session, stored, {

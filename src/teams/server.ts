@@ -16,11 +16,14 @@ export async function startBotServer(
   const server = restify.createServer({ name: 'power-platform-governance-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
   server.post('/api/messages', async (req, res) => {
-    // A body that is not an activity gets a clear 400 instead of the SDK's 500.
-    const body = req.body as { type?: unknown } | undefined;
-    if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
+    // A body that is not an activity gets a clear 400 instead of the SDK's 500 (which echoes the error message
+    // of whatever broke on the missing field). Every Bot Framework activity names its sender and conversation.
+    if (!isActivityShape(req.body)) {
       res.send(400, {
-        error: { code: 'BadActivity', message: 'The body must be a Bot Framework activity with a type.' },
+        error: {
+          code: 'BadActivity',
+          message: 'The body must be a Bot Framework activity with a type, a from.id and a conversation.id.',
+        },
       });
       return;
     }
@@ -42,4 +45,21 @@ export async function startBotServer(
     url: `http://${options.host}:${address.port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function isActivityShape(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const a = body as {
+    type?: unknown;
+    from?: { id?: unknown } | null;
+    conversation?: { id?: unknown } | null;
+    entities?: unknown;
+  };
+  return (
+    typeof a.type === 'string' &&
+    typeof a.from?.id === 'string' &&
+    typeof a.conversation?.id === 'string' &&
+    a.conversation.id !== '' &&
+    (a.entities === undefined || Array.isArray(a.entities))
+  );
 }

@@ -20,7 +20,10 @@ describe('review: maker-role grant resumed after a crash', () => {
   let tenant: TenantAdmin;
   beforeEach(async () => {
     sim = await startSimulator({ port: 0, retryAfterSeconds: 0 });
-    tenant = createTenantAdmin(parseConfig({ TENANT_MODE: 'simulated' }), { simulatorUrl: sim.url, sleep: async () => {} });
+    tenant = createTenantAdmin(parseConfig({ TENANT_MODE: 'simulated' }), {
+      simulatorUrl: sim.url,
+      sleep: async () => {},
+    });
   });
   afterEach(async () => sim.close());
 
@@ -49,7 +52,12 @@ describe('review: maker-role grant resumed after a crash', () => {
         version: 3,
         type: 'maker-role',
         status: 'executing',
-        requester: { id: user.id, upn: user.userPrincipalName, displayName: user.displayName, hasPowerAppsLicense: true },
+        requester: {
+          id: user.id,
+          upn: user.userPrincipalName,
+          displayName: user.displayName,
+          hasPowerAppsLicense: true,
+        },
         details: { type: 'maker-role', environment: environmentRef(env) },
         createdAt: '2026-11-28T08:00:00Z',
         updatedAt: '2026-11-28T08:00:00Z',
@@ -65,7 +73,8 @@ describe('review: maker-role grant resumed after a crash', () => {
     assert.equal(await tenant.hasEnvironmentRole(environmentRef(env), user.id, 'EnvironmentMaker'), true);
 
     // The resumed attempt finds the role in place: it must not write again, nor call it the user's own.
-    const writes = () => sim.state.requests.filter((r) => r.method === 'POST' && r.path.includes('modifyRoleAssignments')).length;
+    const writes = () =>
+      sim.state.requests.filter((r) => r.method === 'POST' && r.path.includes('modifyRoleAssignments')).length;
     const before = writes();
     const result = await grantMakerRole(contextFor(stored));
     assert.equal(writes(), before, 'no second grant');

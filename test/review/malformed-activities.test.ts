@@ -1,0 +1,73 @@
+// Malformed, odd or hostile activities on /api/messages: answered politely or refused with a 400, never a crash
+// of the turn ("something went wrong") and never an internal error message echoed back to the caller.
+import assert from 'node:assert/strict';
+import { type Harness, startHarness } from '../support/bot-harness.js';
+import { TENANT_ID, users } from '../support/fixture-ids.js';
+
+const APOLOGY = /something went wrong/i;
+
+describe('review: malformed activities', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ kickWorkers: false });
+  });
+  after(async () => h.stop());
+
+  const base = () => ({
+    serviceUrl: h.connector.url,
+    channelId: 'msteams',
+    recipient: { id: '28:governance-bot', name: 'Governance' },
+    channelData: { tenant: { id: TENANT_ID } },
+  });
+  const from = { id: '29:alex', name: 'Alex Wilber', aadObjectId: users.alex.id };
+  const personal = (id: string) => ({ id, conversationType: 'personal', tenantId: TENANT_ID });
+  let n = 0;
+  const message = (extra: Record<string, unknown>) => ({
+    ...base(),
+    type: 'message',
+    id: `m-${++n}`,
+    from,
+    conversation: personal(`a:review-${n}`),
+    ...extra,
+  });
+
+  for (const [name, activity] of [
+    ['no conversation', () => ({ ...message({ text: 'help' }), conversation: undefined })],
+    ['a conversation without an id', () => message({ text: 'help', conversation: { conversationType: 'personal' } })],
+    ['no sender', () => ({ ...message({ text: 'help' }), from: undefined })],
+    ['a null sender', () => message({ text: 'help', from: null })],
+    ['null entities', () => message({ text: '<at>Governance</at> help', entities: null })],
+  ] as const) {
+    it(`refuses an activity with ${name} with a 400 that echoes no internal error`, async () => {
+      const before = h.connector.calls.length;
+      const res = await h.post(activity());
+      const text = await res.text();
+      assert.equal(res.status, 400, text);
+      assert.match(text, /BadActivity/);
+      assert.doesNotMatch(text, /Cannot read|undefined|TypeError/);
+      assert.equal(h.connector.calls.length, before, 'nothing was sent');
+    });
+  }
+
+  for (const [name, extra] of [
+    ['null text', { text: null }],
+    ['a huge text', { text: 'request maker role in Contoso Dev '.repeat(30_000) }],
+    [
+      'control characters, lone surrogates and bidi marks',
+      { text: '\u0000\uD800 𝕳 request maker role in \u202E Contoso Dev \uFFFF' },
+    ],
+    [
+      'a user id that is not a GUID',
+      { from: { id: '29:x', aadObjectId: '../users?$select=*' }, text: 'request maker role in Contoso Dev' },
+    ],
+  ] as const) {
+    it(`answers a message with ${name} without crashing the turn`, async () => {
+      const before = h.connector.calls.length;
+      const res = await h.post(message(extra));
+      assert.equal(res.status, 200);
+      const replies = h.connector.calls.slice(before);
+      assert.ok(replies.length > 0, 'the bot answered');
+      for (const reply of replies) assert.doesNotMatch(JSON.stringify(reply.body), APOLOGY);
+    });
+  }
+});
