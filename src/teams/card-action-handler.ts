@@ -9,6 +9,7 @@ import { answerData, decisionData, extendData, parseCardData, questionData, requ
 import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
+import { maySeeRequest } from './visibility.js';
 
 export class CardActionHandler {
   constructor(private readonly bot: BotContext) {}
@@ -41,6 +42,14 @@ export class CardActionHandler {
     notice?: CardNotice,
     withRefresh = false,
   ) {
+    // A forged or guessed request id shows nothing to someone who is neither its requester nor an approver.
+    if (!(await maySeeRequest(this.bot, request, userId))) {
+      return noticeCard({
+        title: 'Not available',
+        color: 'Attention',
+        text: `${notice ? `${notice.text}\n\n` : ''}Only the requester and the approvers can see ${request.id}. Nothing was changed.`,
+      });
+    }
     // Only the automatic refresh answers with a refresh block: teams-ai turns any other card carrying one into
     // an edit of the message for everyone, which would replace the channel's base card with one reader's view.
     const refresh = withRefresh ? (this.bot.stageApprovers?.(request) ?? []) : [];
@@ -149,7 +158,7 @@ export class CardActionHandler {
       });
     }
     if (result.kind === 'refused') {
-      return requestCard(result.request, 'readonly', { text: result.refusal.message, tone: 'warning' });
+      return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
     }
     const r = result.request;
     const notice: CardNotice =
