@@ -99,7 +99,9 @@ export class BapClient {
     const response = await this.http.request<BapModifyRoleAssignmentsResponse>(
       'POST',
       `${this.adminEnv(envId)}/modifyRoleAssignments`,
-      { query: { 'api-version': '2021-04-01' }, body },
+      // Adding an assignment is not idempotent: after a 5xx the job retries, and it re-reads the
+      // assignments before writing, so a processed-but-unanswered add is never sent twice.
+      { query: { 'api-version': '2021-04-01' }, body, idempotent: false },
     );
     return response.body;
   }
