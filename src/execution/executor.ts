@@ -112,22 +112,31 @@ export class Executor {
     return this.deps.clock().toISOString();
   }
 
-  /** Saves a new version of the request with its announcements, retrying on a concurrent edit (e.g. receipt attach). */
+  /**
+   * Saves a new version of the request with its announcements and its audit record in ONE transaction
+   * (so no step is stored without its record, or recorded without being stored), retrying on a concurrent
+   * edit (e.g. receipt attach). When nothing changes, the audit record is still written.
+   */
   private async persist(
     requestId: string,
     mutate: (current: GovernanceRequest) => GovernanceRequest | undefined,
     announce: 'cards' | 'all' | 'none',
     summary = '',
+    audit?: StepAudit,
   ): Promise<GovernanceRequest> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.deps.store.requests.get(requestId);
       if (!current) throw new PermanentJobError(`request ${requestId} vanished`);
       const next = mutate(current);
-      if (!next) return current;
+      if (!next) {
+        if (audit) await this.deps.store.audit.append(this.auditRecord(current, audit));
+        return current;
+      }
       try {
         return await this.deps.store.transaction(async (session) => {
           const stored = { ...next, version: current.version + 1 };
           if (!(await session.requests.update(stored, current.version))) throw new ConcurrentUpdateError(current.id);
+          if (audit) await session.audit.append(this.auditRecord(stored, audit));
           if (announce === 'all') await this.deps.service.announce(session, stored, summary);
           if (announce === 'cards') await this.deps.service.publishProgressCards(session, stored);
           return stored;
@@ -157,8 +166,13 @@ export class Executor {
         return out.ok && out.request !== r ? out.request : undefined;
       },
       'cards',
+      '',
+      {
+        action: request.status === 'executing' ? 'execution.resumed' : 'execution.started',
+        outcome: 'info',
+        calls: [],
+      },
     );
-    await this.audit(started, request.status === 'executing' ? 'execution.resumed' : 'execution.started', 'info', []);
 
     let current = started;
     const calls: ApiCall[] = [];
@@ -183,8 +197,14 @@ export class Executor {
           requestId,
           (r) => appendApiCalls(recordProgress(r, step, state, this.now(), checkpoint), drained),
           'cards',
+          '',
+          {
+            action: 'execution.step',
+            outcome: state === 'failed' ? 'failure' : 'info',
+            calls: drained,
+            details: { step, state },
+          },
         );
-        await this.audit(current, `execution.step`, state === 'failed' ? 'failure' : 'info', drained, { step, state });
       },
     };
     try {
@@ -192,7 +212,7 @@ export class Executor {
         throw new ExecutionRefusal('NotSupported', `Requests of type ${request.type} cannot be executed yet.`);
       const result = await this.deps.recordCalls(() => handler(ctx), calls);
       const drained = calls.splice(0);
-      const done = await this.persist(
+      await this.persist(
         requestId,
         (r) => {
           const out = complete(appendApiCalls(r, drained), this.now(), result);
@@ -200,20 +220,24 @@ export class Executor {
         },
         'all',
         'completed',
+        { action: 'execution.completed', outcome: 'success', calls: drained, details: result },
       );
-      await this.audit(done, 'execution.completed', 'success', drained, result);
     } catch (error) {
       if (error instanceof LeaseLost) throw error; // the job is no longer ours: record nothing
       const drained = calls.splice(0);
       const retryable = error instanceof AdminApiError && error.retryable;
       const lastAttempt = job.attempts >= job.maxAttempts;
       if (retryable && !lastAttempt) {
-        current = await this.persist(requestId, (r) => appendApiCalls(r, drained), 'none');
-        await this.audit(current, 'execution.retrying', 'failure', drained, describeFailure(error));
+        current = await this.persist(requestId, (r) => appendApiCalls(r, drained), 'none', '', {
+          action: 'execution.retrying',
+          outcome: 'failure',
+          calls: drained,
+          details: describeFailure(error),
+        });
         throw error;
       }
       const failure = describeFailure(error);
-      const failed = await this.persist(
+      await this.persist(
         requestId,
         (r) => {
           const out = fail(appendApiCalls(r, drained), this.now(), failure);
@@ -221,8 +245,8 @@ export class Executor {
         },
         'all',
         `failed: ${failure.code}`,
+        { action: 'execution.failed', outcome: 'failure', calls: drained, details: failure },
       );
-      await this.audit(failed, 'execution.failed', 'failure', drained, failure);
     }
   }
 
@@ -236,7 +260,7 @@ export class Executor {
     const request = await this.deps.store.requests.get(requestId);
     if (request?.status !== 'approved' && request?.status !== 'executing') return;
     const failure = interruptedFailure(request, job);
-    const failed = await this.persist(
+    await this.persist(
       requestId,
       (r) => {
         const started = startExecution(r, this.now());
@@ -245,20 +269,12 @@ export class Executor {
       },
       'all',
       `failed: ${failure.code}`,
+      { action: 'execution.failed', outcome: 'failure', calls: [], details: { ...failure, attempts: job.attempts } },
     );
-    if (failed.status === 'failed') {
-      await this.audit(failed, 'execution.failed', 'failure', [], { ...failure, attempts: job.attempts });
-    }
   }
 
-  private async audit(
-    request: GovernanceRequest,
-    action: string,
-    outcome: 'success' | 'failure' | 'info',
-    calls: ApiCall[],
-    details?: Record<string, unknown>,
-  ) {
-    await this.deps.store.audit.append({
+  private auditRecord(request: GovernanceRequest, { action, outcome, calls, details }: StepAudit) {
+    return {
       at: this.now(),
       actorId: 'system',
       action,
@@ -267,6 +283,14 @@ export class Executor {
       environmentId: 'environment' in request.details ? request.details.environment.id : undefined,
       apiCalls: calls.map((c) => ({ method: c.method, url: c.url, status: c.status })),
       details,
-    });
+    };
   }
+}
+
+/** The audit record of one execution step, written with the step. */
+interface StepAudit {
+  action: string;
+  outcome: 'success' | 'failure' | 'info';
+  calls: ApiCall[];
+  details?: Record<string, unknown> | undefined;
 }
