@@ -107,8 +107,9 @@ export class AdminApiError extends Error {
     super(message);
     this.name = 'AdminApiError';
   }
+  /** Worth trying again later: throttling, server errors, and network failures (status 0: no answer at all). */
   get retryable(): boolean {
-    return [408, 425, 429, 499, 500, 502, 503, 504].includes(this.status);
+    return [0, 408, 425, 429, 499, 500, 502, 503, 504].includes(this.status);
   }
 }
 

@@ -210,6 +210,12 @@ async function handle(
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && /^Bearer\s/i.test(auth)) audience = decodeToken(auth.slice(7).trim())?.aud;
     const fault = state.takeFault(method, `${path}${url.search}`);
+    if (fault?.status === 0) {
+      // A network failure: the connection drops with no answer at all (what a client sees as status 0).
+      state.requests.push({ method, path, query: url.search, status: 0, time: state.now() });
+      req.socket.destroy();
+      return;
+    }
     if (fault) {
       const headers: Record<string, string> = { ...fault.headers };
       if (
