@@ -202,7 +202,12 @@ export class GovernanceService {
     const requesterGroupIds = groupIds.length > 0 ? await this.deps.tenant.memberOfGroups(user.id, groupIds) : [];
     const at = this.now();
 
-    return this.deps.store.transaction(async (session) => {
+    return this.deps.store.transaction(async (session): Promise<FileResult> => {
+      // Checked again inside the (serialised) transaction: two identical requests filed at the same moment
+      // yield one request and one "you already asked".
+      const open = await session.requests.list({ requesterId: user.id, status: ['pending', 'approved', 'executing'] });
+      const twin = open.find((r) => sameTarget(r.details, input.details));
+      if (twin) return { kind: 'duplicate', request: twin };
       const id = await session.requests.nextId();
       const draft: GovernanceRequest = {
         id,
@@ -453,29 +458,36 @@ export class GovernanceService {
   }
 
   async cancel(requestId: string, actorId: string): Promise<DecisionResult> {
-    const request = await this.deps.store.requests.get(requestId);
-    if (!request) return { kind: 'unknown-request', message: `I can't find a request called ${requestId}.` };
-    const out = cancel(request, actorId, this.now());
-    if (!out.ok) {
-      await this.deps.store.audit.append({
-        at: this.now(),
-        actorId,
-        action: 'request.cancel.refused',
-        outcome: 'refused',
-        requestId,
-        details: { code: out.refusal.code },
-      });
-      return { kind: 'refused', request, refusal: out.refusal };
+    // A concurrent edit (a receipt attached, an approver deciding) makes the save fail: re-read and decide again.
+    for (let attempt = 0; ; attempt++) {
+      const request = await this.deps.store.requests.get(requestId);
+      if (!request) return { kind: 'unknown-request', message: `I can't find a request called ${requestId}.` };
+      const out = cancel(request, actorId, this.now());
+      if (!out.ok) {
+        await this.deps.store.audit.append({
+          at: this.now(),
+          actorId,
+          action: 'request.cancel.refused',
+          outcome: 'refused',
+          requestId,
+          details: { code: out.refusal.code },
+        });
+        return { kind: 'refused', request, refusal: out.refusal };
+      }
+      try {
+        const saved = await this.deps.store.transaction(async (session) => {
+          const stored = await this.save(session, out.request, request.version);
+          await this.audit(session, stored, { actorId, action: 'request.cancelled', outcome: 'success' });
+          await session.jobs.cancelByPrefix(`reminder:${requestId}`);
+          await this.deps.lifecycle?.onLeftPending(session, stored);
+          await this.announce(session, stored, 'cancelled by the requester');
+          return stored;
+        });
+        return { kind: 'decided', request: saved };
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError) || attempt >= 4) throw error;
+      }
     }
-    const saved = await this.deps.store.transaction(async (session) => {
-      const stored = await this.save(session, out.request, request.version);
-      await this.audit(session, stored, { actorId, action: 'request.cancelled', outcome: 'success' });
-      await session.jobs.cancelByPrefix(`reminder:${requestId}`);
-      await this.deps.lifecycle?.onLeftPending(session, stored);
-      await this.announce(session, stored, 'cancelled by the requester');
-      return stored;
-    });
-    return { kind: 'decided', request: saved };
   }
 
   /** After an approvals channel is set, post the cards of requests that were waiting for one. */

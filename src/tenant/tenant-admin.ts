@@ -89,6 +89,17 @@ export interface EnvironmentRoleAssignment {
   principalName?: string | undefined;
 }
 
+/** A Dataverse security role held by a system user of an environment's org. */
+export interface SecurityRoleHolder {
+  /** The system user's Entra object id (lower-case). */
+  userId: string;
+  /** The role's name as asked for (a role of that name in any business unit counts). */
+  role: string;
+  displayName?: string | undefined;
+  /** An application user (a service principal), not a person. */
+  application?: boolean | undefined;
+}
+
 export interface Location {
   name: string;
   displayName: string;
@@ -154,6 +165,11 @@ export interface TenantAdmin {
   ): Promise<void>;
   /** BAP environment role assignments of an environment without Dataverse (Dataverse ones use security roles). */
   listRoleAssignments(env: EnvironmentRef): Promise<EnvironmentRoleAssignment[]>;
+  /**
+   * Who holds any of roleNames (Dataverse security role names, case-insensitive) in an environment with
+   * Dataverse, one entry per user and role; [] without Dataverse. System users without an Entra id are left out.
+   */
+  listSecurityRoleHolders(env: EnvironmentRef, roleNames: string[]): Promise<SecurityRoleHolder[]>;
 
   // DLP (v2 policies) and connectors
   listDlpPolicies(): Promise<DlpPolicy[]>;
