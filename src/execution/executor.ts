@@ -69,8 +69,7 @@ function adviceFor(error: AdminApiError): string | undefined {
     return "The bot's app registration is not allowed to do this; a tenant admin should check its Power Platform management-application registration and permissions.";
   }
   if (error.status === 404) return 'It no longer exists; check it in the Power Platform admin center.';
-  if (error.retryable)
-    return 'The service was unavailable after several retries; try again later.';
+  if (error.retryable) return 'The service was unavailable after several retries; try again later.';
   return undefined;
 }
 

@@ -4,6 +4,16 @@ import type { GovernanceSnapshot } from './snapshot.js';
 
 const sortedKeys = (o: Record<string, unknown>) => Object.keys(o).sort();
 
+/** Holdings present only now (added) or only before (removed), each in key order. */
+const roleChanges = (was: Record<string, unknown>, now: Record<string, unknown>) => [
+  ...sortedKeys(now)
+    .filter((k) => !was[k])
+    .map((k) => [k, 'role.added'] as const),
+  ...sortedKeys(was)
+    .filter((k) => !now[k])
+    .map((k) => [k, 'role.removed'] as const),
+];
+
 export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnapshot): GovernanceEvent[] {
   const events: GovernanceEvent[] = [];
   const envName = (id: string) => after.environments[id]?.displayName ?? before.environments[id]?.displayName ?? id;
@@ -98,14 +108,7 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
     const was = before.roleAssignments[envId];
     if (!was) continue; // a new environment: its first assignments are part of its creation
     const now = after.roleAssignments[envId] ?? {};
-    for (const [key, type] of [
-      ...sortedKeys(now)
-        .filter((k) => !was[k])
-        .map((k) => [k, 'role.added'] as const),
-      ...sortedKeys(was)
-        .filter((k) => !now[k])
-        .map((k) => [k, 'role.removed'] as const),
-    ]) {
+    for (const [key, type] of roleChanges(was, now)) {
       const a = now[key] ?? was[key];
       if (!a) continue;
       events.push({
@@ -116,6 +119,26 @@ export function diffSnapshots(before: GovernanceSnapshot, after: GovernanceSnaps
         principalId: a.principalId,
         principalType: a.principalType,
         principal: a.principalName ?? a.principalId,
+      });
+    }
+  }
+
+  for (const envId of sortedKeys(after.dataverseRoles ?? {})) {
+    const was = before.dataverseRoles?.[envId];
+    if (!was) continue; // an org seen for the first time (new, newly provisioned, newly watched): its baseline
+    const now = after.dataverseRoles?.[envId] ?? {};
+    for (const [key, type] of roleChanges(was, now)) {
+      const h = now[key] ?? was[key];
+      if (!h) continue;
+      events.push({
+        type,
+        environmentId: envId,
+        environment: envName(envId),
+        role: h.role,
+        principalId: h.userId,
+        principalType: h.application ? 'Application' : 'User',
+        principal: h.displayName ?? h.userId,
+        via: 'dataverse',
       });
     }
   }

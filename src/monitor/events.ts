@@ -31,6 +31,8 @@ export type GovernanceEvent =
       principalId: string;
       principalType: string;
       principal: string;
+      /** Set for a Dataverse security role (environments with Dataverse); absent for a BAP role assignment. */
+      via?: 'dataverse' | undefined;
     }
   | {
       type: 'activity';
@@ -86,6 +88,12 @@ export function keepEvent(event: GovernanceEvent, filter: EventFilter, nameOf: (
   if (filter.environments.length === 0) return true;
   const envs = environmentsOf(event);
   if (envs === undefined) return true;
+  return envs.some((id) => watchesEnvironment(filter, id, nameOf(id)));
+}
+
+/** Whether the environment filter lets an environment through (by id or display name, case-insensitive). */
+export function watchesEnvironment(filter: EventFilter, id: string, displayName: string | undefined): boolean {
+  if (filter.environments.length === 0) return true;
   const wanted = new Set(filter.environments.map((e) => e.toLowerCase()));
-  return envs.some((id) => wanted.has(id.toLowerCase()) || wanted.has((nameOf(id) ?? '').toLowerCase()));
+  return wanted.has(id.toLowerCase()) || wanted.has((displayName ?? '').toLowerCase());
 }

@@ -6,7 +6,7 @@ import type { RequestStatus } from '../requests/model.js';
 import type { Store, StoreSession } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { diffSnapshots } from './diff.js';
-import { type EventFilter, type GovernanceEvent, keepEvent } from './events.js';
+import { type EventFilter, type GovernanceEvent, keepEvent, watchesEnvironment } from './events.js';
 import { notificationCards } from './notifications.js';
 import { type GovernanceSnapshot, takeSnapshot } from './snapshot.js';
 
@@ -37,6 +37,8 @@ export interface TickResult {
 /** Requests whose execution changes role assignments, by outcome status. */
 const BOT_GRANTED: RequestStatus[] = ['executing', 'completed'];
 const BOT_REVOKED: RequestStatus[] = ['revoked'];
+/** The maker role as BAP (EnvironmentMaker) and Dataverse (Environment Maker) spell it. */
+const MAKER_ROLE = /^environment ?maker$/i;
 
 export class GovernanceMonitor {
   private timer: NodeJS.Timeout | undefined;
@@ -48,14 +50,24 @@ export class GovernanceMonitor {
   /** One poll. Tests call it directly; start() calls it on the interval. */
   async tick(): Promise<TickResult> {
     const { store, tenant, clock } = this.options;
-    const wantRoles = this.options.filter.kinds.includes('roles');
-    const snapshot = await takeSnapshot(tenant, clock(), { roles: wantRoles });
+    const { filter } = this.options;
+    const wantRoles = filter.kinds.includes('roles');
     const previous = await store.kv.get<GovernanceSnapshot>(SNAPSHOT_KEY);
+    const snapshot = await takeSnapshot(tenant, clock(), {
+      roles: wantRoles,
+      // Only the environments the feed reports on cost a Dataverse read each poll.
+      watchDataverse: (e) => watchesEnvironment(filter, e.id, e.displayName),
+      previous,
+      onUnreadable: (_env, error) => this.options.onError?.(error),
+    });
     if (!previous) {
       await store.kv.set(SNAPSHOT_KEY, snapshot);
       return { baseline: true, detected: [], posted: [], delivered: true };
     }
-    if (!wantRoles) snapshot.roleAssignments = previous.roleAssignments;
+    if (!wantRoles) {
+      snapshot.roleAssignments = previous.roleAssignments;
+      snapshot.dataverseRoles = previous.dataverseRoles ?? {};
+    }
     const detected = diffSnapshots(previous, snapshot);
     const nameOf = (id: string) => snapshot.environments[id]?.displayName ?? previous.environments[id]?.displayName;
     const outsideBot = await this.withoutBotChanges(detected);
@@ -67,7 +79,11 @@ export class GovernanceMonitor {
     });
   }
 
-  /** Role changes the bot made itself are announced by its own audit posts; drop them here. */
+  /**
+   * Role changes the bot made itself are announced by its own audit posts; drop them here. The bot only grants
+   * (and, for a time-bound grant, takes back) the maker role: a BAP EnvironmentMaker assignment, or the Dataverse
+   * Environment Maker security role, to a maker-role request's requester in its environment.
+   */
   private async withoutBotChanges(events: GovernanceEvent[]): Promise<GovernanceEvent[]> {
     if (!events.some((e) => e.type === 'role.added' || e.type === 'role.removed')) return events;
     const requests = await this.options.store.requests.list({ type: 'maker-role' });
@@ -80,9 +96,9 @@ export class GovernanceMonitor {
           r.requester.id.toLowerCase() === principalId.toLowerCase(),
       );
     return events.filter((e) => {
-      if (e.type === 'role.added') return !byBot(e.environmentId, e.principalId, BOT_GRANTED);
-      if (e.type === 'role.removed') return !byBot(e.environmentId, e.principalId, BOT_REVOKED);
-      return true;
+      if (e.type !== 'role.added' && e.type !== 'role.removed') return true;
+      if (!MAKER_ROLE.test(e.role)) return true;
+      return !byBot(e.environmentId, e.principalId, e.type === 'role.added' ? BOT_GRANTED : BOT_REVOKED);
     });
   }
 

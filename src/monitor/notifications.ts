@@ -58,6 +58,8 @@ function line(e: GovernanceEvent, envName: (id: string) => string): string {
       return `${e.name} (${e.tier}${e.publisher ? `, ${e.publisher}` : ''})`;
     case 'role.added':
     case 'role.removed':
+      if (e.via === 'dataverse')
+        return `${e.principal}${e.principalType === 'User' ? '' : ` (${e.principalType})`} ${e.type === 'role.added' ? 'became' : 'is no longer'} ${e.role} in ${e.environment} (Dataverse role)`;
       return `${e.role} ${e.type === 'role.added' ? 'for' : 'from'} ${e.principal} (${e.principalType}) in ${e.environment}`;
     case 'activity':
       return `${e.at.slice(0, 16).replace('T', ' ')} ${e.summary}`;

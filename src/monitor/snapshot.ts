@@ -1,6 +1,6 @@
 // What the monitor remembers of the tenant between polls: small, JSON-serialisable, keyed by stable ids, so two
 // snapshots can be compared field by field. Taken whole or not at all (a failed read must not look like deletions).
-import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import type { Environment, TenantAdmin } from '../tenant/tenant-admin.js';
 
 export interface EnvironmentState {
   displayName: string;
@@ -32,6 +32,17 @@ export interface RoleAssignmentState {
   principalName?: string | undefined;
 }
 
+/** The Dataverse security roles that carry the environment roles the feed watches. */
+export const WATCHED_DATAVERSE_ROLES = ['Environment Maker', 'System Administrator'];
+
+export interface SecurityRoleState {
+  role: string;
+  /** Entra object id, lower-case. */
+  userId: string;
+  displayName?: string | undefined;
+  application?: boolean | undefined;
+}
+
 export interface GovernanceSnapshot {
   takenAt: string;
   environments: Record<string, EnvironmentState>;
@@ -39,12 +50,29 @@ export interface GovernanceSnapshot {
   connectors: Record<string, ConnectorState>;
   /** environment id → assignment name → assignment (BAP environments only). */
   roleAssignments: Record<string, Record<string, RoleAssignmentState>>;
+  /**
+   * environment id → "userId|role" → holder of a watched Dataverse security role (environments with Dataverse).
+   * Absent in snapshots stored before it existed; an environment missing here has no baseline yet.
+   */
+  dataverseRoles?: Record<string, Record<string, SecurityRoleState>>;
 }
+
+export interface SnapshotParts {
+  roles: boolean;
+  /** Which Dataverse environments to read role holders of (default all); the others are left out. */
+  watchDataverse?: ((env: Environment) => boolean) | undefined;
+  /** The last snapshot: an org that cannot be read this time keeps its last known holders. */
+  previous?: GovernanceSnapshot | undefined;
+  /** Told about each org that could not be read (the rest of the snapshot is still taken). */
+  onUnreadable?: ((env: Environment, error: unknown) => void) | undefined;
+}
+
+export const securityRoleKey = (userId: string, role: string) => `${userId.toLowerCase()}|${role}`;
 
 export async function takeSnapshot(
   tenant: TenantAdmin,
   now: Date,
-  parts: { roles: boolean } = { roles: true },
+  parts: SnapshotParts = { roles: true },
 ): Promise<GovernanceSnapshot> {
   const [environments, policies, connectors] = await Promise.all([
     tenant.listEnvironments(),
@@ -57,6 +85,7 @@ export async function takeSnapshot(
     dlpPolicies: {},
     connectors: {},
     roleAssignments: {},
+    dataverseRoles: {},
   };
   for (const e of environments)
     snapshot.environments[e.id] = { displayName: e.displayName, sku: e.sku, hasDataverse: e.hasDataverse };
@@ -90,6 +119,45 @@ export async function takeSnapshot(
         };
       snapshot.roleAssignments[e.id] = byName;
     }
+    snapshot.dataverseRoles = await readDataverseRoles(tenant, environments, parts);
   }
   return snapshot;
+}
+
+/**
+ * Poll cost: one system-user listing (paged by @odata.nextLink) per watched Dataverse environment per poll, so
+ * MONITOR_INTERVAL_SECONDS and MONITOR_ENVIRONMENTS bound the load. Read one org at a time, to stay gentle on
+ * the service-protection limits each org enforces.
+ */
+async function readDataverseRoles(
+  tenant: TenantAdmin,
+  environments: Environment[],
+  parts: SnapshotParts,
+): Promise<Record<string, Record<string, SecurityRoleState>>> {
+  const result: Record<string, Record<string, SecurityRoleState>> = {};
+  const watched = environments.filter((e) => e.hasDataverse && (parts.watchDataverse?.(e) ?? true));
+  for (const e of watched) {
+    const last = parts.previous?.dataverseRoles?.[e.id];
+    // An org still being provisioned cannot answer yet; its first full read becomes its baseline.
+    if (e.instanceState !== undefined && e.instanceState !== 'Ready') {
+      if (last) result[e.id] = last;
+      continue;
+    }
+    try {
+      const byKey: Record<string, SecurityRoleState> = {};
+      for (const h of await tenant.listSecurityRoleHolders(e, WATCHED_DATAVERSE_ROLES))
+        byKey[securityRoleKey(h.userId, h.role)] = {
+          role: h.role,
+          userId: h.userId.toLowerCase(),
+          displayName: h.displayName,
+          application: h.application,
+        };
+      result[e.id] = byKey;
+    } catch (error) {
+      // A failed read must not look like removals, nor silence the rest of the feed.
+      parts.onUnreadable?.(e, error);
+      if (last) result[e.id] = last;
+    }
+  }
+  return result;
 }

@@ -244,6 +244,23 @@ export function describeTenantAdminContract(
         assert.equal(await admin.hasEnvironmentRole(target, ids.dataverseAbsentUserId, 'EnvironmentMaker'), false);
       });
 
+      it('lists who holds the asked security roles, by Entra object id, matching names case-insensitively', async () => {
+        const target = await env(ids.envWithDataverseId);
+        const holders = await admin.listSecurityRoleHolders(target, ['system administrator', 'Environment Maker']);
+        assert.ok(
+          holders.some((h) => h.userId === ids.licensedUserId.toLowerCase() && h.role === 'system administrator'),
+          JSON.stringify(holders),
+        );
+        assert.ok(holders.every((h) => ['system administrator', 'Environment Maker'].includes(h.role)));
+        assert.ok(holders.every((h) => h.userId === h.userId.toLowerCase()));
+        assert.equal(new Set(holders.map((h) => `${h.userId}|${h.role}`)).size, holders.length, 'no duplicates');
+        assert.ok(!holders.some((h) => h.userId === ids.dataversePresentUserId.toLowerCase()));
+        assert.deepEqual(
+          await admin.listSecurityRoleHolders(await env(ids.envWithoutDataverseId), ['Environment Maker']),
+          [],
+        );
+      });
+
       writes('adds an absent user to Dataverse and grants Environment Maker', async () => {
         const target = await env(ids.envWithDataverseId);
         const user = await admin.getUser(ids.dataverseAbsentUserId);
@@ -261,12 +278,23 @@ export function describeTenantAdminContract(
         await noWritesDuring(() => admin.grantEnvironmentRole(target, user, 'EnvironmentMaker'));
       });
 
+      writes('lists the granted Environment Maker among the role holders', async () => {
+        const holders = await admin.listSecurityRoleHolders(await env(ids.envWithDataverseId), ['Environment Maker']);
+        assert.ok(holders.some((h) => h.userId === ids.dataversePresentUserId.toLowerCase()));
+      });
+
       writes('revokes Environment Maker and leaves other roles alone', async () => {
         const target = await env(ids.envWithDataverseId);
         await admin.revokeEnvironmentRole(target, ids.dataversePresentUserId, 'EnvironmentMaker');
         assert.equal(await admin.hasEnvironmentRole(target, ids.dataversePresentUserId, 'EnvironmentMaker'), false);
         assert.equal(await admin.hasEnvironmentRole(target, ids.licensedUserId, 'EnvironmentAdmin'), true);
         await noWritesDuring(() => admin.revokeEnvironmentRole(target, ids.dataversePresentUserId, 'EnvironmentMaker'));
+        const holders = await admin.listSecurityRoleHolders(target, ['Environment Maker', 'System Administrator']);
+        assert.ok(!holders.some((h) => h.userId === ids.dataversePresentUserId.toLowerCase()), 'no longer a holder');
+        assert.ok(
+          holders.some((h) => h.userId === ids.licensedUserId.toLowerCase()),
+          'others keep theirs',
+        );
       });
     });
 

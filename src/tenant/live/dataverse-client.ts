@@ -29,6 +29,20 @@ export class DataverseClient {
     return users[0];
   }
 
+  /**
+   * Every system user with the names of the security roles they hold, all pages (@odata.nextLink). Expanded
+   * collections may be served from a cache, hence If-None-Match: null (the Web API's advice for fresh data).
+   */
+  listSystemUsersWithRoles(orgUrl: string): Promise<DataverseSystemUserWire[]> {
+    return this.http.list<DataverseSystemUserWire>(`${this.apiBase(orgUrl)}/systemusers`, {
+      query: {
+        $select: 'systemuserid,azureactivedirectoryobjectid,domainname,fullname,applicationid',
+        $expand: 'systemuserroles_association($select=name)',
+      },
+      headers: { ...ODATA_HEADERS, 'If-None-Match': 'null' },
+    });
+  }
+
   async getRootBusinessUnit(orgUrl: string): Promise<DataverseBusinessUnitWire | undefined> {
     const units = await this.http.list<DataverseBusinessUnitWire>(`${this.apiBase(orgUrl)}/businessunits`, {
       query: { $select: 'businessunitid,name', $filter: '_parentbusinessunitid_value eq null' },

@@ -11,6 +11,7 @@ import {
   type InventoryItem,
   type LifecycleOperation,
   type Location,
+  type SecurityRoleHolder,
   type TenantAdmin,
 } from '../tenant-admin.js';
 import type { BapClient } from './bap-client.js';
@@ -273,6 +274,27 @@ export class LiveTenantAdmin implements TenantAdmin {
         principalName: principal.displayName || principal.email || undefined,
       };
     });
+  }
+
+  async listSecurityRoleHolders(env: EnvironmentRef, roleNames: string[]): Promise<SecurityRoleHolder[]> {
+    if (!env.hasDataverse || roleNames.length === 0) return [];
+    const wanted = new Map(roleNames.map((n) => [n.toLowerCase(), n]));
+    const holders: SecurityRoleHolder[] = [];
+    for (const u of await this.clients.dataverse.listSystemUsersWithRoles(await this.orgUrl(env))) {
+      if (!u.azureactivedirectoryobjectid) continue;
+      // A user can hold a same-named role from several business units: one entry per role name.
+      const held = new Set((u.systemuserroles_association ?? []).map((r) => wanted.get(r.name?.toLowerCase() ?? '')));
+      for (const role of held) {
+        if (!role) continue;
+        holders.push({
+          userId: u.azureactivedirectoryobjectid.toLowerCase(),
+          role,
+          displayName: u.fullname || u.domainname || undefined,
+          application: Boolean(u.applicationid),
+        });
+      }
+    }
+    return holders;
   }
 
   private async grantBapRole(env: EnvironmentRef, user: DirectoryUser, role: EnvironmentRole): Promise<void> {

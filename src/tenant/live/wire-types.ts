@@ -234,8 +234,11 @@ export interface DataverseRoleWire {
 export interface DataverseSystemUserWire {
   systemuserid: string;
   domainname?: string;
-  azureactivedirectoryobjectid?: string;
+  azureactivedirectoryobjectid?: string | null;
   _businessunitid_value?: string;
+  fullname?: string | null;
+  /** Set for application users (service principals). */
+  applicationid?: string | null;
   systemuserroles_association?: DataverseRoleWire[];
 }
 

@@ -124,6 +124,8 @@ export class SimulatorState {
   retryAfterSeconds: number;
   /** When true, Dataverse answers 403 `0x80072560` to callers that are not an application user of the org. */
   enforceDataverseMembership = false;
+  /** Rows per page of a Dataverse collection (the real service's 5,000; tests lower it to see paging). */
+  dataverseMaxPageSize = 5000;
   /** When set, the next lifecycle operation ends `Failed` with this error. */
   nextOperationFailure: { code: string; message: string } | null = null;
   /** When non-empty, the token endpoint only accepts these client credentials. */

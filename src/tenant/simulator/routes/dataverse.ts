@@ -161,19 +161,43 @@ function collection(
     if (select) project(template, select);
     const top = parseTop(ctx.query.get('$top'));
     let rows = filter ? records.filter((r) => evaluateFilter(filter, r)) : records;
+    let nextLink: string | null = null;
     if (top !== null) rows = rows.slice(0, top);
+    else ({ rows, nextLink } = page(ctx, rows));
     const value = rows.map((r) => {
       const projected = project(r, select, [key]);
       return expand ? { ...projected, ...expand(r) } : projected;
     });
+    const body: Record<string, unknown> = { '@odata.context': contextUrl(apiBase, set, select, expandSel), value };
+    if (nextLink) body['@odata.nextLink'] = nextLink;
+    const preferred = /odata\.maxpagesize=\d+/i.exec(String(ctx.headers['prefer'] ?? ''));
     return {
       status: 200,
-      headers: { 'OData-Version': '4.0' },
-      body: { '@odata.context': contextUrl(apiBase, set, select, expandSel), value },
+      headers: { 'OData-Version': '4.0', ...(preferred ? { 'Preference-Applied': preferred[0] } : {}) },
+      body,
     };
   } catch (err) {
     return queryError(set, err);
   }
+}
+
+/**
+ * One page of a collection without `$top`: at most `dataverseMaxPageSize` rows, fewer when the caller asks with
+ * `Prefer: odata.maxpagesize=N`; `$skiptoken` (opaque to clients; an offset here) picks the page.
+ */
+function page<T>(ctx: RequestContext, rows: T[]): { rows: T[]; nextLink: string | null } {
+  const asked = /odata\.maxpagesize=(\d+)/i.exec(String(ctx.headers['prefer'] ?? ''));
+  const size = Math.max(
+    1,
+    Math.min(ctx.state.dataverseMaxPageSize, asked ? Number(asked[1]) : Number.MAX_SAFE_INTEGER),
+  );
+  const token = ctx.query.get('$skiptoken') ?? '0';
+  if (!/^\d+$/.test(token)) throw dvError(400, '0x80060888', `The $skiptoken '${token}' is not valid.`);
+  const skip = Number(token);
+  if (skip + size >= rows.length) return { rows: rows.slice(skip), nextLink: null };
+  const next = new URL(ctx.url.toString());
+  next.searchParams.set('$skiptoken', String(skip + size));
+  return { rows: rows.slice(skip, skip + size), nextLink: `${ctx.baseUrl}${next.pathname}${next.search}` };
 }
 
 /** `$expand=systemuserroles_association($select=…)` for system users. */
