@@ -133,7 +133,8 @@ async function follow(
     await reportStages(ctx, op);
     if (op.state === 'Succeeded') {
       const id = op.environmentId ?? (await findByName(ctx, d))?.id;
-      if (id) await ctx.progress(STAGE_STEP('Finalize'), 'done', { environmentId: id, created: true });
+      // Its own step, so the new id is checkpointed (and audited) once, next to a line that says what happened.
+      if (id) await ctx.progress(`${d.displayName} created`, 'done', { environmentId: id, created: true });
       return id;
     }
     if (op.state === 'Failed') {
