@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { readEnvFiles } from '../src/config/load-env.js';
 import { projectRoot } from '../src/project-root.js';
-import { loadBotCommands } from './app-package/bot-commands.js';
+import { botCommands } from './app-package/bot-commands.js';
 import { buildAppPackage, withCommandLists, zipFiles } from './app-package/build.js';
 
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const manifestDir = join(root, 'manifest');
   const templatePath = join(manifestDir, 'manifest.json');
-  const commands = await loadBotCommands(root);
+  const commands = botCommands();
   const template = readFileSync(templatePath, 'utf8');
 
   // The committed manifest carries the generated commandLists too (for the Agents Toolkit); keep it in step.

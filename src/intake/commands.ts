@@ -94,19 +94,3 @@ export const BOT_COMMANDS: BotCommand[] = [
     examples: ['set approvals channel', 'set audit channel', 'set notifications channel'],
   },
 ];
-
-/** The manifest's commandLists, derived from BOT_COMMANDS. */
-export function manifestCommandLists(): {
-  scopes: CommandScope[];
-  commands: { title: string; description: string }[];
-}[] {
-  const scopes: CommandScope[] = ['personal', 'team', 'groupChat'];
-  return scopes
-    .map((scope) => ({
-      scopes: [scope],
-      commands: BOT_COMMANDS.filter((c) => c.scopes.includes(scope))
-        .slice(0, 10)
-        .map((c) => ({ title: c.title, description: c.description })),
-    }))
-    .filter((list) => list.commands.length > 0);
-}

@@ -106,8 +106,8 @@ describe('Teams app package', () => {
 
   it('keeps the committed commandLists in step with the bot command list', async function () {
     if (!existsSync(commandsFile)) this.skip();
-    const { loadBotCommands } = await import('../../scripts/app-package/bot-commands.js');
-    const commands = await loadBotCommands(root);
+    const { botCommands } = await import('../../scripts/app-package/bot-commands.js');
+    const commands = botCommands();
     assert.equal(withCommandLists(template, commands), template, 'run `npm run package -- --env dev` to regenerate');
     const lists = JSON.parse(template).bots[0].commandLists;
     assert.deepEqual(lists, commandListsFor(commands));
