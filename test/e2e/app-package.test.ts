@@ -16,7 +16,6 @@ import { projectRoot } from '../../src/project-root.js';
 const root = projectRoot();
 const manifestDir = join(root, 'manifest');
 const template = readFileSync(join(manifestDir, 'manifest.json'), 'utf8');
-const commandsFile = join(root, 'src', 'intake', 'commands.ts');
 
 const sampleCommands: BotCommand[] = [
   { title: 'help', description: 'What I can do, with examples', scopes: ['personal', 'team', 'groupChat'] },
@@ -104,8 +103,7 @@ describe('Teams app package', () => {
     assert.match(result.problems.join('\n'), /11 commands in scope personal/);
   });
 
-  it('keeps the committed commandLists in step with the bot command list', async function () {
-    if (!existsSync(commandsFile)) this.skip();
+  it('keeps the committed commandLists in step with the bot command list', async () => {
     const { botCommands } = await import('../../scripts/app-package/bot-commands.js');
     const commands = botCommands();
     assert.equal(withCommandLists(template, commands), template, 'run `npm run package -- --env dev` to regenerate');
@@ -114,7 +112,6 @@ describe('Teams app package', () => {
   });
 
   it('`npm run package` writes the zip when the env is complete and exits 1 listing problems when not', function () {
-    if (!existsSync(commandsFile)) this.skip();
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'govbot-package-'));
     try {
