@@ -6,10 +6,15 @@ import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/**
+ * Why the browser tests cannot run here, or undefined when they can. On a developer machine without
+ * Chromium they skip; in CI (CI=true, where .ci/run installs it) a missing browser is a failure, never a skip.
+ */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH)
-    ? undefined
-    : `${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium" (CI does)`;
+  if (existsSync(CHROMIUM_PATH)) return undefined;
+  const why = `${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium" (.ci/run does)`;
+  if (process.env.CI) throw new Error(why);
+  return why;
 }
 
 export interface Browser {
