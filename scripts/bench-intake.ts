@@ -8,6 +8,7 @@ import { understand } from '../src/intake/understand.js';
 import type { Connector, Environment } from '../src/tenant/tenant-admin.js';
 import { CORPUS } from '../test/intake/corpus.js';
 import { evaluate, fixtureSnapshot, summarise } from '../test/intake/evaluate.js';
+import { FRESH } from '../test/intake/fresh.js';
 import { HELD_OUT } from '../test/intake/held-out.js';
 
 const WORDS =
@@ -68,12 +69,21 @@ console.log('\nHeld-out accuracy (written apart from the corpus and the parser, 
 console.table(summarise(heldOut));
 for (const [i, r] of heldOut.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(HELD_OUT[i]?.[0])} → ${r.problems.join('; ')}`);
+const fresh = FRESH.map((row) => evaluate(row, snapshot));
+console.log(
+  '\nFresh accuracy (written blind, scored before the parser was changed for it, %d utterances):',
+  FRESH.length,
+);
+console.table(summarise(fresh));
+for (const [i, r] of fresh.entries())
+  if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(FRESH[i]?.[0])} → ${r.problems.join('; ')}`);
 await close();
 
 const big = synthetic();
 const messages = [
   ...CORPUS.map((r) => r[0]),
   ...HELD_OUT.map((r) => r[0]),
+  ...FRESH.map((r) => r[0]),
   'maker role in Finance Marketing Sandbox 25',
   'unblock Alpha Bravo Connector 7 and Kilo Lima Connector 40 in Delta Echo Prod 104 for 2 weeks',
   'maker rights in finanse markting sandbox',
@@ -103,7 +113,7 @@ for (let k = 0; k < 20; k++) for (const m of messages) repeated.push(time(m));
 
 // Every message carries words never seen before: misspelt catalogue words and made-up words, so the
 // per-word correction cache cannot help and every lookup takes the slow path.
-const fresh = freshWords();
+const unseenWords = freshWords();
 const templates = [
   (a: string, b: string, c: string) => `maker role in ${a} ${b} sandbox for the ${c} team`,
   (a: string, b: string, c: string) => `unblock ${a} ${b} connector in ${c} prod please`,
@@ -113,7 +123,7 @@ const templates = [
 const firstSeen: number[] = [];
 for (let k = 0; k < 1000; k++) {
   const template = templates[k % templates.length] ?? templates[0]!;
-  firstSeen.push(time(template(fresh.typo(), fresh.madeUp(), fresh.typo())));
+  firstSeen.push(time(template(unseenWords.typo(), unseenWords.madeUp(), unseenWords.typo())));
 }
 
 const stats = (xs: number[]) => {

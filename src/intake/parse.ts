@@ -47,9 +47,11 @@ const CUES: Cue[] = [
   ['new-environment', /\b(environment|env)\s+(called|named)\b/, 0.9],
   [
     'new-environment',
-    /\b(need|want|get|request|like)\s+(me\s+)?(an?|my own)\s+(\w+\s+)?(environment|env|sandbox|trial)\b/,
+    /\b(need|want|get|request|like|have|order)\s+(me\s+)?(an?|my own)\s+(\w+\s+)?(environment|env|sandbox|trial)\b/,
     0.8,
   ],
+  // "a developer environment for myself": an environment of a type, for someone, is a new one.
+  ['new-environment', /\ban?\s+(sandbox|sbx|trial|production|prod|developer|dev)\s+(environment|env|instance)\b/, 0.8],
   [
     'status',
     /\b(status|progress|update on|any update|any news|news on|state of|what'?s (happening|going on|up) with|what happened (to|with)|where (is|are|'s)|how is|how'?s|stuck|still waiting|heard back|approved yet|done yet|is it done|been approved|check on|still pending|is my request|has my request|did my request|my request (still |now )?(pending|approved|done))\b/,
@@ -57,7 +59,7 @@ const CUES: Cue[] = [
   ],
   [
     'list-mine',
-    /\b(my (open |pending |recent |old |past |previous |current |outstanding |active )?(requests|tickets|asks|reqs)|(what|which) (requests|tickets|reqs) (do|did|have) i\b|(list|show|see|view)\s+(all\s+)?(of\s+)?my\b|what (have|did) i (ask|request)(ed)?|requests? i (made|filed|raised|sent|submitted)|everything i (asked|requested))\b/,
+    /\b(my (open |pending |recent |old |past |previous |current |outstanding |active )?(requests|tickets|asks|reqs)|(what|which) (requests|tickets|reqs) (do|did|have) i\b|(list|show|see|view)\s+(all\s+)?(of\s+)?my\b|what (have|did) i (ask|request)(ed)?|requests? i (have |'ve |ve )?(made|filed|raised|sent|submitted|opened|logged)|everything i (asked|requested))\b/,
     1,
   ],
   [
@@ -68,6 +70,12 @@ const CUES: Cue[] = [
   [
     'cancel',
     /\b(revoke|drop|kill|abandon|delete|remove|close)\s+(my|the|this|that)\s+(\w+\s+){0,3}(request|ticket|req)\b/,
+    0.9,
+  ],
+  // "drop req-1006", "kill REQ-12": a cancel verb aimed straight at a request id.
+  [
+    'cancel',
+    /\b(drop|kill|abandon|delete|remove|close|pull|ditch|bin|nix|stop)\s+(request\s+|ticket\s+)?(#|req\s*-?\s*)\d/,
     0.9,
   ],
   [
@@ -82,7 +90,7 @@ const CUES: Cue[] = [
   ],
   [
     'list-pending',
-    /\b(approval queue|my queue|the queue|to approve|needs? my approval|for me to (approve|review)|(show|list|see)\s+(the\s+)?(pending|open)\b)/,
+    /\b(waiting (on|for) me|waiting on my (approval|decision|review|sign.?off)|approval queue|my queue|the queue|to approve|needs? my approval|for me to (approve|review)|(show|list|see)\s+(the\s+)?(pending|open)\b)/,
     1,
   ],
   ['list-pending', /\bpending\b/, 0.5],
@@ -107,6 +115,11 @@ const CUES: Cue[] = [
   ],
   ['licence-report', /\b(list|show|report|export|see)\b.*\blicen[cs]es\b/, 1],
   ['licence-report', /\bhow many\b.*\blicen[cs]es\b/, 1],
+  [
+    'licence-report',
+    /\b(who|which|how many|list|show|anyone|everyone|users?|people|makers)\b.*\b(un)?licen[cs]ed\b/,
+    1,
+  ],
   ['licence-report', /\bpower (apps|automate) (licen[cs]es|plans)\b/, 0.6],
   // The requester answers an approver's question; asks to keep a time-bound grant longer.
   ['answer-info', /^(my\s+)?(answer|reply|response)\b/, 0.9],
@@ -132,6 +145,8 @@ const CUES: Cue[] = [
     /^(hi|hello|hey|heya|hiya|yo|howdy|hola|bonjour|salut|hallo|ciao|ola|hej|moin|servus|buongiorno|buenos dias|buenas|guten (tag|morgen)|good (morning|afternoon|evening|day)|greetings|namaste|konnichiwa|sup|whats up|what's up|g'?day|aloha|ahoy)\b/,
     0.9,
   ],
+  // Greetings in other scripts and a wave: \b only sees Latin letters.
+  ['greeting', /^\s*(👋|🙋|こんにちは|こんばんは|おはよう|你好|您好|안녕|привет|здравств|مرحبا|שלום|नमस्ते|γεια)/u, 0.9],
   [
     'thanks',
     /\b(thanks|thank you|thank u|thx|thnx|tnx|ty|cheers|merci|gracias|danke|grazie|obrigad[oa]|dank je|tack|appreciate(d| it)?|much appreciated|great job|awesome|perfect|brilliant|nice one)\b/,
@@ -290,7 +305,7 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
 
 function readDecision(text: string, l: string, parsed: ParsedMessage): void {
   const m =
-    /\b(approve[ds]?|accept(ed)?|ok|okay|lgtm|go ahead with|sign(?:ed)? off(?: on)?|green-?light(?:ed)?|reject(ed)?|deny|denied|decline[ds]?|refuse[ds]?|turn(?:ed)? down)\b[\s,:]*(request\s+)?req\s*-?\s*(\d{1,9})\b[\s,:.-]*(.*)$/i.exec(
+    /\b(approve[ds]?|approving|accept(?:ed|ing)?|ok|okay|lgtm|go ahead with|sign(?:ed)? off(?: on)?|green-?light(?:ed)?|reject(?:ed|ing)?|deny|denied|denying|decline[ds]?|declining|refuse[ds]?|refusing|turn(?:ed)? down)\b[\s,:]*(request\s+)?req\s*-?\s*(\d{1,9})\b[\s,:.-]*(.*)$/i.exec(
       text,
     ) ?? /^\s*req\s*-?\s*(\d{1,9})\s*[:,-]?\s*(is\s+)?(approved|rejected|denied|declined)\b[\s,:.-]*(.*)$/i.exec(text);
   if (!m) return;
@@ -316,13 +331,27 @@ function readAnswerCommand(text: string, parsed: ParsedMessage): void {
     /^\s*(?:my\s+)?(?:answer|reply|response|respond)(?:\s+(?:to|for|on))?(?:\s+(?:the\s+)?question(?:\s+(?:on|about|for|in))?)?\s+req\s*-?\s*(\d{1,9})\b\s*(?:is\s*)?[:,.-]*\s*([\s\S]*)$/i.exec(
       text,
     ) ?? /^\s*(?:my\s+)?(?:answer|reply|response)\s*(?:is\s*)?[:,-]\s*([\s\S]+)$/i.exec(text);
-  if (!m) return;
+  if (!m) {
+    readRegarding(text, parsed);
+    return;
+  }
   const id = m.length === 3 ? m[1] : undefined;
   parsed.answerText = (m.at(-1) ?? '').trim() || undefined;
   if (id) {
     parsed.requestIds = [`REQ-${id}`, ...parsed.requestIds.filter((r) => r !== `REQ-${id}`)];
     parsed.cues['answer-info'] = 1;
   }
+}
+
+/** "re REQ-1003: it is for the budget app": a statement about one request, written like an e-mail reply. */
+function readRegarding(text: string, parsed: ParsedMessage): void {
+  const m = /^\s*(?:re|regarding|ref)\s*:?\s*req\s*-?\s*(\d{1,9})\s*[:\u2013\u2014-]\s*([\s\S]+)$/i.exec(text);
+  const answer = m?.[2]?.trim();
+  // A question after the id ("re REQ-12: any update?") asks; it answers nothing.
+  if (!m?.[1] || !answer || /\?\s*$/.test(answer)) return;
+  parsed.answerText = answer;
+  parsed.requestIds = [`REQ-${m[1]}`, ...parsed.requestIds.filter((r) => r !== `REQ-${m[1]}`)];
+  parsed.cues['answer-info'] = 1;
 }
 
 function readChannel(l: string, parsed: ParsedMessage): void {

@@ -73,8 +73,22 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   // A new environment's "with/without Dataverse" is one of its options, not the Dataverse connector.
   if (parsed.newEnvironment.dataverse !== undefined && isNewEnvironmentWording(parsed))
     connectors = withoutDataverse(connectors);
+  // "unblock gmail, no wait, outlook.com": what follows a correction replaces what it corrects.
+  const corrected = correctionTail(parsed.tokens);
+  if (corrected) {
+    const fixed = resolveConnectors(corrected, index);
+    if (fixed.accepted.length > 0) connectors = fixed;
+  }
   const envTokens = parsed.tokens.filter((t) => !connectors.used.has(t.index));
   let environment = resolveEnvironment(envTokens, index, requesterId);
+  if (corrected) {
+    const fixed = resolveEnvironment(
+      corrected.filter((t) => !connectors.used.has(t.index)),
+      index,
+      requesterId,
+    );
+    if (fixed.confidence === 'high' || fixed.confidence === 'medium') environment = fixed;
+  }
   // Ambiguous: look further only when a later word is a word of some environment's name (cheap to know).
   const vague =
     environment.confidence === 'none' ||
@@ -128,7 +142,7 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   // wording names a request plainly ("how do I become a maker?"): then it is that request, asked back.
   const plainRequest = REQUEST_KINDS.some((k) => (scores[k] ?? 0) >= 1);
   if ((scores.help ?? 0) >= 0.6 && !connectorNamed && environment.confidence === 'none' && !plainRequest)
-    scores.help = (scores.help ?? 0) + 0.5;
+    scores.help = offTopicPlea(parsed) ? MIN_INTENT_SCORE / 2 : (scores.help ?? 0) + 0.5;
   // Pleasantries around a real message ("Hi, any update on REQ-1001?", "it would be appreciated if ...")
   // are manners, not the message.
   const substance = Object.entries(scores).some(
@@ -184,6 +198,34 @@ const REQUEST_REFERENCE = /\b(my|the|that|this)\s+(\w+\s+){0,3}(request|ticket|a
 /** "don't need X anymore", "no longer use", "not using X any more", "stopped using". */
 const NEGATED_NEED =
   /\b(don'?t|do not|doesn'?t|does not|no longer|(?<!\bcan )not|never|stopped)\s+(\w+\s+)?(need|needs|needed|use|using|want|wants|require|requires)\b|\bany ?more\b/i;
+
+/** "my laptop keeps restarting, can you help": a plea about something else, not a question about the bot. */
+function offTopicPlea(parsed: ParsedMessage): boolean {
+  if (ABOUT_THE_BOT.test(parsed.text)) return false;
+  const content = parsed.allTokens.filter((t) => t.norm.length > 2 && t.norm !== 'help' && !STOPWORDS.has(t.norm));
+  return content.length >= 3;
+}
+const ABOUT_THE_BOT =
+  /\b((who|what) are you|bot|commands?|explain|instructions|what (can|do|does)|how (do|does|can|to)|maker|connectors?|environments?|requests?|approv\w*|licen[cs]\w*|audit)\b/i;
+
+/** Word sequences that take back what was just written: "sorry, I meant", "no wait", "or rather". */
+const CORRECTION_MARKERS = [
+  ['meant'],
+  ['i', 'mean'],
+  ['no', 'wait'],
+  ['or', 'rather'],
+  ['make', 'that'],
+  ['scratch', 'that'],
+];
+
+/** The words after the last correction inside a message, when something precedes it. */
+function correctionTail(tokens: Token[]): Token[] | undefined {
+  for (let i = tokens.length - 1; i > 0; i--) {
+    const marker = CORRECTION_MARKERS.find((m) => m.every((w, k) => tokens[i + k]?.norm === w));
+    if (marker) return tokens.slice(i + marker.length);
+  }
+  return undefined;
+}
 
 function isNewEnvironmentWording(parsed: ParsedMessage): boolean {
   return (parsed.cues['new-environment'] ?? 0) >= 0.9 && (parsed.cues['unblock-connector'] ?? 0) < 1;
