@@ -25,20 +25,8 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
   const conv = (u: User) => h.personalConversationId(u);
   const textOf = (body: Record<string, unknown>) => `${body.text ?? ''} ${cardText(firstCard(body))}`.trim();
 
-  /** Sends a personal message and returns the text of the bot's replies to it. */
-  async function say(user: User, text: string, expected = 1): Promise<string[]> {
-    const before = h.connector.messages(conv(user)).length;
-    const res = await h.personal(user, text);
-    assert.equal(res.status, 200);
-    await h.connector.waitFor((calls) => {
-      const mine = calls.filter((c) => c.conversationId === conv(user) && c.body.type === 'message');
-      return mine.length >= before + expected ? mine : undefined;
-    });
-    return h.connector
-      .messages(conv(user))
-      .slice(before)
-      .map((c) => textOf(c.body));
-  }
+  /** The text of the bot's replies to a personal message. */
+  const say = async (user: User, text: string, expected = 1) => (await h.say(user, text, expected)).map(textOf);
 
   async function file(environmentId: string, grantEndsAt?: string): Promise<string> {
     await h.personal(users.alex, 'help'); // the personal chat exists: the bot can write to Alex later

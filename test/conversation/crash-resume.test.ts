@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '../../src/tenant/simulator/server.js';
-import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { approveInChannel, type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { ConnectorDouble, cardText, firstCard } from '../support/connector-double.js';
 import { envs, team, users } from '../support/fixture-ids.js';
 
@@ -53,16 +53,7 @@ describe('conversation: crash and resume', () => {
     await first.bot.outbox.drain();
     const post = first.connector.messages(team.approvals).find((c) => c.method === 'POST');
     assert.ok(post);
-    await first.invoke(
-      users.megan,
-      'approve',
-      { requestId: 'REQ-1001', revision: 0 },
-      {
-        conversationId: team.approvals,
-        channelId: team.approvals,
-        replyToId: post.id,
-      },
-    );
+    await approveInChannel(first, users.megan, post.id, { requestId: 'REQ-1001', revision: 0 });
     // The worker takes the job... and the process dies before it finishes.
     const claimed = await first.bot.store.jobs.claimDue(
       clock().toISOString(),
@@ -98,16 +89,7 @@ describe('conversation: crash and resume', () => {
     await first.settle();
     const post = first.connector.messages(team.approvals).find((c) => c.method === 'POST');
     assert.ok(post);
-    await first.invoke(
-      users.megan,
-      'approve',
-      { requestId: 'REQ-1001', revision: 0 },
-      {
-        conversationId: team.approvals,
-        channelId: team.approvals,
-        replyToId: post.id,
-      },
-    );
+    await approveInChannel(first, users.megan, post.id, { requestId: 'REQ-1001', revision: 0 });
     // Simulate "the role was granted, then the process died": grant directly, leave the job claimed.
     const env = await first.bot.tenant.getEnvironment(envs.marketingSandbox);
     const user = await first.bot.tenant.getUser(users.alex.id);

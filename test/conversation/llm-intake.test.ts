@@ -48,20 +48,7 @@ describe('conversation: language-model intake', () => {
   const conv = (u: User) => h.personalConversationId(u);
   const textOf = (body: Record<string, unknown>) => `${body.text ?? ''} ${cardText(firstCard(body))}`;
 
-  /** Sends a message and returns the bot's replies to it. */
-  async function say(user: User, text: string, expected = 1) {
-    const before = h.connector.messages(conv(user)).length;
-    const res = await h.personal(user, text);
-    assert.equal(res.status, 200);
-    await h.connector.waitFor((calls) => {
-      const mine = calls.filter((c) => c.conversationId === conv(user) && c.body.type === 'message');
-      return mine.length >= before + expected ? mine : undefined;
-    });
-    return h.connector
-      .messages(conv(user))
-      .slice(before)
-      .map((c) => c.body);
-  }
+  const say = (user: User, text: string, expected = 1) => h.say(user, text, expected);
 
   async function click(user: User, action: Action | undefined) {
     assert.ok(action?.verb, 'a button to click');

@@ -33,20 +33,7 @@ describe('conversation: natural language', () => {
 
   const conv = (u: { id: string }) => h.personalConversationId(u as never);
 
-  /** Sends a message and returns the bot's replies to it (all messages posted after it). */
-  async function say(user: { id: string; name: string }, text: string, expected = 1) {
-    const before = h.connector.messages(conv(user)).length;
-    const res = await h.personal(user, text);
-    assert.equal(res.status, 200);
-    await h.connector.waitFor((calls) => {
-      const mine = calls.filter((c) => c.conversationId === conv(user) && c.body.type === 'message');
-      return mine.length >= before + expected ? mine : undefined;
-    });
-    return h.connector
-      .messages(conv(user))
-      .slice(before)
-      .map((c) => c.body);
-  }
+  const say = (user: { id: string; name: string }, text: string, expected = 1) => h.say(user, text, expected);
 
   async function click(
     user: { id: string; name: string },

@@ -5,7 +5,7 @@ import { outboxKeys } from '../../src/outbox/messages.js';
 import type { RequestDetails } from '../../src/requests/model.js';
 import type { Preparation } from '../../src/requests/preparation.js';
 import { AdaptiveCardComposer } from '../../src/teams/cards/composer.js';
-import type { Harness, User } from '../support/bot-harness.js';
+import { approveInChannel, type Harness, type User } from '../support/bot-harness.js';
 import { type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
 import { team, users } from '../support/fixture-ids.js';
 
@@ -73,11 +73,7 @@ export async function approvalPost(h: Harness): Promise<ConnectorCall> {
 }
 
 export function approve(h: Harness, approver: User, post: ConnectorCall, data: Record<string, unknown>) {
-  return h.invoke(approver, 'approve', data, {
-    conversationId: team.approvals,
-    channelId: team.approvals,
-    replyToId: post.id,
-  });
+  return approveInChannel(h, approver, post.id, data);
 }
 
 /**

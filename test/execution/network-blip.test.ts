@@ -2,7 +2,7 @@
 // the handler re-reads before writing, so the retry never grants twice.
 import assert from 'node:assert/strict';
 import { AdminApiError } from '../../src/tenant/tenant-admin.js';
-import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { approveInChannel, type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { team, users } from '../support/fixture-ids.js';
 
 describe('execution: a network blip during a grant', () => {
@@ -26,16 +26,7 @@ describe('execution: a network blip during a grant', () => {
     assert.ok(post);
     // The grant write is answered with a connection reset: the client sees no status at all.
     h.bot.simulator?.state.failNext({ method: 'POST', pathIncludes: 'modifyRoleAssignments', status: 0, times: 1 });
-    await h.invoke(
-      users.megan,
-      'approve',
-      { requestId: 'REQ-1001', revision: 0 },
-      {
-        conversationId: team.approvals,
-        channelId: team.approvals,
-        replyToId: post.id,
-      },
-    );
+    await approveInChannel(h, users.megan, post.id, { requestId: 'REQ-1001', revision: 0 });
     await h.bot.jobs.tick();
     const afterBlip = await h.bot.store.requests.get('REQ-1001');
     assert.equal(afterBlip?.status, 'executing', JSON.stringify(afterBlip?.execution.error));

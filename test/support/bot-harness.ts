@@ -34,6 +34,8 @@ export interface Harness {
   ): Promise<{ status: number; body: InvokeResponseBody }>;
   post(activity: Record<string, unknown>): Promise<Response>;
   personalConversationId(user: User): string;
+  /** Sends a personal message and returns the bot's replies to it (every message posted after it). */
+  say(user: User, text: string, expected?: number): Promise<Record<string, unknown>[]>;
   /** Runs the job and outbox workers until nothing is left to do. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +99,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     post,
     personalConversationId,
+    async say(user, text, expected = 1) {
+      const conversationId = personalConversationId(user);
+      const before = connector.messages(conversationId).length;
+      const res = await harness.personal(user, text);
+      if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}`);
+      await connector.waitFor((calls) => {
+        const mine = calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
+        return mine.length >= before + expected ? mine : undefined;
+      });
+      return connector
+        .messages(conversationId)
+        .slice(before)
+        .map((c) => c.body);
+    },
     personal: (user, text) =>
       post({
         ...base,
@@ -165,4 +181,13 @@ export async function setUpChannels(
     const res = await h.channel(users.megan, channelOf[kind], `set ${kind} channel`);
     if (res.status !== 200) throw new Error(`set ${kind} channel: HTTP ${res.status}`);
   }
+}
+
+/** An approver's Action.Execute on the approval card posted in the approvals channel. */
+export function approveInChannel(h: Harness, approver: User, cardActivityId: string, data: Record<string, unknown>) {
+  return h.invoke(approver, 'approve', data, {
+    conversationId: team.approvals,
+    channelId: team.approvals,
+    replyToId: cardActivityId,
+  });
 }
