@@ -1,7 +1,10 @@
 // Builds the governance feed (poller + webhook intake) from config; src/app.ts calls it.
 import type { Config } from '../config/config.js';
 import type { Store } from '../storage/store.js';
-import { createManagementActivityClient } from '../tenant/live/management-activity-client.js';
+import {
+  type ActivitySubscription,
+  createManagementActivityClient,
+} from '../tenant/live/management-activity-client.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { ActivityFeedIntake } from './activity-feed.js';
 import type { EventFilter, EventKind } from './events.js';
@@ -52,8 +55,18 @@ export function createGovernanceFeed(
     activityFeed,
     async subscribe(address = config.ACTIVITY_FEED_WEBHOOK_URL) {
       if (!address || !config.ACTIVITY_FEED_AUTH_ID) return false;
+      // Every boot would otherwise start it again, and a start within 15 minutes of another may get AF429.
+      const current = (await client.listSubscriptions()).find((s) => s.contentType === 'Audit.General');
+      if (isSubscribed(current, address, config.ACTIVITY_FEED_AUTH_ID)) return true;
       await client.startSubscription('Audit.General', { address, authId: config.ACTIVITY_FEED_AUTH_ID });
       return true;
     },
   };
+}
+
+/** Already enabled with this webhook (the list may leave authId out; then the address decides). */
+function isSubscribed(s: ActivitySubscription | undefined, address: string, authId: string): boolean {
+  const hook = s?.webhook;
+  if (s?.status !== 'enabled' || !hook || hook.status === 'disabled' || hook.status === 'expired') return false;
+  return hook.address === address && (hook.authId === undefined || hook.authId === authId);
 }

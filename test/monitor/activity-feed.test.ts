@@ -3,6 +3,7 @@
 // Platform records and posts the interesting ones to the notifications channel through the outbox.
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/config.js';
+import { createGovernanceFeed } from '../../src/monitor/wiring.js';
 import { createManagementActivityClient } from '../../src/tenant/live/management-activity-client.js';
 import { type Harness, startHarness } from '../support/bot-harness.js';
 import { cardText, firstCard } from '../support/connector-double.js';
@@ -12,7 +13,7 @@ const AUTH_ID = 'feed-secret-for-tests';
 
 const dlpRecord = {
   Id: 'a1',
-  RecordType: 79,
+  RecordType: 187,
   CreationTime: '2025-03-03T08:15:00',
   Operation: 'UpdateDlpPolicy',
   UserId: 'pattif@contoso.onmicrosoft.com',
@@ -109,6 +110,32 @@ describe('activity feed webhook', () => {
     assert.equal(h.bot.activityFeed.last?.duplicates, 1);
     await h.settle();
     assert.equal(h.connector.messages(team.news).filter((c) => c.method === 'POST').length, posts.length);
+  });
+
+  it('subscribes once: a restart lists the subscription and does not start it again (AF429 within 15 minutes)', async () => {
+    const config = parseConfig({ TENANT_MODE: 'simulated', TENANT_ID, ACTIVITY_FEED_AUTH_ID: AUTH_ID });
+    const boot = () =>
+      createGovernanceFeed(config, {
+        store: h.bot.store,
+        tenant: h.bot.tenant,
+        clock: () => new Date(),
+        simulatorUrl: h.bot.simulatorUrl,
+        sleep: async () => undefined,
+      });
+    const address = `${h.bot.url}/api/activity-feed`;
+    assert.equal(await boot().subscribe(address), true);
+    assert.equal(await boot().subscribe(address), true, 'the second boot does not fail');
+    const starts = h.bot.simulator!.state.requests.filter((r) => r.path.endsWith('/subscriptions/start'));
+    assert.deepEqual(
+      starts.map((r) => r.status),
+      [200],
+      'started once',
+    );
+    // The simulated feed refuses a second start within 15 minutes, as the reference warns.
+    await assert.rejects(
+      feedClient().startSubscription('Audit.General', { address, authId: AUTH_ID }),
+      /AF429|Too many/,
+    );
   });
 
   it('refuses a webhook registration whose auth id does not match (validation answered 401)', async () => {

@@ -305,6 +305,8 @@ export function describeTenantAdminContract(
         const all = await admin.listDlpPolicies();
         const listed = all.find((p) => p.name === ids.dlpPolicyName);
         assert.ok(listed);
+        // The v2 list itself has no connector groups: the listed policy must still carry them (item 1).
+        assert.ok(blockedIn(listed).includes(ids.blockedConnectorId.toLowerCase()), 'listed policy has its groups');
         const one = await admin.getDlpPolicy(ids.dlpPolicyName);
         assert.ok(one);
         original = one;

@@ -4,6 +4,8 @@ import type { HttpClient } from './http-client.js';
 import type { DataverseBusinessUnitWire, DataverseRoleWire, DataverseSystemUserWire } from './wire-types.js';
 
 const ODATA_HEADERS = { 'odata-maxversion': '4.0', 'odata-version': '4.0' };
+/** Asks for expanded collections without the Web API's cache (Learn: "Join tables using OData"). */
+const FRESH = { 'If-None-Match': 'null' };
 
 export class DataverseClient {
   constructor(private readonly http: HttpClient) {}
@@ -18,13 +20,17 @@ export class DataverseClient {
     return `${this.apiBase(orgUrl)}/roles(${roleId})`;
   }
 
+  /**
+   * The system user with the roles they hold. Grant, revoke and the owner check decide on these roles, so the
+   * expanded collection must be fresh: If-None-Match: null (expanded collections may come from a cache).
+   */
   async findSystemUserByObjectId(orgUrl: string, objectId: string): Promise<DataverseSystemUserWire | undefined> {
     const users = await this.http.list<DataverseSystemUserWire>(`${this.apiBase(orgUrl)}/systemusers`, {
       query: {
         $filter: `azureactivedirectoryobjectid eq ${guid(objectId)}`,
         $expand: 'systemuserroles_association($select=roleid,name,ismanaged,_businessunitid_value)',
       },
-      headers: ODATA_HEADERS,
+      headers: { ...ODATA_HEADERS, ...FRESH },
     });
     return users[0];
   }
@@ -39,7 +45,7 @@ export class DataverseClient {
         $select: 'systemuserid,azureactivedirectoryobjectid,domainname,fullname,applicationid',
         $expand: 'systemuserroles_association($select=name)',
       },
-      headers: { ...ODATA_HEADERS, 'If-None-Match': 'null' },
+      headers: { ...ODATA_HEADERS, ...FRESH },
     });
   }
 

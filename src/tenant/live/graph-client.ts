@@ -24,11 +24,14 @@ export class GraphClient {
     return this.http.list<GraphUserWire>(`${this.base}/users`, { query: { $select: USER_SELECT, $top: 999 } });
   }
 
-  /** Ids of the group's users, direct or through nested groups; every page is read. */
+  /**
+   * Ids of the group's users, direct or through nested groups; every page is read. The microsoft.graph.user cast
+   * is an advanced query: ConsistencyLevel: eventual and $count=true go on every page (group-list-transitivemembers).
+   */
   async listTransitiveUserIds(groupId: string): Promise<string[]> {
     const users = await this.http.list<{ id?: string }>(
       `${this.base}/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`,
-      { query: { $select: 'id', $top: 999 } },
+      { query: { $select: 'id', $top: 999, $count: 'true' }, headers: { ConsistencyLevel: 'eventual' } },
     );
     return users.flatMap((u) => (typeof u.id === 'string' ? [u.id] : []));
   }

@@ -369,14 +369,24 @@ export class LiveTenantAdmin implements TenantAdmin {
 
   // ---- DLP and connectors ---------------------------------------------------------------------------
 
+  /**
+   * The v2 list has no connector groups, so each listed policy is read with its own GET (as Microsoft's Terraform
+   * provider does). Nothing is kept between calls: each call is one consistent read (one monitor poll, one
+   * preparation); writes re-read the policy with getDlpPolicy just before writing.
+   */
   async listDlpPolicies(): Promise<DlpPolicy[]> {
-    return (await this.clients.bap.listDlpPolicies()).map(toDlpPolicy);
+    const listed = await this.clients.bap.listDlpPolicies();
+    const policies = await mapLimited(listed, this.options.flowDetailConcurrency ?? 4, (item) =>
+      this.getDlpPolicy(item.policyDefinition.name),
+    );
+    // A policy deleted between the list and its GET is simply gone.
+    return policies.filter((p): p is DlpPolicy => p !== undefined);
   }
 
   async getDlpPolicy(name: string): Promise<DlpPolicy | undefined> {
     try {
       const wire = await this.clients.bap.getDlpPolicy(name);
-      return wire ? toDlpPolicy(wire) : undefined;
+      return wire?.policyDefinition ? toDlpPolicy(wire) : undefined;
     } catch (e) {
       if (e instanceof AdminApiError && e.code === 'ApiPolicyNotFound') return undefined;
       throw e;

@@ -44,6 +44,10 @@ export class ActivityFeedState {
   readonly deliveries: NotificationDelivery[] = [];
   /** The simulator's base URL, learnt from the first request (content URIs point back at it). */
   baseUrl = '';
+  /** Content blobs per page of a listing (more come through the NextPageUri header). */
+  contentPageSize = 100;
+  /** When the last subscription start succeeded (epoch ms), for the 15-minute AF429 rule. */
+  lastStartAt: number | undefined = undefined;
 
   constructor(
     private readonly tenantId: string,

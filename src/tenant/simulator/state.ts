@@ -124,6 +124,13 @@ export class SimulatorState {
   retryAfterSeconds: number;
   /** When true, Dataverse answers 403 `0x80072560` to callers that are not an application user of the org. */
   enforceDataverseMembership = false;
+  /**
+   * How long an expanded systemuserroles_association may be served from cache after it was read (requests with
+   * If-None-Match: null always read fresh). 0 turns the cache off.
+   */
+  dataverseExpandCacheSeconds = 300;
+  /** Role names last served per `{organizationId}:{systemuserid}`, with when they were read (epoch ms). */
+  readonly dataverseExpandCache = new Map<string, { roles: string[]; at: number }>();
   /** Rows per page of a Dataverse collection (the real service's 5,000; tests lower it to see paging). */
   dataverseMaxPageSize = 5000;
   /** When set, the next lifecycle operation ends `Failed` with this error. */

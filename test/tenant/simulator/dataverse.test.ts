@@ -76,8 +76,19 @@ describe('tenant simulator: Dataverse Web API', () => {
       `${API}/systemusers(${su.systemuserid})/systemuserroles_association/$ref?$id=${encodeURIComponent(roleRef)}`,
     );
     assert.equal(del.status, 204);
-    const without = await dv.get(
+    // As the real Web API, an expanded collection may come from its cache until asked with If-None-Match: null.
+    const cached = await dv.get(
       `${API}/systemusers(${su.systemuserid})?$expand=systemuserroles_association($select=name)`,
+    );
+    assert.deepEqual(cached.body.systemuserroles_association.map((r: { name: string }) => r.name).sort(), [
+      'Basic User',
+      'Environment Maker',
+    ]);
+    const without = await dv.call(
+      'GET',
+      `${API}/systemusers(${su.systemuserid})?$expand=systemuserroles_association($select=name)`,
+      undefined,
+      { 'If-None-Match': 'null' },
     );
     assert.deepEqual(
       without.body.systemuserroles_association.map((r: { name: string }) => r.name),

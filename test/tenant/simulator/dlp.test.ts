@@ -27,6 +27,12 @@ describe('tenant simulator: DLP policies (v2)', () => {
     const list = await bap.get(`${DLP}/v2/policies`);
     assert.equal(list.status, 200);
     assert.equal(list.body.value.length, 3);
+    // As the real list: definitions without connector groups or connector rules (one GET per policy has them).
+    for (const item of list.body.value) {
+      assert.ok(item.policyDefinition.etag);
+      assert.equal(item.policyDefinition.connectorGroups, undefined);
+      assert.equal(item.connectorConfigurationsDefinition, undefined);
+    }
     const one = await bap.get(`${DLP}/v2/policies/${IDS.tenantBaseline}`);
     assert.equal(one.status, 200);
     const def = one.body.policyDefinition;

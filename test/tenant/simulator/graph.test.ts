@@ -32,6 +32,18 @@ describe('tenant simulator: Microsoft Graph', () => {
     assert.match(byUpn.body['@odata.context'], /\$metadata#users\/\$entity$/);
   });
 
+  it('refuses an OData cast on transitiveMembers unless sent as an advanced query (ConsistencyLevel, $count)', async () => {
+    const path = `${G}/groups/${IDS.ppAdmins}/transitiveMembers/microsoft.graph.user?$select=id`;
+    const plain = await graph.get(path);
+    assert.equal(plain.status, 400);
+    assert.equal(plain.body.error.code, 'Request_UnsupportedQuery');
+    assert.equal((await graph.call('GET', path, undefined, { ConsistencyLevel: 'eventual' })).status, 400);
+    const advanced = await graph.call('GET', `${path}&$count=true`, undefined, { ConsistencyLevel: 'eventual' });
+    assert.equal(advanced.status, 200);
+    assert.ok(advanced.body.value.some((u: { id: string }) => u.id === IDS.megan));
+    assert.equal(advanced.body['@odata.count'], advanced.body.value.length);
+  });
+
   it('answers 404 Request_ResourceNotFound and 400 for unknown $select properties', async () => {
     const res = await graph.get(`${G}/users/nobody@contoso.onmicrosoft.com`);
     assert.equal(res.status, 404);

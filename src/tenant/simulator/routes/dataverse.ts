@@ -200,6 +200,26 @@ function page<T>(ctx: RequestContext, rows: T[]): { rows: T[]; nextLink: string 
   return { rows: rows.slice(skip, skip + size), nextLink: `${ctx.baseUrl}${next.pathname}${next.search}` };
 }
 
+/** `If-None-Match: null`: the Web API's way to ask for expanded collections without its cache (join-tables). */
+function bypassesCache(ctx: RequestContext): boolean {
+  const header = ctx.headers['if-none-match'];
+  return (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase() === 'null';
+}
+
+/**
+ * The role names an expanded systemuserroles_association shows. As the real Web API, an expanded collection may
+ * come from a cache that does not reflect recent changes (for `dataverseExpandCacheSeconds`), unless the request
+ * sends If-None-Match: null; a fresh read refreshes the cache.
+ */
+function expandedRoleNames(ctx: RequestContext, dv: SimDataverse, su: SimSystemUser, fresh: boolean): string[] {
+  const key = `${dv.organizationId}:${su.systemuserid}`;
+  const now = ctx.state.clock().getTime();
+  const cached = ctx.state.dataverseExpandCache.get(key);
+  if (!fresh && cached && now - cached.at < ctx.state.dataverseExpandCacheSeconds * 1000) return cached.roles;
+  ctx.state.dataverseExpandCache.set(key, { roles: [...su.roles], at: now });
+  return su.roles;
+}
+
 /** `$expand=systemuserroles_association($select=…)` for system users. */
 function systemUserExpander(ctx: RequestContext, dv: SimDataverse) {
   let items: ReturnType<typeof parseExpand>;
@@ -226,9 +246,11 @@ function systemUserExpander(ctx: RequestContext, dv: SimDataverse) {
     return queryError('roles', err);
   }
   const sel = [`systemuserroles_association(${(item.select ?? []).join(',')})`];
+  const fresh = bypassesCache(ctx);
   const expand = (rec: Record<string, unknown>) => {
     const su = dv.systemusers.find((s) => s.systemuserid === rec['systemuserid']);
-    const roles = dv.roles.filter((r) => su?.roles.some((n) => n.toLowerCase() === r.name.toLowerCase()));
+    const held = su ? expandedRoleNames(ctx, dv, su, fresh) : [];
+    const roles = dv.roles.filter((r) => held.some((n) => n.toLowerCase() === r.name.toLowerCase()));
     return { systemuserroles_association: roles.map((r) => project(roleRecord(dv, r), item.select, ['roleid'])) };
   };
   return { expand, sel };

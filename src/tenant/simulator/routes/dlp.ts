@@ -202,8 +202,18 @@ function definitionOf(body: Record<string, unknown>): Record<string, unknown> {
   return def;
 }
 
+/**
+ * The list carries each policy's definition without its connector groups (and without the connector and
+ * custom-connector rules): as the real service, whose list Microsoft's Terraform provider follows with one GET
+ * per policy. Only the single-policy GET has the classifications.
+ */
 function listPolicies(ctx: RequestContext): SimResponse {
-  return { status: 200, body: { value: ctx.state.dlpPolicies.map((p) => toV2(ctx.state, p)) } };
+  const value = ctx.state.dlpPolicies.map((p) => {
+    const full = toV2(ctx.state, p);
+    const { connectorGroups: _groups, ...definition } = full['policyDefinition'] as Record<string, unknown>;
+    return { policyDefinition: definition };
+  });
+  return { status: 200, body: { value } };
 }
 
 function getPolicy(ctx: RequestContext): SimResponse {

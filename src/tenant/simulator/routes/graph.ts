@@ -274,11 +274,27 @@ function transitiveMemberIds(state: SimulatorState, group: FixtureGroup): string
   return out;
 }
 
+/**
+ * An OData cast on transitiveMembers is an advanced query (group-list-transitivemembers, aad-advanced-queries):
+ * without `ConsistencyLevel: eventual` and `$count=true` it is refused.
+ */
+function requireAdvancedQuery(ctx: RequestContext): void {
+  const level = ctx.headers['consistencylevel'];
+  const eventual = (Array.isArray(level) ? level[0] : level)?.toLowerCase() === 'eventual';
+  if (!eventual || ctx.query.get('$count')?.toLowerCase() !== 'true') {
+    throw badRequest(
+      'Request with an OData cast needs the ConsistencyLevel header set to eventual and $count=true.',
+      'Request_UnsupportedQuery',
+    );
+  }
+}
+
 function listMembers(ctx: RequestContext, transitive: boolean): SimResponse {
   const group = requireGroup(ctx);
   const ids = transitive ? transitiveMemberIds(ctx.state, group) : group.members;
   let objects = ids.map((id) => directoryObject(ctx.state, id)).filter((o): o is Record<string, unknown> => o !== null);
   const cast = ctx.params['cast']?.toLowerCase();
+  if (cast && transitive) requireAdvancedQuery(ctx);
   if (cast) objects = objects.filter((o) => String(o['@odata.type']).toLowerCase() === `#${cast}`);
   objects = filterRecords(ctx, objects, 'microsoft.graph.directoryObject');
   return pageBody(
