@@ -84,7 +84,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const policy = new RulesPolicy(loadPolicyFile(config.POLICY_FILE, config));
 
   let simulator: RunningSimulator | undefined;
-  let simulatorUrl = options.simulatorUrl;
+  let simulatorUrl = options.simulatorUrl ?? config.TENANT_SIMULATOR_URL;
   if (config.TENANT_MODE === 'simulated' && !simulatorUrl) {
     simulator = await startSimulator({ port: config.TENANT_SIMULATOR_PORT, ...options.simulator });
     simulatorUrl = simulator.url;
@@ -159,6 +159,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const jobs = new JobRunner({
     store,
     clock,
+    leaseMs: config.JOB_LEASE_SECONDS * 1000,
     pollMs: options.workerPollMs,
     handlers: { [EXECUTE_JOB]: (job, lease) => executor.run(job, lease), ...lifecycleJobHandlers(lifecycle) },
     // A dead job always reaches its owner: the request fails, or a revert is raised to admins.

@@ -18,6 +18,8 @@ const schema = z.object({
   PORT: port.default(3978),
   HOST: optionalText,
   TENANT_SIMULATOR_PORT: port.default(3979),
+  /** A simulated tenant already running elsewhere (its own process); unset, the bot starts one on the port above. */
+  TENANT_SIMULATOR_URL: optionalText.pipe(url.optional()),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -53,6 +55,8 @@ const schema = z.object({
     .default('48,1')
     .transform((v) => v.split(',').map((x) => Number(x.trim())))
     .refine((v) => v.every((n) => Number.isFinite(n) && n > 0), 'a comma-separated list of positive hours, e.g. 48,1'),
+  /** How long a claimed job is a worker's before another may take it over (a crashed worker's job waits this long). */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   REVERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   // Governance feed (src/monitor): polling the admin APIs, and the Office 365 Management Activity webhook.

@@ -1,5 +1,6 @@
 // Runs approved requests against the tenant: one handler per request type, progress checkpointed in the
 // stored request so a restart resumes where it stopped and never repeats a finished step.
+import { type FailpointName, failpoint } from '../failpoints.js';
 import type { GovernanceService } from '../requests/governance-service.js';
 import { ConcurrentUpdateError } from '../requests/governance-service.js';
 import type { ApiCall, GovernanceRequest, RequestType } from '../requests/model.js';
@@ -122,6 +123,7 @@ export class Executor {
     announce: 'cards' | 'all' | 'none',
     summary = '',
     audit?: StepAudit,
+    crashPoint?: FailpointName,
   ): Promise<GovernanceRequest> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.deps.store.requests.get(requestId);
@@ -138,6 +140,7 @@ export class Executor {
           if (audit) await session.audit.append(this.auditRecord(stored, audit));
           if (announce === 'all') await this.deps.service.announce(session, stored, summary);
           if (announce === 'cards') await this.deps.service.publishProgressCards(session, stored);
+          if (crashPoint) failpoint(crashPoint);
           return stored;
         });
       } catch (error) {
@@ -203,6 +206,7 @@ export class Executor {
             calls: drained,
             details: { step, state },
           },
+          'execution.before-checkpoint-commit',
         );
       },
     };
@@ -220,6 +224,7 @@ export class Executor {
         'all',
         'completed',
         { action: 'execution.completed', outcome: 'success', calls: drained, details: result },
+        'execution.before-completion-commit',
       );
     } catch (error) {
       if (error instanceof LeaseLost) throw error; // the job is no longer ours: record nothing

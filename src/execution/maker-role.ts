@@ -1,5 +1,6 @@
 // Grants the Environment Maker role: BAP role assignment without Dataverse, Dataverse security role with it
 // (the tenant adapter picks the path). Idempotent: a resumed run first checks whether the role is held.
+import { failpoint } from '../failpoints.js';
 import type { ExecutionHandler } from './executor.js';
 import { ExecutionRefusal } from './executor.js';
 
@@ -23,7 +24,10 @@ export const grantMakerRole: ExecutionHandler = async (ctx) => {
   const held = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');
   const heldBefore = typeof stored === 'boolean' ? stored : held;
   if (typeof stored !== 'boolean') await ctx.progress(step, 'running', { heldBefore });
-  if (!held) await ctx.tenant.grantEnvironmentRole(env, user, 'EnvironmentMaker');
+  if (!held) {
+    await ctx.tenant.grantEnvironmentRole(env, user, 'EnvironmentMaker');
+    failpoint('execution.after-grant');
+  }
   const verified = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');
   if (!verified) {
     await ctx.progress(step, 'failed');

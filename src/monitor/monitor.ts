@@ -2,6 +2,7 @@
 // the last stored snapshot, and posts what changed to the notifications channel through the outbox. The new
 // snapshot and the posts commit in one transaction: a crash re-detects and posts once, a restart re-announces
 // nothing, and the first run only records a baseline.
+import { failpoint } from '../failpoints.js';
 import type { RequestStatus } from '../requests/model.js';
 import type { Store, StoreSession } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
@@ -61,6 +62,7 @@ export class GovernanceMonitor {
       onUnreadable: (_env, error) => this.options.onError?.(error),
     });
     if (!previous) {
+      failpoint('monitor.before-baseline-commit');
       await store.kv.set(SNAPSHOT_KEY, snapshot);
       return { baseline: true, detected: [], posted: [], delivered: true };
     }
@@ -75,6 +77,7 @@ export class GovernanceMonitor {
     return store.transaction(async (s) => {
       await s.kv.set(SNAPSHOT_KEY, snapshot);
       const delivered = await postEvents(s, posted, `monitor:${snapshot.takenAt}`, clock(), (id) => nameOf(id) ?? id);
+      failpoint('monitor.before-commit');
       return { baseline: false, detected, posted, delivered };
     });
   }
@@ -102,15 +105,19 @@ export class GovernanceMonitor {
     });
   }
 
+  /**
+   * Polls once right away, then every interval: a first start records its baseline at once (a change made in the
+   * first interval is not folded into it), and a restart reports what changed while the bot was down.
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule();
+    this.schedule(0);
   }
 
-  private schedule(): void {
+  private schedule(firstDelayMs?: number): void {
     const { intervalSeconds, jitter = 0.1, random = Math.random } = this.options;
-    const delay = intervalSeconds * 1000 * (1 + jitter * (2 * random() - 1));
+    const delay = firstDelayMs ?? intervalSeconds * 1000 * (1 + jitter * (2 * random() - 1));
     this.timer = setTimeout(() => {
       this.running = this.tick().catch((e) => {
         this.options.onError?.(e);

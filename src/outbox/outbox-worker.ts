@@ -10,6 +10,7 @@
 // (after Teams accepted the post, before the commit) leaves the outcome unknown. Such a post is re-sent by default
 // (`interruptedSends: 'resend'`, nothing lost, one possible duplicate) or parked as dead for an operator to check
 // (`'hold'`, never a duplicate). Teams offers no idempotent post, so no design can promise both at once.
+import { failpoint } from '../failpoints.js';
 import type { OutboxMessage, Store, StoreSession } from '../storage/store.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
@@ -161,6 +162,7 @@ export class OutboxWorker {
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
       await this.markInFlight(message);
+      failpoint('outbox.before-send');
       let activityId: string | undefined;
       if (message.operation === 'update') {
         await notifier.update(conversation.reference, target ?? '', message.activity);
@@ -168,6 +170,7 @@ export class OutboxWorker {
       } else {
         activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
       }
+      failpoint('outbox.after-send-before-sent');
       await this.finish(message.id, (s) => s.outbox.markSent(message.id, activityId));
       this.options.onSent?.(message);
       return true;

@@ -1,6 +1,7 @@
 // Runs the request dialogue in Teams: keeps the draft between turns, asks back with choice cards, shows a
 // summary to confirm when unsure, and files through the preparer and the governance service exactly once.
 import type { TurnContext } from 'botbuilder';
+import { failpoint } from '../failpoints.js';
 import type { CatalogueSnapshot } from '../intake/catalogue.js';
 import {
   answerFromOptions,
@@ -246,6 +247,7 @@ export class DialogueManager {
       correlationId: context.activity.id,
     });
     this.bot.kick();
+    failpoint('intake.after-filed-before-receipt');
     switch (result.kind) {
       case 'unknown-requester':
       case 'satisfied':

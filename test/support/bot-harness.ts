@@ -20,10 +20,8 @@ export interface InvokeResponseBody {
   value?: Record<string, unknown>;
 }
 
-export interface Harness {
-  bot: RunningBot;
-  connector: ConnectorDouble;
-  dataDir: string;
+/** Speaks to a bot's /api/messages the way Teams does; its replies reach the connector double. */
+export interface TeamsClient {
   personal(user: User, text: string): Promise<Response>;
   channel(user: User, channelId: string, text: string): Promise<Response>;
   invoke(
@@ -36,6 +34,12 @@ export interface Harness {
   personalConversationId(user: User): string;
   /** Sends a personal message and returns the bot's replies to it (every message posted after it). */
   say(user: User, text: string, expected?: number): Promise<Record<string, unknown>[]>;
+}
+
+export interface Harness extends TeamsClient {
+  bot: RunningBot;
+  connector: ConnectorDouble;
+  dataDir: string;
   /** Runs the job and outbox workers until nothing is left to do. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -69,13 +73,63 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: createLogger('silent'),
     ...options,
   });
+  const client = teamsClient(bot.url, connector);
+  const harness: Harness = {
+    bot,
+    connector,
+    dataDir,
+    ...client,
+    async settle() {
+      for (let i = 0; i < 20; i++) {
+        const jobs = await bot.jobs.tick();
+        const sent = await bot.outbox.drain();
+        if (jobs === 0 && sent === 0) return;
+      }
+    },
+    async stop() {
+      await bot.stop();
+      if (ownConnector) await connector.stop();
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Sets the approvals (and audit) channels the way an admin would, in the team's channels. */
+export async function setUpChannels(
+  h: TeamsClient,
+  kinds: ('approvals' | 'audit' | 'notifications')[] = ['approvals', 'audit'],
+) {
+  const channelOf = { approvals: team.approvals, audit: team.audit, notifications: team.news };
+  for (const kind of kinds) {
+    const res = await h.channel(users.megan, channelOf[kind], `set ${kind} channel`);
+    if (res.status !== 200) throw new Error(`set ${kind} channel: HTTP ${res.status}`);
+  }
+}
+
+/** An approver's Action.Execute on the approval card posted in the approvals channel. */
+export function approveInChannel(
+  h: TeamsClient,
+  approver: User,
+  cardActivityId: string,
+  data: Record<string, unknown>,
+) {
+  return h.invoke(approver, 'approve', data, {
+    conversationId: team.approvals,
+    channelId: team.approvals,
+    replyToId: cardActivityId,
+  });
+}
+
+/** Activities as Teams sends them, POSTed to a bot at botUrl (in this process or a child process). */
+export function teamsClient(botUrl: string, connector: ConnectorDouble): TeamsClient {
   const base = {
     serviceUrl: connector.url,
     channelId: 'msteams',
     recipient: { id: '28:governance-bot', name: 'Governance' },
   };
   const post = (activity: Record<string, unknown>) =>
-    fetch(`${bot.url}/api/messages`, {
+    fetch(`${botUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
@@ -93,16 +147,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     channelData: { team: { id: team.id, name: team.name }, channel: { id: channelId }, tenant: { id: TENANT_ID } },
   });
-  const harness: Harness = {
-    bot,
-    connector,
-    dataDir,
+  const client: TeamsClient = {
     post,
     personalConversationId,
     async say(user, text, expected = 1) {
       const conversationId = personalConversationId(user);
       const before = connector.messages(conversationId).length;
-      const res = await harness.personal(user, text);
+      const res = await client.personal(user, text);
       if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}`);
       await connector.waitFor((calls) => {
         const mine = calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
@@ -155,39 +206,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
-    async settle() {
-      for (let i = 0; i < 20; i++) {
-        const jobs = await bot.jobs.tick();
-        const sent = await bot.outbox.drain();
-        if (jobs === 0 && sent === 0) return;
-      }
-    },
-    async stop() {
-      await bot.stop();
-      if (ownConnector) await connector.stop();
-      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
-    },
   };
-  return harness;
-}
-
-/** Sets the approvals (and audit) channels the way an admin would, in the team's channels. */
-export async function setUpChannels(
-  h: Harness,
-  kinds: ('approvals' | 'audit' | 'notifications')[] = ['approvals', 'audit'],
-) {
-  const channelOf = { approvals: team.approvals, audit: team.audit, notifications: team.news };
-  for (const kind of kinds) {
-    const res = await h.channel(users.megan, channelOf[kind], `set ${kind} channel`);
-    if (res.status !== 200) throw new Error(`set ${kind} channel: HTTP ${res.status}`);
-  }
-}
-
-/** An approver's Action.Execute on the approval card posted in the approvals channel. */
-export function approveInChannel(h: Harness, approver: User, cardActivityId: string, data: Record<string, unknown>) {
-  return h.invoke(approver, 'approve', data, {
-    conversationId: team.approvals,
-    channelId: team.approvals,
-    replyToId: cardActivityId,
-  });
+  return client;
 }
