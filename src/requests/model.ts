@@ -97,6 +97,8 @@ export interface DlpImpact {
   resources: { kind: 'app' | 'flow'; displayName: string; environment: string; state?: string | undefined }[];
   /** Environments a tenant-wide reclassification would affect. */
   tenantWideEnvironments: number;
+  /** Environments whose flows could not be listed (the flow list was refused): their flows are not in resources. */
+  flowsNotListed?: string[] | undefined;
 }
 
 export interface NewEnvironmentDetails {

@@ -65,6 +65,13 @@ export interface InventoryItem {
   connectorIds: string[];
 }
 
+/** An environment's apps and flows; when the flows could not be listed (a 403), the apps alone and why. */
+export interface Inventory {
+  items: InventoryItem[];
+  /** Set when the flow list was refused: the reason, in words (the apps are still listed). */
+  flowsNotListed?: string | undefined;
+}
+
 export interface LifecycleOperation {
   /** Absolute URL to poll (the Location header). */
   operationUrl: string;
@@ -185,5 +192,6 @@ export interface TenantAdmin {
   listUnblockableConnectorIds(): Promise<Set<string>>;
 
   // Inventory (apps and flows with the connectors they use)
-  listInventory(environmentId: string): Promise<InventoryItem[]>;
+  /** Apps and flows; a refused flow list (403) leaves the apps and says so in flowsNotListed, never throws. */
+  listInventory(environmentId: string): Promise<Inventory>;
 }

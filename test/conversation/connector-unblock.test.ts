@@ -38,6 +38,17 @@ describe('conversation: connector unblock', () => {
   };
   const patches = (policy: string) => sim().requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(policy));
 
+  it('files the request when flows cannot be listed (403), saying so on the card and keeping the apps', async () => {
+    sim().flowListForbidden = true;
+    const details = readyDetails(await prepare(envs.contosoDev, 'shared_dropbox'));
+    assert.equal(details.type, 'connector-unblock');
+    await fileWithReceipt(h, users.alex, details, 'invoices arrive in Dropbox');
+    const text = cardText(firstCard((await approvalPost(h)).body));
+    assert.match(text, /Flows could not be listed in Contoso Dev, Contoso \(default\)/);
+    assert.doesNotMatch(text, /Flow: Dropbox invoice sync/);
+    assert.match(text, /Tenant baseline \(11 environments\): Blocked → Non-business/);
+  });
+
   it('shows the impact and choices, then adds a narrow Business exception for Contoso Dev only', async () => {
     const details = readyDetails(await prepare(envs.contosoDev, 'shared_dropbox'));
     await fileWithReceipt(h, users.alex, details, 'invoices arrive in Dropbox');

@@ -391,11 +391,13 @@ export function describeTenantAdminContract(
 
     describe('inventory', () => {
       it('lists apps and flows with the connectors they use', async () => {
-        const items = await admin.listInventory(ids.inventoryEnvId);
+        const { items, flowsNotListed } = await admin.listInventory(ids.inventoryEnvId);
+        // Against a real tenant an app-only token may be refused the flow list: then say so, and skip the flows.
+        if (flowsNotListed) console.log(`    (flows could not be listed: ${flowsNotListed})`);
         const apps = items.filter((i) => i.kind === 'app');
         const flows = items.filter((i) => i.kind === 'flow');
         assert.ok(apps.some((a) => a.connectorIds.includes(ids.inventoryAppConnectorId)));
-        assert.ok(flows.some((f) => f.connectorIds.includes(ids.inventoryFlowConnectorId)));
+        if (!flowsNotListed) assert.ok(flows.some((f) => f.connectorIds.includes(ids.inventoryFlowConnectorId)));
         for (const i of items) {
           assert.equal(i.environmentId, ids.inventoryEnvId);
           assert.ok(i.name && i.displayName);

@@ -59,8 +59,8 @@ export async function prepareConnectorUnblock(
     tier: connector.tier,
   };
   const reach = tenantWideReach(policies, effective.blocking, environments, ref);
-  const { inventory, unread } = await readInventory(lookup, env, reach);
-  const impact = computeImpact({
+  const { inventory, unread, flowsNotListed } = await readInventory(lookup, env, reach);
+  const computed = computeImpact({
     policies,
     blocking: effective.blocking,
     environments,
@@ -68,6 +68,7 @@ export async function prepareConnectorUnblock(
     connector: ref,
     inventory,
   });
+  const impact = flowsNotListed.length > 0 ? { ...computed, flowsNotListed } : computed;
   const notes =
     unread.length > 0
       ? [`The apps and flows of ${unread.join(', ')} could not be read, so the impact list may be incomplete.`]
@@ -92,14 +93,20 @@ async function readInventory(
   lookup: Lookup,
   env: Environment,
   reach: Environment[],
-): Promise<{ inventory: InventoryItem[]; unread: string[] }> {
+): Promise<{ inventory: InventoryItem[]; unread: string[]; flowsNotListed: string[] }> {
   const targets = [env, ...reach.filter((e) => e.id !== env.id)].slice(0, MAX_INVENTORY_ENVIRONMENTS);
   const results = await Promise.allSettled(targets.map((e) => lookup.tenant.listInventory(e.id)));
   const inventory: InventoryItem[] = [];
   const unread: string[] = [];
+  const flowsNotListed: string[] = [];
   results.forEach((r, i) => {
-    if (r.status === 'fulfilled') inventory.push(...r.value);
-    else unread.push(targets[i]?.displayName ?? '');
+    const name = targets[i]?.displayName ?? '';
+    if (r.status === 'rejected') {
+      unread.push(name);
+      return;
+    }
+    inventory.push(...r.value.items);
+    if (r.value.flowsNotListed) flowsNotListed.push(name);
   });
-  return { inventory, unread };
+  return { inventory, unread, flowsNotListed };
 }

@@ -167,14 +167,19 @@ function describe(request: GovernanceRequest): {
             ),
           ),
         });
+        const unlisted = impact.flowsNotListed ?? [];
         sections.push({
           heading: `Apps and flows using ${plain(d.connector.displayName)}`,
-          body: listWithMore(
-            impact.resources.map(
-              (r) =>
-                `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
-            ),
-          ),
+          body:
+            listWithMore(
+              impact.resources.map(
+                (r) =>
+                  `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
+              ),
+            ) +
+            (unlisted.length > 0
+              ? `\n\nFlows could not be listed in ${unlisted.map(plain).join(', ')}, so flows are missing here.`
+              : ''),
         });
         sections.push({
           heading: 'Blast radius',

@@ -18,10 +18,13 @@ export class FlowClient {
     return `${this.base}${FLOW}/scopes/admin/environments/${encodeURIComponent(envId)}`;
   }
 
-  /** The v2 list: names, display names and states only — no connection references. */
+  /**
+   * The v2 list: names, display names and states only — no connection references. Flows that live in Dataverse
+   * solutions are listed only with include=includeSolutionCloudFlows (pnp CLI `flow list --withSolutions`).
+   */
   listFlows(envId: string): Promise<FlowListItemWire[]> {
     return this.http.list<FlowListItemWire>(`${this.adminEnv(envId)}/v2/flows`, {
-      query: { 'api-version': '2016-11-01' },
+      query: { 'api-version': '2016-11-01', include: 'includeSolutionCloudFlows' },
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type DlpPolicy,
   type Environment,
   type EnvironmentRoleAssignment,
+  type Inventory,
   type InventoryItem,
   type LifecycleOperation,
   type Location,
@@ -28,6 +29,7 @@ import type {
   ConnectionReferenceWire,
   DlpEnvironmentWire,
   DlpPolicyWire,
+  FlowListItemWire,
   GraphUserWire,
 } from './wire-types.js';
 
@@ -449,11 +451,12 @@ export class LiveTenantAdmin implements TenantAdmin {
 
   // ---- Inventory ------------------------------------------------------------------------------------
 
-  async listInventory(environmentId: string): Promise<InventoryItem[]> {
-    const [apps, flows] = await Promise.all([
+  async listInventory(environmentId: string): Promise<Inventory> {
+    const [apps, listedFlows] = await Promise.all([
       this.clients.powerApps.listApps(environmentId),
-      this.clients.flow.listFlows(environmentId),
+      this.listFlowsIfAllowed(environmentId),
     ]);
+    const flows = listedFlows.flows;
     const appItems: InventoryItem[] = apps.map((app) => ({
       kind: 'app',
       name: app.name,
@@ -477,7 +480,24 @@ export class LiveTenantAdmin implements TenantAdmin {
       };
       return result;
     });
-    return [...appItems, ...flowItems];
+    return { items: [...appItems, ...flowItems], flowsNotListed: listedFlows.refused };
+  }
+
+  /**
+   * Whether an app-only token may list flows is not settled (Learn: Flow APIs take service principals only where no
+   * licence is needed). A 403 keeps the rest of the inventory and says the flows could not be listed.
+   */
+  private async listFlowsIfAllowed(
+    environmentId: string,
+  ): Promise<{ flows: FlowListItemWire[]; refused?: string }> {
+    try {
+      return { flows: await this.clients.flow.listFlows(environmentId) };
+    } catch (e) {
+      if (e instanceof AdminApiError && e.status === 403) {
+        return { flows: [], refused: `the flow list was refused (${e.code}: ${e.message})` };
+      }
+      throw e;
+    }
   }
 
   // ---- Mapping --------------------------------------------------------------------------------------

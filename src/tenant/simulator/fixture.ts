@@ -131,6 +131,8 @@ export interface FixtureResource {
   state: string;
   connectors: string[];
   lastModifiedTime: string;
+  /** A flow that lives in a Dataverse solution: the admin flow list shows it only with includeSolutionCloudFlows. */
+  solutionAware?: boolean;
 }
 
 export interface FixtureTeam {

@@ -133,6 +133,8 @@ export class SimulatorState {
   readonly dataverseExpandCache = new Map<string, { roles: string[]; at: number }>();
   /** Rows per page of a Dataverse collection (the real service's 5,000; tests lower it to see paging). */
   dataverseMaxPageSize = 5000;
+  /** When true, the admin flow list answers 403 (an app-only caller the Flow API does not accept). */
+  flowListForbidden = false;
   /** When set, the next lifecycle operation ends `Failed` with this error. */
   nextOperationFailure: { code: string; message: string } | null = null;
   /** When non-empty, the token endpoint only accepts these client credentials. */

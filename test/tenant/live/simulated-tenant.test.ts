@@ -16,7 +16,8 @@ import { AdminApiError } from '../../../src/tenant/tenant-admin.js';
 
 const CONTOSO_DEV = '7c4ff43f-9f0d-5892-9f4a-69dd7e3fbcb6';
 const CONTOSO_TEST = 'd9f45590-b8cf-5fa5-8c9b-3e274c95c4ad';
-const HR_PROD = 'aa18e62c-5f16-5f07-b5bb-2177ccda47e3'; // contosohr, instanceUrl on crm4
+const HR_PROD = 'aa18e62c-5f16-5f07-b5bb-2177ccda47e3';
+const FINANCE_PROD = '6f553ca4-d0b2-5977-8aac-e7825409a59e'; // contosohr, instanceUrl on crm4
 const ALEX = '1205d490-732f-537a-acd3-a0aa663f609f';
 
 /** Wraps a provider to see every token it hands out. */
@@ -211,5 +212,25 @@ describe('LiveTenantAdmin on the simulated tenant', () => {
       'failed calls are recorded with their status',
     );
     assert.equal(SIMULATED_CLIENT_ID, '00000000-0000-0000-0000-000000000001');
+  });
+  it('lists the solution-aware flows of a Dataverse environment (include=includeSolutionCloudFlows)', async () => {
+    const { items, flowsNotListed } = await admin.listInventory(FINANCE_PROD);
+    assert.equal(flowsNotListed, undefined);
+    assert.ok(
+      items.some((i) => i.kind === 'flow' && i.displayName === 'Invoice approvals'),
+      JSON.stringify(items.map((i) => i.displayName)),
+    );
+  });
+
+  it('keeps the apps and says the flows could not be listed when the flow list is refused (403)', async () => {
+    sim.state.flowListForbidden = true;
+    try {
+      const { items, flowsNotListed } = await admin.listInventory(CONTOSO_DEV);
+      assert.match(flowsNotListed ?? '', /refused/);
+      assert.ok(items.some((i) => i.kind === 'app' && i.displayName === 'Expense Tracker'));
+      assert.ok(!items.some((i) => i.kind === 'flow'));
+    } finally {
+      sim.state.flowListForbidden = false;
+    }
   });
 });

@@ -158,9 +158,22 @@ function getApp(ctx: RequestContext): SimResponse {
   return { status: 200, body: toApp(ctx.state, env, app) };
 }
 
+/** `include=includeSolutionCloudFlows` (pnp CLI `flow list --withSolutions`): solution flows are left out without it. */
+function includesSolutionFlows(ctx: RequestContext): boolean {
+  return ctx.query
+    .getAll('include')
+    .flatMap((v) => v.split(','))
+    .some((v) => v.trim().toLowerCase() === 'includesolutioncloudflows');
+}
+
 function listFlows(ctx: RequestContext, detailed: boolean): SimResponse {
   const env = requireEnvironment(ctx.state, ctx.params['envId']!);
-  const flows = resourcesOf(ctx.state, env, 'flow');
+  if (ctx.state.flowListForbidden) {
+    // Flow admin APIs take service principals only where no licence is needed (Learn); a tenant may refuse.
+    throw armError(403, 'Forbidden', `The caller is not allowed to list the flows of environment '${env.name}'.`);
+  }
+  const withSolutions = includesSolutionFlows(ctx);
+  const flows = resourcesOf(ctx.state, env, 'flow').filter((r) => withSolutions || !r.solutionAware);
   return page(
     ctx,
     flows.map((r) => (detailed ? toFlowDetail(ctx.state, env, r) : toFlowSummary(env, r))),
