@@ -487,9 +487,7 @@ export class LiveTenantAdmin implements TenantAdmin {
    * Whether an app-only token may list flows is not settled (Learn: Flow APIs take service principals only where no
    * licence is needed). A 403 keeps the rest of the inventory and says the flows could not be listed.
    */
-  private async listFlowsIfAllowed(
-    environmentId: string,
-  ): Promise<{ flows: FlowListItemWire[]; refused?: string }> {
+  private async listFlowsIfAllowed(environmentId: string): Promise<{ flows: FlowListItemWire[]; refused?: string }> {
     try {
       return { flows: await this.clients.flow.listFlows(environmentId) };
     } catch (e) {
