@@ -15,14 +15,14 @@ export class MemoryNotifier implements Notifier {
   readonly posts: MemoryPost[] = [];
   /** Every call in order: what Teams would have seen. */
   readonly calls: { operation: 'send' | 'update'; conversationId: string; activityId: string; at: number }[] = [];
-  private readonly failures: { status: number; retryAfterMs?: number | undefined }[] = [];
+  private readonly failures: { status: number; retryAfterMs?: number | undefined; code?: string | undefined }[] = [];
   private nextId = 1;
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
   /** The next `times` calls fail with `status` (and Retry-After, in ms, for 429/503). */
-  failNext(status: number, times = 1, retryAfterMs?: number): void {
-    for (let i = 0; i < times; i++) this.failures.push({ status, retryAfterMs });
+  failNext(status: number, times = 1, retryAfterMs?: number, code?: string): void {
+    for (let i = 0; i < times; i++) this.failures.push({ status, retryAfterMs, code });
   }
 
   async send(reference: Record<string, unknown>, activity: Activity): Promise<{ activityId?: string }> {
@@ -38,7 +38,13 @@ export class MemoryNotifier implements Notifier {
     const conversationId = conversationOf(reference);
     this.throwIfFailing();
     const post = this.posts.find((p) => p.activityId === activityId && p.conversationId === conversationId);
-    if (!post) throw new DeliveryError(`activity ${activityId} not found in ${conversationId}`, 404, undefined);
+    if (!post)
+      throw new DeliveryError(
+        `activity ${activityId} not found in ${conversationId}`,
+        404,
+        undefined,
+        'ActivityNotFoundInConversation',
+      );
     post.activity = activity;
     post.versions.push(activity);
     this.calls.push({ operation: 'update', conversationId, activityId, at: this.clock().getTime() });
@@ -51,7 +57,7 @@ export class MemoryNotifier implements Notifier {
 
   private throwIfFailing(): void {
     const failure = this.failures.shift();
-    if (failure) throw new DeliveryError(`HTTP ${failure.status}`, failure.status, failure.retryAfterMs);
+    if (failure) throw new DeliveryError(`HTTP ${failure.status}`, failure.status, failure.retryAfterMs, failure.code);
   }
 }
 

@@ -15,12 +15,26 @@ export class DeliveryError extends Error {
     message: string,
     readonly status: number | undefined,
     readonly retryAfterMs: number | undefined,
+    /** The connector's error code, e.g. ConversationNotFound, ActivityNotFoundInConversation, BotDisabledByAdmin. */
+    readonly code?: string | undefined,
   ) {
     super(message);
     this.name = 'DeliveryError';
   }
   get retryable(): boolean {
     return this.status === undefined || [408, 412, 429, 500, 502, 503, 504].includes(this.status);
+  }
+  /** 403 (bot removed, user blocked the bot) or 404 (conversation or message gone): no retry will ever succeed. */
+  get final(): boolean {
+    return this.status === 403 || this.status === 404;
+  }
+  /** The message to edit is gone but its conversation is not: posting it anew can still reach the reader. */
+  get messageGone(): boolean {
+    return this.status === 404 && this.code !== 'ConversationNotFound';
+  }
+  /** What the outbox stores as the reason: status, connector code, message. */
+  get reason(): string {
+    return `${this.status ?? 'network'}${this.code ? ` ${this.code}` : ''}: ${this.message}`;
   }
 }
 
@@ -32,6 +46,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
     status?: number;
     response?: { status?: number; headers?: { get?: (n: string) => string | undefined | null } };
     message?: string;
+    code?: unknown;
   };
   const status = e?.statusCode ?? e?.status ?? e?.response?.status;
   const header = e?.response?.headers?.get?.('retry-after') ?? undefined;
@@ -40,5 +55,6 @@ export function toDeliveryError(error: unknown): DeliveryError {
     const seconds = Number(header);
     retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(header) - Date.now());
   }
-  return new DeliveryError(e?.message ?? String(error), status, retryAfterMs);
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  return new DeliveryError(e?.message ?? String(error), status, retryAfterMs, code);
 }

@@ -12,6 +12,7 @@
 // (`'hold'`, never a duplicate). Teams offers no idempotent post, so no design can promise both at once.
 import { failpoint } from '../failpoints.js';
 import type { OutboxMessage, Store, StoreSession } from '../storage/store.js';
+import { conversationKeys } from './messages.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
 
@@ -20,6 +21,8 @@ export { TEAMS_LIMITS } from './rate-limiter.js';
 /** kv key of the ids whose connector call has started but whose outcome is not stored yet. */
 export const IN_FLIGHT_KEY = 'outbox:in-flight';
 type InFlight = Record<string, { startedAt: string; operation: OutboxMessage['operation'] }>;
+/** kv key of the activity id a vanished card was re-posted under (updates that name the old one edit the new). */
+export const repostedKey = (updateOf: string) => `outbox:reposted:${updateOf}`;
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -164,14 +167,17 @@ export class OutboxWorker {
       await this.markInFlight(message);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
+      let repostOf: string | undefined;
       if (message.operation === 'update') {
-        await notifier.update(conversation.reference, target ?? '', message.activity);
-        activityId = target;
+        ({ activityId, repostOf } = await this.updateOrRepost(conversation.reference, message, target ?? ''));
       } else {
         activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
       }
       failpoint('outbox.after-send-before-sent');
-      await this.finish(message.id, (s) => s.outbox.markSent(message.id, activityId));
+      await this.finish(message.id, async (s) => {
+        await s.outbox.markSent(message.id, activityId);
+        if (repostOf && activityId) await s.kv.set(repostedKey(repostOf), activityId);
+      });
       this.options.onSent?.(message);
       return true;
     } catch (raw) {
@@ -183,22 +189,81 @@ export class OutboxWorker {
         error.retryAfterMs !== undefined
           ? Math.min(error.retryAfterMs, this.options.maxRetryAfterMs ?? 3_600_000)
           : backoffMs(attempts, this.options.random);
-      await this.finish(message.id, (s) =>
-        s.outbox.markFailed(
+      await this.finish(message.id, async (s) => {
+        await s.outbox.markFailed(
           message.id,
-          `${error.status ?? 'network'}: ${error.message}`.slice(0, 500),
+          error.reason.slice(0, 500),
           new Date(clock().getTime() + wait).toISOString(),
           dead,
-        ),
-      );
+        );
+        if (dead && error.final) await this.reportUnreachableRequester(s, message, error);
+      });
       return dead;
     }
+  }
+
+  /**
+   * Edits a card in place; when Teams says the card itself is gone (deleted, or the chat was reset) but the
+   * conversation is still there, posts it anew so the reader still sees the current state and its buttons.
+   */
+  private async updateOrRepost(
+    reference: Record<string, unknown>,
+    message: OutboxMessage,
+    target: string,
+  ): Promise<{ activityId: string | undefined; repostOf?: string | undefined }> {
+    try {
+      await this.options.notifier.update(reference, target, message.activity);
+      return { activityId: target };
+    } catch (raw) {
+      const error = toDeliveryError(raw);
+      if (!error.messageGone) throw error;
+      const posted = await this.options.notifier.send(reference, message.activity);
+      return { activityId: posted.activityId, repostOf: message.updateOf };
+    }
+  }
+
+  /**
+   * A message to a requester's personal chat failed for good (bot removed or blocked, chat gone): the approvers
+   * are told once per request in the audit channel, so the request does not end in silence.
+   */
+  private async reportUnreachableRequester(s: StoreSession, message: OutboxMessage, error: DeliveryError) {
+    if (!message.requestId || !message.conversationKey.startsWith('personal:')) return;
+    const request = await s.requests.get(message.requestId);
+    if (!request || conversationKeys.personal(request.requester.id) !== message.conversationKey) return;
+    const channel = (await s.channels.get('audit')) ?? (await s.channels.get('approvals'));
+    const at = this.options.clock().toISOString();
+    const text =
+      `${request.requester.displayName} can't be reached in Teams (${error.status} ${error.code ?? 'not found'}), ` +
+      `so they have not seen the latest on ${request.id} (now ${request.status}). Please tell them another way.`;
+    const first = await s.kv.setIfAbsent(`outbox:unreachable:${request.id}`, at);
+    if (!first) return;
+    await s.audit.append({
+      at,
+      actorId: 'system',
+      action: 'requester.unreachable',
+      outcome: 'failure',
+      requestId: request.id,
+      targetType: 'user',
+      targetId: request.requester.id,
+      details: { reason: error.reason.slice(0, 300), outboxKey: message.idempotencyKey },
+    });
+    if (channel)
+      await s.outbox.enqueue({
+        idempotencyKey: `unreachable:${request.id}`,
+        conversationKey: channel.conversationKey,
+        operation: 'send',
+        activity: { type: 'message', text },
+        requestId: request.id,
+        createdAt: at,
+      });
   }
 
   /** The activity id an update edits; fails without calling Teams when it cannot be known. */
   private async targetActivityId(message: OutboxMessage): Promise<string> {
     const ref = message.updateOf;
     if (!ref) throw new DeliveryError('an update without updateOf', 400, undefined);
+    const reposted = await this.options.store.kv.get<string>(repostedKey(ref));
+    if (reposted) return reposted;
     if (ref.startsWith('activity:')) return ref.slice('activity:'.length);
     const target = await this.options.store.outbox.getByKey(ref);
     if (target?.activityId) return target.activityId;

@@ -12,35 +12,46 @@ export class TeamsNotifier implements Notifier {
 
   async send(reference: Record<string, unknown>, activity: Activity): Promise<{ activityId?: string }> {
     let activityId: string | undefined;
-    try {
-      await this.adapter.continueConversationAsync(
-        this.botAppId,
-        reference as Partial<ConversationReference>,
-        async (context) => {
-          withoutSdkRetries(context);
-          const response = await context.sendActivity(activity);
-          activityId = response?.id;
-        },
-      );
-    } catch (error) {
-      throw toDeliveryError(error);
-    }
+    await this.inConversation(reference, async (context) => {
+      const response = await context.sendActivity(activity);
+      activityId = response?.id;
+    });
     return { activityId };
   }
 
   async update(reference: Record<string, unknown>, activityId: string, activity: Activity): Promise<void> {
+    await this.inConversation(reference, async (context) => {
+      await context.updateActivity({ ...activity, id: activityId });
+    });
+  }
+
+  /**
+   * Runs one connector call in a proactive turn and rethrows its failure as a DeliveryError. The error is caught
+   * inside the turn on purpose: an error escaping the callback goes to the adapter's onTurnError (the app's error
+   * handler logs it and returns), so continueConversationAsync would resolve and the outbox would mark it sent.
+   */
+  private async inConversation(
+    reference: Record<string, unknown>,
+    call: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(
         this.botAppId,
         reference as Partial<ConversationReference>,
         async (context) => {
           withoutSdkRetries(context);
-          await context.updateActivity({ ...activity, id: activityId });
+          try {
+            await call(context);
+          } catch (error) {
+            failure = error ?? new Error('the connector call failed');
+          }
         },
       );
     } catch (error) {
-      throw toDeliveryError(error);
+      failure = error;
     }
+    if (failure !== undefined) throw toDeliveryError(failure);
   }
 }
 

@@ -9,6 +9,8 @@ export interface NotifierFixture {
   reference(conversationId: string): Record<string, unknown>;
   /** The next n posts are refused with 429 and Retry-After (seconds). */
   throttleNext(n: number, retryAfterSeconds: number): void;
+  /** The next call is refused with a final status and the connector's error code. */
+  refuseNext(status: 403 | 404, code: string): void;
   /** What a reader of the conversation sees now: each message's id and current text, in post order. */
   visible(conversationId: string): { activityId: string; text: string }[];
   stop(): Promise<void>;
@@ -61,6 +63,33 @@ export function notifierContract(name: string, make: () => Promise<NotifierFixtu
       assert.deepEqual(f.visible('conv-a'), [], 'nothing was posted');
       const { activityId } = await f.notifier.send(f.reference('conv-a'), text('x'));
       assert.deepEqual(f.visible('conv-a'), [{ activityId, text: 'x' }]);
+    });
+
+    for (const [status, code] of [
+      [403, 'ConversationBlockedByUser'],
+      [404, 'ConversationNotFound'],
+    ] as const) {
+      it(`reports a ${status} ${code} as a final DeliveryError with its code (never as sent)`, async () => {
+        f.refuseNext(status, code);
+        await assert.rejects(f.notifier.send(f.reference('conv-a'), text('x')), (e: unknown) => {
+          assert.ok(e instanceof DeliveryError, `got ${String(e)}`);
+          assert.equal(e.status, status);
+          assert.equal(e.code, code);
+          assert.equal(e.final, true);
+          assert.equal(e.retryable, false);
+          return true;
+        });
+        assert.deepEqual(f.visible('conv-a'), []);
+      });
+    }
+
+    it('reports an edit of a vanished message as messageGone, not as a gone conversation', async () => {
+      await assert.rejects(f.notifier.update(f.reference('conv-a'), 'no-such-activity', text('x')), (e: unknown) => {
+        assert.ok(e instanceof DeliveryError, `got ${String(e)}`);
+        assert.equal(e.status, 404);
+        assert.equal(e.messageGone, true);
+        return true;
+      });
     });
   });
 }

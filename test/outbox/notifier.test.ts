@@ -8,8 +8,12 @@ import { notifierContract } from './notifier.contract.js';
 
 notifierContract('TeamsNotifier over the Bot Connector protocol', async () => {
   const connector = new ConnectorDouble();
+  connector.rejectUnknownUpdates = true;
   await connector.start();
-  const notifier = new TeamsNotifier(createAdapter(parseConfig({})), '');
+  const adapter = createAdapter(parseConfig({}));
+  // As in the app: an error handler that logs and returns. It must not hide a refused send from the notifier.
+  adapter.onTurnError = async () => undefined;
+  const notifier = new TeamsNotifier(adapter, '');
   return {
     notifier,
     reference: (conversationId) => ({
@@ -21,6 +25,7 @@ notifierContract('TeamsNotifier over the Bot Connector protocol', async () => {
     throttleNext: (n, retryAfterSeconds) => {
       connector.throttle = { remaining: n, retryAfterSeconds };
     },
+    refuseNext: (status, code) => connector.failNext({ status, code }),
     visible: (conversationId) => {
       const posts = connector.calls.filter((c) => c.conversationId === conversationId && c.method === 'POST');
       return posts.map((p) => {
@@ -38,6 +43,7 @@ notifierContract('MemoryNotifier', async () => {
     notifier,
     reference: (conversationId) => ({ conversation: { id: conversationId } }),
     throttleNext: (n, retryAfterSeconds) => notifier.failNext(429, n, retryAfterSeconds * 1000),
+    refuseNext: (status, code) => notifier.failNext(status, 1, undefined, code),
     visible: (conversationId) =>
       notifier.postsTo(conversationId).map((p) => ({ activityId: p.activityId, text: String(p.activity.text ?? '') })),
     stop: async () => undefined,

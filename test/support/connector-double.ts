@@ -1,5 +1,6 @@
 // A Bot Connector service double over HTTP: it receives what the bot sends (replies, proactive posts,
-// updates) exactly as Teams' connector would, and can be told to answer 429 with Retry-After.
+// updates) exactly as Teams' connector would, and can be told to answer 429 with Retry-After, or to fail chosen
+// sends with 403/404/429/5xx and the error body Teams uses ({ error: { code, message } }).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -21,6 +22,26 @@ export class ConnectorDouble {
   /** Answer the next n sends with 429 (Retry-After in seconds). */
   throttle = { remaining: 0, retryAfterSeconds: 0 };
   private waiters: (() => void)[] = [];
+  private failures: PlannedFailure[] = [];
+  /** Answer a PUT to an activity this double never posted with 404 ActivityNotFoundInConversation, as Teams does. */
+  rejectUnknownUpdates = false;
+
+  /**
+   * The next `times` calls that match (default: any message POST or PUT) are answered with `status` and Teams'
+   * error body; e.g. 403 BotDisabledByAdmin, 404 ConversationNotFound / ActivityNotFoundInConversation.
+   */
+  failNext(failure: {
+    status: number;
+    code?: string;
+    times?: number;
+    retryAfterSeconds?: number;
+    match?: (call: { method: string; conversationId: string; activityId?: string | undefined }) => boolean;
+  }): void {
+    this.failures.push({ ...failure, remaining: failure.times ?? 1 });
+  }
+
+  /** Failed answers given so far (status, code, where). */
+  readonly refused: { method: string; conversationId: string; status: number; code: string }[] = [];
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -63,6 +84,32 @@ export class ConnectorDouble {
     }
     const conversationId = decodeURIComponent(m[1] ?? '');
     const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
+    const method = req.method ?? '';
+    const planned = this.failures.find(
+      (f) =>
+        f.remaining > 0 &&
+        body.type === 'message' &&
+        (f.match ? f.match({ method, conversationId, activityId }) : method === 'POST' || method === 'PUT'),
+    );
+    if (planned) {
+      planned.remaining--;
+      const code = planned.code ?? defaultCode(planned.status);
+      this.refused.push({ method, conversationId, status: planned.status, code });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (planned.retryAfterSeconds !== undefined) headers['retry-after'] = String(planned.retryAfterSeconds);
+      res.writeHead(planned.status, headers);
+      res.end(JSON.stringify({ error: { code, message: 'refused by the connector double' } }));
+      return;
+    }
+    if (
+      this.rejectUnknownUpdates &&
+      method === 'PUT' &&
+      !this.calls.some((c) => c.method === 'POST' && c.id === activityId && c.conversationId === conversationId)
+    ) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'ActivityNotFoundInConversation', message: 'unknown activity' } }));
+      return;
+    }
     const id =
       req.method === 'PUT' && activityId ? activityId : `act-${this.calls.length + 1}-${randomUUID().slice(0, 8)}`;
     this.calls.push({ method: req.method ?? '', path, conversationId, activityId, body, id, at: Date.now() });
@@ -105,6 +152,21 @@ export class ConnectorDouble {
       )
       .join(' | ');
   }
+}
+
+interface PlannedFailure {
+  status: number;
+  code?: string | undefined;
+  retryAfterSeconds?: number | undefined;
+  remaining: number;
+  match?: ((call: { method: string; conversationId: string; activityId?: string | undefined }) => boolean) | undefined;
+}
+
+function defaultCode(status: number): string {
+  if (status === 403) return 'BotDisabledByAdmin';
+  if (status === 404) return 'ConversationNotFound';
+  if (status === 429) return 'TooManyRequests';
+  return 'ServiceError';
 }
 
 /** The first TextBlock of the first adaptive card in an activity (its title), if any. */
