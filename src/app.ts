@@ -1,6 +1,7 @@
 // Composition root: picks the adapters for the configuration and wires the layers together.
 // src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
 import type { Agent } from 'node:http';
+import { join } from 'node:path';
 import type pino from 'pino';
 import type { Config } from './config/config.js';
 import { unblockConnector } from './execution/connector-unblock.js';
@@ -8,6 +9,7 @@ import { Executor } from './execution/executor.js';
 import { JobRunner } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
 import { createEnvironment } from './execution/new-environment.js';
+import { Readiness } from './health/readiness.js';
 import { Catalogue } from './intake/catalogue.js';
 import { deadJobReporter } from './lifecycle/dead-jobs.js';
 import { lifecycleJobHandlers } from './lifecycle/handlers.js';
@@ -86,7 +88,12 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   let simulator: RunningSimulator | undefined;
   let simulatorUrl = options.simulatorUrl ?? config.TENANT_SIMULATOR_URL;
   if (config.TENANT_MODE === 'simulated' && !simulatorUrl) {
-    simulator = await startSimulator({ port: config.TENANT_SIMULATOR_PORT, ...options.simulator });
+    // Its tenant lives beside the database, so a restart keeps both in step.
+    simulator = await startSimulator({
+      port: config.TENANT_SIMULATOR_PORT,
+      dataDir: join(config.DATA_DIR, 'simulator'),
+      ...options.simulator,
+    });
     simulatorUrl = simulator.url;
     log.info({ url: simulator.url }, 'simulated tenant listening');
   }
@@ -202,9 +209,21 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     sleep: options.sleep,
     onError: (error, where) => log.warn({ err: (error as Error).message, where }, 'governance feed failed'),
   });
+  const readiness = new Readiness([
+    // The store opens only after its migrations ran, so a read of a migrated table proves both.
+    { name: 'database', run: async () => void (await store.kv.get('readyz.probe')) },
+    // The tenant (simulated or live) through the same clients the work uses; a pass is trusted for 30 s.
+    { name: 'tenant', run: async () => void (await tenant.listLocations()), cacheMs: 30_000 },
+  ]);
   const server = await startBotServer(adapter, app, {
     port: config.PORT,
     host,
+    readiness: async () => {
+      const report = await readiness.report();
+      for (const check of report.checks.filter((c) => !c.ok))
+        log.warn({ check: check.name, err: check.error }, 'not ready');
+      return report;
+    },
     extraRoutes: (s) => registerActivityFeedRoute(s, feed.activityFeed),
   });
   log.info({ url: `${server.url}/api/messages`, authenticated: Boolean(config.BOT_ID) }, 'bot listening');

@@ -18,7 +18,7 @@ const schema = z.object({
   PORT: port.default(3978),
   HOST: optionalText,
   TENANT_SIMULATOR_PORT: port.default(3979),
-  /** A simulated tenant already running elsewhere (its own process); unset, the bot starts one on the port above. */
+  /** A shared simulated tenant (`npm run simulator`) for several replicas; unset = start one inside, state in DATA_DIR. */
   TENANT_SIMULATOR_URL: optionalText.pipe(url.optional()),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -2,6 +2,7 @@
 
 import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
 import restify from 'restify';
+import type { ReadinessReport } from '../health/readiness.js';
 
 export interface BotServer {
   url: string;
@@ -11,7 +12,13 @@ export interface BotServer {
 export async function startBotServer(
   adapter: CloudAdapter,
   app: Application<TurnState>,
-  options: { port: number; host: string; extraRoutes?: (server: restify.Server) => void },
+  options: {
+    port: number;
+    host: string;
+    extraRoutes?: (server: restify.Server) => void;
+    /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
+    readiness?: () => Promise<ReadinessReport>;
+  },
 ): Promise<BotServer> {
   const server = restify.createServer({ name: 'power-platform-governance-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
@@ -34,6 +41,14 @@ export async function startBotServer(
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     next();
+  });
+  server.get('/readyz', async (_req, res) => {
+    const report = options.readiness ? await options.readiness() : { ready: true, checks: [] };
+    // Names and pass/fail only: the reasons (hosts, drivers' messages) go to the log, not to an open endpoint.
+    res.send(report.ready ? 200 : 503, {
+      status: report.ready ? 'ready' : 'not ready',
+      checks: Object.fromEntries(report.checks.map((c) => [c.name, c.ok ? 'ok' : 'failing'])),
+    });
   });
   options.extraRoutes?.(server);
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,27 @@
+// `npm run simulator`: the simulated tenant alone, so several bot replicas (TENANT_SIMULATOR_URL) share one
+// tenant. Its state lives under SIMULATOR_DATA_DIR, so restarting it (or any bot) loses nothing.
+import { resolve } from 'node:path';
 import { startSimulator } from './server.js';
 
-/** Standalone simulated tenant: `node --import tsx src/tenant/simulator/main.ts`. */
 const port = Number(process.env['TENANT_SIMULATOR_PORT'] ?? 3979);
 const host = process.env['TENANT_SIMULATOR_HOST'] ?? '127.0.0.1';
-const sim = await startSimulator({ port, host });
-process.stdout.write(`Simulated tenant '${sim.state.tenant.displayName}' listening on ${sim.url}\n`);
+const dataDir = resolve(process.env['SIMULATOR_DATA_DIR'] ?? './.data/simulator');
+const retryAfter = process.env['SIMULATOR_RETRY_AFTER_SECONDS'];
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`TENANT_SIMULATOR_PORT must be a port number, not '${process.env['TENANT_SIMULATOR_PORT']}'.\n`);
+  process.exit(2);
+}
+const sim = await startSimulator({
+  port,
+  host,
+  dataDir,
+  // Only test set-ups switch this on: it lets any local process inject failures into the tenant.
+  remoteFaultInjection: process.env['SIMULATOR_FAULT_INJECTION'] === 'on',
+  ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
+});
+process.stdout.write(
+  `Simulated tenant '${sim.state.tenant.displayName}' listening on ${sim.url} (state in ${dataDir})\n`,
+);
 const stop = () => {
   sim.close().finally(() => process.exit(0));
 };

@@ -1,9 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { CONTROL_PREFIX, handleControl } from './control.js';
 import { defaultCodeFor, type ErrorFamily, errorBody, HttpError } from './errors.js';
 import { loadFixture, type TenantFixture } from './fixture.js';
 import { newGuid, sameId } from './ids.js';
+import { SimulatorStateFile } from './persistence.js';
 import { type RequestContext, type Route, Router, type SimResponse } from './router.js';
 import { registerActivityFeedRoutes } from './routes/activity-feed.js';
 import { registerEnvironmentRoutes } from './routes/bap-environments.js';
@@ -36,12 +38,18 @@ export interface SimulatorOptions {
   retryAfterSeconds?: number;
   /** Serve HTTPS with this key pair (e.g. for msal-node, which refuses http authorities). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Keep the tenant in `<dataDir>/tenant.json` across restarts (default: in memory only). */
+  dataDir?: string | undefined;
+  /** Accept POST /_simulator/faults from other processes (tests of several processes; default false). */
+  remoteFaultInjection?: boolean;
 }
 
 export interface RunningSimulator {
   /** e.g. `http://127.0.0.1:PORT` (no trailing slash). */
   url: string;
   state: SimulatorState;
+  /** Writes the tenant to its data folder now (tests that change `state` directly call it); no-op in memory. */
+  save(): void;
   close(): Promise<void>;
 }
 
@@ -189,11 +197,17 @@ async function handle(
   baseUrl: () => string,
   req: IncomingMessage,
   res: ServerResponse,
+  control: { remoteFaultInjection: boolean; afterRequest: () => void },
 ): Promise<void> {
   const requestId = newGuid();
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   const path = safeDecode(url.pathname);
+  if (path.startsWith(CONTROL_PREFIX)) {
+    const body = await readBody(req).catch(() => '');
+    handleControl(state, { faultInjection: control.remoteFaultInjection }, method, url, body, res);
+    return;
+  }
   let family = familyOfPath(path);
   let audience: string | undefined;
   let response: SimResponse;
@@ -279,6 +293,8 @@ async function handle(
     ...(audience ? { audience } : {}),
     time: state.now(),
   });
+  // Durable before the caller hears the answer: a 202 for a creation survives a simulator restart.
+  control.afterRequest();
   if (!res.headersSent) send(res, requestId, response);
 }
 
@@ -289,12 +305,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     lroPollsToComplete: opts.lroPollsToComplete ?? 3,
     retryAfterSeconds: opts.retryAfterSeconds ?? 1,
   });
+  const stateFile = opts.dataDir ? SimulatorStateFile.inFolder(opts.dataDir) : undefined;
+  stateFile?.loadInto(state);
+  const save = () => stateFile?.save(state);
+  const control = { remoteFaultInjection: opts.remoteFaultInjection ?? false, afterRequest: save };
   const router = buildRouter();
   const host = opts.host ?? '127.0.0.1';
   const scheme = opts.tls ? 'https' : 'http';
   let url = '';
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(router, state, () => url, req, res).catch(() => {
+    handle(router, state, () => url, req, res, control).catch(() => {
       if (!res.headersSent) {
         res.writeHead(500);
         res.end();
@@ -317,10 +337,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   return {
     url,
     state,
+    save,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      }).finally(save),
   };
 }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFixture } from '../../../src/tenant/simulator/fixture.js';
 import type { RunningSimulator } from '../../../src/tenant/simulator/server.js';
@@ -92,7 +95,11 @@ describe('tenant simulator: server behaviour, faults and isolation', () => {
     this.timeout(20000);
     const main = fileURLToPath(new URL('../../../src/tenant/simulator/main.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', main], {
-      env: { ...process.env, TENANT_SIMULATOR_PORT: '0' },
+      env: {
+        ...process.env,
+        TENANT_SIMULATOR_PORT: '0',
+        SIMULATOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'govbot-sim-')),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
