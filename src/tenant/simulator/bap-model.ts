@@ -64,7 +64,10 @@ export function toBapEnvironment(state: SimulatorState, env: SimEnvironment, bas
       'microsoft.ApiManagement': `${baseUrl}/apim`,
       'microsoft.Flow': `${baseUrl}/flow`,
     },
-    states: { management: { id: 'Ready' }, runtime: { id: 'Enabled' } },
+    states: {
+      management: { id: (env.provisioningState ?? 'Succeeded') === 'Succeeded' ? 'Ready' : 'NotReady' },
+      runtime: { id: 'Enabled' },
+    },
     governanceConfiguration: {
       protectionLevel: env.managed ? 'Standard' : 'Basic',
       settings: { extendedSettings: {} },

@@ -219,30 +219,62 @@ export function startCreate(state: SimulatorState, pending: SimEnvironment, call
   };
   state.nextOperationFailure = null;
   state.operations.set(op.id, op);
+  // As the real list: a creating environment is listed (and readable) with provisioningState Creating.
+  pending.provisioningState = 'Creating';
+  if (pending.dataverse) pending.dataverse.instanceState = 'NotReady';
+  state.environments.push(pending);
   return op;
 }
 
-/** One poll: advances the operation a step and completes it after `lroPollsToComplete` polls. */
+/** One poll: advances the operation a step; it completes after `lroPollsToComplete` polls (or with time). */
 export function advance(state: SimulatorState, op: LifecycleOperation): void {
   if (op.state !== 'Running') return;
   op.polls += 1;
-  if (op.polls < state.lroPollsToComplete) return;
+  if (op.polls >= state.lroPollsToComplete) finish(state, op);
+}
+
+/**
+ * Real creations progress whether anyone polls or not: every running operation older than `lroSecondsToComplete`
+ * (on the simulator clock) finishes. Called before each request, so what any caller reads is up to date.
+ */
+export function settleOperations(state: SimulatorState): void {
+  if (!(state.lroSecondsToComplete > 0)) return;
+  const now = state.clock().getTime();
+  for (const op of state.operations.values()) {
+    if (op.state === 'Running' && now - Date.parse(op.createdTime) >= state.lroSecondsToComplete * 1000)
+      finish(state, op);
+  }
+}
+
+function finish(state: SimulatorState, op: LifecycleOperation): void {
+  const env = op.pending;
   if (op.failure) {
     op.state = 'Failed';
+    state.environments = state.environments.filter((e) => e !== env);
     return;
   }
   op.state = 'Succeeded';
-  const env = op.pending;
-  if (env.dataverse) state.ensureApplicationUser(env.dataverse, op.callerAppId, env.createdBy);
-  state.environments.push(env);
+  env.provisioningState = 'Succeeded';
+  if (env.dataverse) {
+    env.dataverse.instanceState = 'Ready';
+    state.ensureApplicationUser(env.dataverse, op.callerAppId, env.createdBy);
+  }
+  if (!state.environments.includes(env)) state.environments.push(env);
+}
+
+/** How far a running operation is, 0..1: by polls, or by time when that is further. */
+function progressOf(state: SimulatorState, op: LifecycleOperation): number {
+  const byPolls = op.polls / Math.max(1, state.lroPollsToComplete);
+  const byTime =
+    state.lroSecondsToComplete > 0
+      ? (state.clock().getTime() - Date.parse(op.createdTime)) / (state.lroSecondsToComplete * 1000)
+      : 0;
+  return Math.max(byPolls, byTime);
 }
 
 export function operationBody(state: SimulatorState, op: LifecycleOperation): Record<string, unknown> {
   const total = STAGES.length;
-  const done =
-    op.state === 'Succeeded'
-      ? total
-      : Math.min(total - 1, Math.floor((total * op.polls) / Math.max(1, state.lroPollsToComplete)));
+  const done = op.state === 'Succeeded' ? total : Math.min(total - 1, Math.floor(total * progressOf(state, op)));
   const stages = STAGES.map((id, i) => {
     let stageState = 'NotStarted';
     if (i < done) stageState = 'Succeeded';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { defaultCodeFor, type ErrorFamily, errorBody, HttpError } from './errors.js';
 import { loadFixture, type TenantFixture } from './fixture.js';
+import { settleOperations } from './lifecycle.js';
 import { newGuid, sameId } from './ids.js';
 import { SimulatorStateFile } from './persistence.js';
 import { type RequestContext, type Route, Router, type SimResponse } from './router.js';
@@ -34,6 +35,11 @@ export interface SimulatorOptions {
   clock?: () => Date;
   /** Polls of a lifecycle operation before it completes (default 3). */
   lroPollsToComplete?: number;
+  /**
+   * Seconds (on `clock`) after which a lifecycle operation completes even if nobody polls it, as real creations do.
+   * Default 60, or 0 (only by polls) when lroPollsToComplete is given: a test that counts polls stays deterministic.
+   */
+  lroSecondsToComplete?: number;
   /** `Retry-After` seconds on 202s, running operations and injected throttling (default 1; tests pass 0). */
   retryAfterSeconds?: number;
   /** Serve HTTPS with this key pair (e.g. for msal-node, which refuses http authorities). */
@@ -223,6 +229,7 @@ async function handle(
     const rawBody = await readBody(req);
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && /^Bearer\s/i.test(auth)) audience = decodeToken(auth.slice(7).trim())?.aud;
+    settleOperations(state);
     const fault = state.takeFault(method, `${path}${url.search}`);
     if (fault?.status === 0) {
       // A network failure: the connection drops with no answer at all (what a client sees as status 0).
@@ -303,6 +310,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const state = new SimulatorState(opts.fixture ?? loadFixture(), {
     clock: opts.clock ?? (() => new Date()),
     lroPollsToComplete: opts.lroPollsToComplete ?? 3,
+    lroSecondsToComplete: opts.lroSecondsToComplete ?? (opts.lroPollsToComplete === undefined ? 60 : 0),
     retryAfterSeconds: opts.retryAfterSeconds ?? 1,
   });
   const stateFile = opts.dataDir ? SimulatorStateFile.inFolder(opts.dataDir) : undefined;

@@ -100,6 +100,8 @@ export interface RequestLogEntry {
 export interface StateOptions {
   clock: () => Date;
   lroPollsToComplete: number;
+  /** Seconds (simulator clock) after which an operation finishes by itself; 0 = only by polls. */
+  lroSecondsToComplete?: number;
   retryAfterSeconds: number;
 }
 
@@ -121,6 +123,8 @@ export class SimulatorState {
   readonly faults: (FaultRule & { remaining: number })[] = [];
   clock: () => Date;
   lroPollsToComplete: number;
+  /** Seconds after which a running lifecycle operation finishes on its own (0 = only when polled enough). */
+  lroSecondsToComplete: number;
   retryAfterSeconds: number;
   /** When true, Dataverse answers 403 `0x80072560` to callers that are not an application user of the org. */
   enforceDataverseMembership = false;
@@ -165,6 +169,7 @@ export class SimulatorState {
     this.languages = f.languages;
     this.clock = opts.clock;
     this.lroPollsToComplete = opts.lroPollsToComplete;
+    this.lroSecondsToComplete = opts.lroSecondsToComplete ?? 0;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.activityFeed = new ActivityFeedState(this.tenant.id, () => this.clock());
   }

@@ -28,8 +28,10 @@ function createBody(overrides: Record<string, unknown> = {}, lem: Record<string,
 describe('tenant simulator: BAP environments', () => {
   let sim: RunningSimulator;
   let bap: Client;
+  let now: Date;
   beforeEach(async () => {
-    sim = await start({ clock: () => new Date('2026-11-20T10:00:00Z') });
+    now = new Date('2026-11-20T10:00:00Z');
+    sim = await start({ clock: () => now });
     bap = new Client(sim, POWERAPPS_AUD);
   });
   afterEach(() => sim.close());
@@ -122,9 +124,15 @@ describe('tenant simulator: BAP environments', () => {
     assert.match(location, new RegExp(`^${sim.url}${BAP}/lifecycleOperations/[0-9a-f-]{36}\\?api-version=2023-06-01$`));
     assert.equal(res.headers.get('retry-after'), '0');
 
-    // Not visible while running.
+    // Listed while running, as the real list does, with its provisioning state; its org is not reachable yet.
     let list = await bap.get(`${BAP}/scopes/admin/environments?${V}`);
-    assert.equal(list.body.value.length, 12);
+    assert.equal(list.body.value.length, 13);
+    const creating = list.body.value.find(
+      (e: { properties: { displayName: string } }) => e.properties.displayName === 'Contoso Research',
+    );
+    assert.equal(creating.properties.provisioningState, 'Creating');
+    assert.equal(creating.properties.states.management.id, 'NotReady');
+    assert.equal(creating.properties.linkedEnvironmentMetadata.instanceState, 'NotReady');
 
     const opPath = location.slice(sim.url.length);
     const seen: string[] = [];
@@ -234,6 +242,30 @@ describe('tenant simulator: BAP environments', () => {
     });
     assert.equal(malformed.status, 400);
     assert.equal(sim.state.operations.size, 0, 'nothing started');
+  });
+
+  it('finishes an operation on its own after lroSecondsToComplete, polled or not (simulator clock)', async () => {
+    sim.state.lroSecondsToComplete = 30;
+    const res = await bap.post(`${BAP}/environments?${V}`, createBody());
+    assert.equal(res.status, 202);
+    const envId = res.body.name;
+    const read = async () => (await bap.get(`${BAP}/scopes/admin/environments/${envId}?${V}`)).body.properties;
+    assert.equal((await read()).provisioningState, 'Creating');
+    now = new Date(now.getTime() + 29_000);
+    assert.equal((await read()).provisioningState, 'Creating');
+    now = new Date(now.getTime() + 1_000);
+    const done = await read();
+    assert.equal(done.provisioningState, 'Succeeded');
+    assert.equal(done.states.management.id, 'Ready');
+    assert.equal(done.linkedEnvironmentMetadata.instanceState, 'Ready');
+    const op = await bap.get(res.headers.get('location')!.slice(sim.url.length));
+    assert.equal(op.body.state.id, 'Succeeded', 'nobody polled it');
+    // The tenant is free again for the next creation.
+    const next = await bap.post(
+      `${BAP}/environments?${V}`,
+      createBody({ displayName: 'Other' }, { domainName: 'other' }),
+    );
+    assert.equal(next.status, 202);
   });
 
   it('can end an operation Failed when a failure is injected', async () => {

@@ -31,7 +31,8 @@ function dvError(status: number, code: string, message: string): HttpError {
 function findOrg(ctx: RequestContext): SimEnvironment & { dataverse: SimDataverse } {
   const domain = ctx.params['domain']!;
   const env = ctx.state.findEnvironmentByDomain(domain);
-  if (!env?.dataverse)
+  // A Dataverse org being created is not reachable yet.
+  if (!env?.dataverse || (env.provisioningState ?? 'Succeeded') !== 'Succeeded')
     throw dvError(404, 'NotFound', `No Dataverse organization with the domain name '${domain}' exists.`);
   if (!/^v9\.[0-2]$/.test(ctx.params['ver'] ?? 'v9.2')) {
     throw dvError(404, '0x8006088a', `Resource not found for the segment '${ctx.params['ver']}'.`);
