@@ -17,6 +17,9 @@ export const EXPORT_COLUMNS = [
   'correlation_id',
   'seq',
   'hash',
+  'scope',
+  'classification',
+  'change',
 ] as const;
 
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
@@ -36,6 +39,28 @@ export interface ExportRow {
   correlation_id: string;
   seq: number;
   hash: string;
+  /** Connector unblock: tenant-wide | exception, as approved or executed. */
+  scope: string;
+  /** Connector unblock: Business | Non-business. */
+  classification: string;
+  /** What an execution changed: policies, new exception policies, environments that gained the connector. */
+  change: string;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Structured facts the bot itself writes (never free text from chat): the change an execution made. */
+function changeOf(details: Record<string, unknown> | undefined): string {
+  if (!details) return '';
+  const parts: string[] = [];
+  const changed = names(details.changedPolicies);
+  const created = names(details.exceptionPolicies);
+  const gained = names(details.environmentsGained);
+  if (changed.length > 0) parts.push(`changed policies: ${changed.join('; ')}`);
+  if (created.length > 0) parts.push(`new policies: ${created.join('; ')}`);
+  if (gained.length > 0) parts.push(`environments gained the connector: ${gained.join('; ')}`);
+  return parts.join(' / ');
 }
 
 export function toExportRow(r: AuditRecord): ExportRow {
@@ -53,6 +78,9 @@ export function toExportRow(r: AuditRecord): ExportRow {
     correlation_id: r.correlationId ?? '',
     seq: r.seq,
     hash: r.hash,
+    scope: text(r.details?.scope),
+    classification: text(r.details?.classification),
+    change: changeOf(r.details),
   };
 }
 

@@ -1,6 +1,7 @@
 // govbot policy explain --request <id> | govbot policy check: which rule routed a request and why, and
 // whether the policy file is valid. Read-only; works while the bot runs.
 import type { Command } from 'commander';
+import { describeStoredRouting } from '../policy/explain-request.js';
 import { loadPolicyFile } from '../policy/load-policy.js';
 import { formatExplanation, RulesPolicy } from '../policy/rules-engine.js';
 import { type CliContext, CliFailure, printJson } from './context.js';
@@ -22,18 +23,17 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
       const id = opts.request.trim().toUpperCase();
       const request = await ctx.withStore((store) => store.requests.get(id));
       if (!request) throw new CliFailure(`no request ${id}`, 1);
-      // Offline: the requester's licence comes from the stored request; group and plan conditions are read as
-      // "not a member / no premium plan", since the CLI does not call Graph.
-      const explanation = policy.explain(request, { requesterGroupIds: [], requesterPlans: [] });
+      // The requester's groups and plans as the routing used them (stored with the routing); an old request
+      // without them is read as "not a member / no premium plan", since the CLI does not call Graph.
+      const context = request.routing?.context ?? { requesterGroupIds: [], requesterPlans: [] };
+      const explanation = policy.explain(request, context);
       const stored = request.routing;
-      if (opts.json) return printJson(ctx.io, { requestId: id, stored, now: explanation });
-      ctx.io.out(
-        `${stored ? `Stored routing: rule "${stored.ruleId}" (${stored.outcome}): ${stored.reason}` : 'No stored routing.'}\n\n`,
-      );
+      if (opts.json) return printJson(ctx.io, { requestId: id, stored, stages: request.stages, now: explanation });
+      ctx.io.out(`${describeStoredRouting(request)}\n\n`);
       ctx.io.out(`${formatExplanation(id, explanation)}\n`);
       if (stored && stored.ruleId !== explanation.ruleId) {
         ctx.io.out(
-          `\nNote: evaluated now (without the directory: requester groups and premium plans unknown) it matches "${explanation.ruleId}"; the stored routing still applies.\n`,
+          `\nNote: with today's policy file${request.routing?.context ? '' : ' (requester groups and premium plans unknown offline)'} it matches "${explanation.ruleId}", not "${stored.ruleId}". The request keeps the approvals listed above; an approver's change of scope or group is routed again when they decide.\n`,
         );
       }
     });

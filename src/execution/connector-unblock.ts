@@ -224,14 +224,47 @@ class UnblockRun {
       );
     }
     await this.ctx.progress(step, 'done');
+    return this.describeChange();
+  }
+
+  /**
+   * The change actually made, by name: the policies changed, the exception policies created (display names,
+   * never a bare id) and the environments that gained the connector. Read back from the tenant after the writes.
+   */
+  private async describeChange(): Promise<Record<string, unknown>> {
+    const env = this.d.environment;
+    const connector = this.d.connector;
     const done = this.done();
+    const policies = await this.ctx.tenant.listDlpPolicies();
+    const byName = new Map(policies.map((p) => [p.name, p]));
+    const changed = this.d.blockingPolicies.filter((p) => {
+      const progress = done[p.name];
+      return progress?.reclassified || progress?.carvedOut;
+    });
+    const exceptions = Object.values(done).flatMap((p) =>
+      p.exceptionPolicy ? [byName.get(p.exceptionPolicy)?.displayName ?? p.exceptionPolicy] : [],
+    );
+    // Reclassified policies open the connector wherever they apply; an exception opens it in one environment.
+    const reclassified = this.d.blockingPolicies.flatMap((p) => {
+      const policy = done[p.name]?.reclassified ? byName.get(p.name) : undefined;
+      return policy ? [policy] : [];
+    });
+    const environments = reclassified.length > 0 ? await this.ctx.tenant.listEnvironments() : [];
+    const gained = new Set<string>();
+    for (const e of environments) {
+      if (!reclassified.some((p) => appliesTo(p, e.id))) continue;
+      const now = effectiveClassification(policies, e.id, connector.id).classification;
+      if (now !== 'Blocked') gained.add(e.displayName);
+    }
+    gained.add(env.displayName); // verified above: no policy blocks it there any more
     return {
       connector: connector.displayName,
       environment: env.displayName,
       classification: this.label,
       scope: this.d.scope,
-      changedPolicies: this.d.blockingPolicies.map((p) => p.displayName),
-      exceptionPolicies: Object.values(done).flatMap((p) => (p.exceptionPolicy ? [p.exceptionPolicy] : [])),
+      changedPolicies: changed.map((p) => p.displayName),
+      exceptionPolicies: exceptions,
+      environmentsGained: [...gained].sort((a, b) => a.localeCompare(b)),
     };
   }
 }

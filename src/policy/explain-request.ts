@@ -12,27 +12,62 @@ export interface StoredExplanation {
   changedSinceFiled: boolean;
 }
 
+/**
+ * The routing in force, as stored: the rule, the rule it was filed under when an approver's choices routed it
+ * again, and every stage with who approved it. The same words in the CLI and on the "why?" button.
+ */
+export function describeStoredRouting(request: GovernanceRequest): string {
+  const stored = request.routing;
+  if (!stored) return `${request.id} has no stored routing.`;
+  const lines = [`${request.id} is routed by rule "${stored.ruleId}" (${stored.outcome}): ${stored.reason}`];
+  if (stored.filedAs)
+    lines.push(
+      `It was filed under rule "${stored.filedAs.ruleId}"; an approver's choices${describeChoices(request)} routed it again, adding approvals (never removing any).`,
+    );
+  request.stages.forEach((s, i) => {
+    const approvals = request.decisions.filter((d) => d.stage === i && d.verdict === 'approve');
+    const by = approvals.map((d) => `${d.approver.displayName} (${d.at.slice(0, 16).replace('T', ' ')} UTC)`);
+    const state =
+      approvals.length >= s.approvals
+        ? `approved by ${by.join(', ')}`
+        : by.length > 0
+          ? `${by.length} of ${s.approvals} approvals (${by.join(', ')})`
+          : 'waiting';
+    lines.push(`  Stage ${i + 1}, ${s.name} (${s.groupName ?? s.groupId}, ${s.approvals} distinct): ${state}`);
+  });
+  return lines.join('\n');
+}
+
+function describeChoices(request: GovernanceRequest): string {
+  const d = request.details;
+  if (d.type !== 'connector-unblock') return '';
+  return ` (${d.scope === 'tenant-wide' ? 'tenant-wide' : 'exception'}, ${d.classification === 'Confidential' ? 'Business' : 'Non-business'})`;
+}
+
 export async function explainRequest(
   request: GovernanceRequest,
   policy: RoutingPolicy,
   tenant: TenantAdmin,
 ): Promise<StoredExplanation> {
   const stored = request.routing;
-  const head = stored
-    ? `When filed, ${request.id} matched rule "${stored.ruleId}" (${stored.outcome}): ${stored.reason}`
-    : `${request.id} has no stored routing.`;
+  const head = describeStoredRouting(request);
   if (!policy.explain) return { text: head, changedSinceFiled: false };
-  const user = await tenant.getUser(request.requester.id);
-  const groups = policy.groupsOfInterest();
-  const requesterGroupIds = user && groups.length > 0 ? await tenant.memberOfGroups(user.id, groups) : [];
-  const requesterPlans = user?.plans.flatMap((p) => (p.servicePlanName ? [p.servicePlanName] : [])) ?? [];
-  const explanation = policy.explain(request, { requesterGroupIds, requesterPlans });
+  let context = stored?.context;
+  if (!context) {
+    const user = await tenant.getUser(request.requester.id);
+    const groups = policy.groupsOfInterest();
+    context = {
+      requesterGroupIds: user && groups.length > 0 ? await tenant.memberOfGroups(user.id, groups) : [],
+      requesterPlans: user?.plans.flatMap((p) => (p.servicePlanName ? [p.servicePlanName] : [])) ?? [],
+    };
+  }
+  const explanation = policy.explain(request, context);
   const changed = stored !== undefined && stored.ruleId !== explanation.ruleId;
   const lines = [head, '', formatExplanation(request.id, explanation)];
   if (changed)
     lines.push(
       '',
-      `Note: with today's policy and directory it would match "${explanation.ruleId}"; the stored routing still applies.`,
+      `Note: with today's policy file it matches "${explanation.ruleId}", not "${stored.ruleId}". The request keeps the approvals listed above; an approver's change of scope or group is routed again when they decide.`,
     );
   return { text: lines.join('\n'), explanation, changedSinceFiled: changed };
 }

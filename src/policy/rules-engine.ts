@@ -1,6 +1,7 @@
 // The approval policy as code: the first rule whose every condition holds routes the request; when none
 // does, the fallback asks for approval. Pure (no I/O): the caller supplies the requester's group
 // memberships and plans, so the same request and context always give the same decision and explanation.
+import { CLASSIFICATION_LABEL } from '../dlp/classification.js';
 import type { ApprovalStage, GovernanceRequest } from '../requests/model.js';
 import type { RoutingContext, RoutingDecision, RoutingExplanation, RoutingPolicy } from './routing.js';
 import type { PolicyFile, PolicyRule, PolicyStage } from './schema.js';
@@ -123,16 +124,28 @@ export class RulesPolicy implements RoutingPolicy {
           because: connector ? `connector is ${connector.name}` : 'no connector in this request',
         });
       }
+      if (w.connector.classification) {
+        const group = d.type === 'connector-unblock' ? CLASSIFICATION_LABEL[d.classification] : undefined;
+        out.push({
+          ok: group !== undefined && w.connector.classification.includes(group as never),
+          because: group
+            ? `the connector would become ${group} (rule wants ${w.connector.classification.join(' or ')})`
+            : 'no connector in this request',
+        });
+      }
     }
     if (w.dlp?.touchesAllEnvironments !== undefined) {
+      const tenantWide = d.type === 'connector-unblock' && d.scope === 'tenant-wide';
       const touches =
         d.type === 'connector-unblock' &&
-        (d.scope === 'tenant-wide' || (d.impact?.policies ?? []).some((p) => p.environmentType === 'AllEnvironments'));
+        (tenantWide || (d.impact?.policies ?? []).some((p) => p.environmentType === 'AllEnvironments'));
       out.push({
         ok: touches === w.dlp.touchesAllEnvironments,
-        because: touches
-          ? 'the change touches a DLP policy that covers all environments'
-          : 'no DLP policy covering all environments is touched',
+        because: tenantWide
+          ? 'the change is tenant-wide: every environment the blocking policies cover gains the connector'
+          : touches
+            ? 'the change touches a DLP policy that covers all environments'
+            : 'the change is an exception for one environment; no policy covering all environments is touched',
       });
     }
     const r = w.requester;

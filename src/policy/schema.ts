@@ -52,6 +52,8 @@ const match = z
         tier: oneOrMany(z.enum(['Standard', 'Premium'])).optional(),
         /** Connector names (shared_xxx) or full ids. */
         id: oneOrMany(text).optional(),
+        /** The group the connector moves to, as finally chosen by the approver (Business shares data with Office). */
+        classification: oneOrMany(z.enum(['Business', 'Non-business'])).optional(),
       })
       .strict()
       .optional(),

@@ -6,7 +6,8 @@ import type { LifecycleHooks } from '../lifecycle/scheduler.js';
 import type { Activity, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys, outboxKeys } from '../outbox/messages.js';
 import { capGrantEnd } from '../policy/grant-cap.js';
-import type { RoutingPolicy } from '../policy/routing.js';
+import { describeReroute, mergeRouting, type RerouteResult } from '../policy/reroute.js';
+import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
 import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
@@ -50,11 +51,17 @@ export type FileResult =
   | { kind: 'unknown-requester'; message: string };
 
 export type DecisionResult =
-  | { kind: 'decided'; request: GovernanceRequest }
+  /** rerouted: the approver's choices needed more approvals, in words for the approver's card. */
+  | { kind: 'decided'; request: GovernanceRequest; rerouted?: string | undefined }
   | { kind: 'refused'; request: GovernanceRequest; refusal: Refusal }
   | { kind: 'unknown-request'; message: string };
 
 export const EXECUTE_JOB = 'execute-request';
+
+export interface DecisionChoices {
+  classification?: 'Confidential' | 'General' | undefined;
+  scope?: 'exception' | 'tenant-wide' | undefined;
+}
 
 export function personOf(user: DirectoryUser): Person {
   return { id: user.id, upn: user.userPrincipalName, displayName: user.displayName, department: user.department };
@@ -175,6 +182,15 @@ export class GovernanceService {
     }
   }
 
+  /** The requester's groups and plans, as the policy's conditions read them (Graph, through the tenant port). */
+  private async routingContext(user: DirectoryUser): Promise<Required<RoutingContext>> {
+    const groupIds = this.deps.policy.groupsOfInterest();
+    return {
+      requesterGroupIds: groupIds.length > 0 ? await this.deps.tenant.memberOfGroups(user.id, groupIds) : [],
+      requesterPlans: user.plans.flatMap((p) => (p.servicePlanName ? [p.servicePlanName] : [])),
+    };
+  }
+
   async requesterOf(requesterId: string) {
     return this.deps.tenant.getUser(requesterId);
   }
@@ -198,8 +214,7 @@ export class GovernanceService {
     const duplicate = pending.find((r) => sameTarget(r.details, input.details));
     if (duplicate) return { kind: 'duplicate', request: duplicate };
 
-    const groupIds = this.deps.policy.groupsOfInterest();
-    const requesterGroupIds = groupIds.length > 0 ? await this.deps.tenant.memberOfGroups(user.id, groupIds) : [];
+    const context = await this.routingContext(user);
     const at = this.now();
 
     return this.deps.store.transaction(async (session): Promise<FileResult> => {
@@ -225,12 +240,14 @@ export class GovernanceService {
         grantEndsAt: input.grantEndsAt,
         extensionOf: input.extensionOf,
       };
-      const decision = this.deps.policy.route(draft, {
-        requesterGroupIds,
-        requesterPlans: user.plans.flatMap((p) => (p.servicePlanName ? [p.servicePlanName] : [])),
-      });
+      const decision = this.deps.policy.route(draft, context);
       const grantEndsAt = capGrantEnd(draft, decision.maxDuration, at);
-      let request: GovernanceRequest = { ...draft, stages: decision.stages, routing: decision.routing, grantEndsAt };
+      let request: GovernanceRequest = {
+        ...draft,
+        stages: decision.stages,
+        routing: { ...decision.routing, context },
+        grantEndsAt,
+      };
       await session.requests.insert(request);
       await this.audit(session, request, {
         actorId: user.id,
@@ -293,6 +310,16 @@ export class GovernanceService {
     return next;
   }
 
+  /** Whether the actor belongs to the group (or escalation group) of the stage now waiting. */
+  private async isStageApprover(request: GovernanceRequest, actorId: string, inDirectory: boolean): Promise<boolean> {
+    const stage = currentStage(request);
+    const current = stage === undefined ? undefined : request.stages[stage];
+    // After an escalation, members of the escalation group may decide the stage too.
+    const groups = current ? [current.groupId, ...(current.escalatedTo ? [current.escalatedTo.groupId] : [])] : [];
+    if (!inDirectory || groups.length === 0) return false;
+    return (await this.deps.tenant.memberOfGroups(actorId, groups)).length > 0;
+  }
+
   /** Stores the receipt card's location so later progress edits it in place. */
   async attachReceipt(requestId: string, conversationId: string, activityId: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -335,10 +362,7 @@ export class GovernanceService {
     cardRevision?: number | undefined;
     correlationId?: string | undefined;
     /** What the approver picked on the card (connector unblock: target group and breadth of the change). */
-    choices?: {
-      classification?: 'Confidential' | 'General' | undefined;
-      scope?: 'exception' | 'tenant-wide' | undefined;
-    };
+    choices?: DecisionChoices | undefined;
   }): Promise<DecisionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const request = await this.deps.store.requests.get(input.requestId);
@@ -372,22 +396,46 @@ export class GovernanceService {
         };
       }
       let next: GovernanceRequest | undefined;
+      let reroute: RerouteResult = { kind: 'unchanged' };
+      let rerouted: string | undefined;
       if (!refusal) {
-        const stage = currentStage(request);
-        const current = stage === undefined ? undefined : request.stages[stage];
-        // After an escalation, members of the escalation group may decide the stage too.
-        const groups = current ? [current.groupId, ...(current.escalatedTo ? [current.escalatedTo.groupId] : [])] : [];
-        const isApprover =
-          directoryUser !== undefined && groups.length > 0
-            ? (await this.deps.tenant.memberOfGroups(actor.id, groups)).length > 0
-            : false;
+        let isApprover = await this.isStageApprover(request, actor.id, directoryUser !== undefined);
         if (isApprover && request.status === 'pending' && actor.id !== request.requester.id) {
           const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
           if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
         }
+        // Route on what will actually be executed: the approver's choices may need more approvals.
+        let candidate = applyChoices(request, input.verdict, input.choices);
+        if (!refusal && isApprover && candidate !== request && request.status === 'pending') {
+          const requester = await this.deps.tenant.getUser(request.requester.id);
+          // A requester gone from the directory: the groups and plans the request was filed with.
+          const context = requester
+            ? await this.routingContext(requester)
+            : (request.routing?.context ?? { requesterGroupIds: [], requesterPlans: [] });
+          reroute = mergeRouting(request, this.deps.policy.route(candidate, context));
+          const choice = describeChoice(candidate);
+          if (reroute.kind === 'denied') {
+            refusal = {
+              code: 'CHOICE_NOT_ALLOWED',
+              message: `${choice} is not allowed by rule "${reroute.ruleId}": ${reroute.reason} Nothing was changed; choose a narrower change or reject.`,
+            };
+          } else if (reroute.kind === 'rerouted') {
+            candidate = {
+              ...candidate,
+              stages: reroute.stages,
+              routing: { ...reroute.routing, context },
+              grantEndsAt: capGrantEnd(candidate, reroute.maxDuration, this.now()),
+            };
+            if (reroute.added.length > 0 || reroute.raised.length > 0)
+              rerouted = describeReroute(choice, reroute, reroute.routing.ruleId);
+            // A raised count may reopen an earlier stage: the actor must belong to the stage now being decided.
+            if (currentStage(candidate) !== currentStage(request))
+              isApprover = await this.isStageApprover(candidate, actor.id, directoryUser !== undefined);
+          }
+        }
         const out = refusal
           ? undefined
-          : decide(applyChoices(request, input.verdict, input.choices), {
+          : decide(candidate, {
               actor,
               verdict: input.verdict,
               comment: input.comment,
@@ -418,13 +466,38 @@ export class GovernanceService {
       try {
         const saved = await this.deps.store.transaction(async (session) => {
           const stored = await this.save(session, decided, request.version);
+          const change = changeFacts(stored);
+          if (reroute.kind === 'rerouted') {
+            await this.audit(session, stored, {
+              actorId: actor.id,
+              actorUpn: actor.upn,
+              action: 'request.rerouted',
+              outcome: 'info',
+              correlationId: input.correlationId,
+              details: {
+                ...change,
+                fromRule: request.routing?.ruleId,
+                toRule: reroute.routing.ruleId,
+                reason: reroute.routing.reason,
+                addedStages: reroute.added.map((s) => `${s.name} (${s.groupName ?? s.groupId})`),
+                raisedStages: reroute.raised.map((s) => `${s.name}: ${s.approvals} approvals`),
+                stages: stored.stages.map((s) => `${s.name} (${s.groupName ?? s.groupId})`),
+              },
+            });
+          }
           await this.audit(session, stored, {
             actorId: actor.id,
             actorUpn: actor.upn,
             action: input.verdict === 'approve' ? 'request.approved' : 'request.rejected',
             outcome: 'success',
             correlationId: input.correlationId,
-            details: { comment: input.comment, stage: decided.decisions.at(-1)?.stage, status: stored.status },
+            details: {
+              comment: input.comment,
+              stage: decided.decisions.at(-1)?.stage,
+              stageName: stored.stages[decided.decisions.at(-1)?.stage ?? 0]?.name,
+              status: stored.status,
+              ...change,
+            },
           });
           if (stored.status === 'approved') {
             await session.jobs.enqueue({
@@ -439,10 +512,10 @@ export class GovernanceService {
             await this.deps.lifecycle?.onStagePassed(session, stored);
           if (stored.status !== 'pending')
             await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
-          else await this.publishApprovalCard(session, stored);
+          else await this.publishApprovalCard(session, stored, rerouted ? { text: rerouted, tone: 'info' } : undefined);
           return stored;
         });
-        return { kind: 'decided', request: saved };
+        return { kind: 'decided', request: saved, rerouted };
       } catch (error) {
         if (error instanceof ConcurrentUpdateError) continue; // someone else decided at the same moment: re-read
         throw error;
@@ -530,21 +603,36 @@ function sameTarget(a: RequestDetails, b: RequestDetails): boolean {
   }
 }
 
-/** The approver's choices only ever narrow what the request already asked for (a connector unblock). */
+/**
+ * The request as the approver's choices would execute it (a connector unblock: group and breadth), or the
+ * same object when the choices change nothing. The caller routes the result again before deciding.
+ */
 function applyChoices(
   request: GovernanceRequest,
   verdict: 'approve' | 'reject',
-  choices:
-    | { classification?: 'Confidential' | 'General' | undefined; scope?: 'exception' | 'tenant-wide' | undefined }
-    | undefined,
+  choices: DecisionChoices | undefined,
 ): GovernanceRequest {
-  if (verdict !== 'approve' || !choices || request.details.type !== 'connector-unblock') return request;
-  return {
-    ...request,
-    details: {
-      ...request.details,
-      classification: choices.classification ?? request.details.classification,
-      scope: choices.scope ?? request.details.scope,
-    },
-  };
+  const d = request.details;
+  if (verdict !== 'approve' || !choices || d.type !== 'connector-unblock') return request;
+  const classification = choices.classification ?? d.classification;
+  const scope = choices.scope ?? d.scope;
+  if (classification === d.classification && scope === d.scope) return request;
+  return { ...request, details: { ...d, classification, scope } };
+}
+
+/** "Tenant-wide as Business": the approver's choice in words. */
+function describeChoice(request: GovernanceRequest): string {
+  const d = request.details;
+  if (d.type !== 'connector-unblock') return 'This choice';
+  const group = d.classification === 'Confidential' ? 'Business' : 'Non-business';
+  return d.scope === 'tenant-wide'
+    ? `Tenant-wide as ${group}`
+    : `An exception for ${d.environment.displayName} as ${group}`;
+}
+
+/** Scope and classification of a connector unblock, for audit records and the export's columns. */
+export function changeFacts(request: GovernanceRequest): { scope?: string; classification?: string } {
+  const d = request.details;
+  if (d.type !== 'connector-unblock') return {};
+  return { scope: d.scope, classification: d.classification === 'Confidential' ? 'Business' : 'Non-business' };
 }

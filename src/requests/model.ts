@@ -139,6 +139,10 @@ export interface Routing {
   barEnvironmentOwners?: boolean | undefined;
   /** The longest grant the rule allows (ISO 8601 duration). */
   maxDuration?: string | undefined;
+  /** Set when an approver's choices routed the request again: the rule it was filed under. */
+  filedAs?: { ruleId: string; reason: string } | undefined;
+  /** The requester's groups and plans the rule was evaluated with (so `policy explain` can repeat it offline). */
+  context?: { requesterGroupIds: string[]; requesterPlans: string[] } | undefined;
 }
 
 /** An approver's question to the requester ("need more info") and the requester's answer. */

@@ -19,7 +19,9 @@ export type RefusalCode =
   | 'NOT_REQUESTER'
   | 'INVALID_TRANSITION'
   /** Separation of duties by policy rule: the environment's creator or admin may not approve. */
-  | 'OWNER_CONFLICT';
+  | 'OWNER_CONFLICT'
+  /** The approver's choices (e.g. tenant-wide) are denied by the policy. */
+  | 'CHOICE_NOT_ALLOWED';
 
 export interface Refusal {
   code: RefusalCode;

@@ -169,10 +169,12 @@ export class CardActionHandler {
               text: `Rejected by ${r.decisions.at(-1)?.approver.displayName}. The requester has been told.`,
               tone: 'info',
             }
-          : {
-              text: `Your approval is recorded; it now needs ${r.stages.length > 1 ? 'the next stage' : 'another approver'}.`,
-              tone: 'good',
-            };
+          : result.rerouted
+            ? { text: `Your approval is recorded. ${result.rerouted}`, tone: 'info' }
+            : {
+                text: `Your approval is recorded; it now needs ${r.stages.length > 1 ? 'the next stage' : 'another approver'}.`,
+                tone: 'good',
+              };
     return requestCard(r, 'readonly', notice);
   }
 

@@ -30,7 +30,13 @@ describe('audit export and query', () => {
         { method: 'GET', url: 'https://api.bap.microsoft.com/a', status: 200 },
         { method: 'POST', url: 'https://api.bap.microsoft.com/b?x=1,2', status: 204 },
       ],
-      details: { comment: 'said "yes", then left' },
+      details: {
+        comment: 'said "yes", then left',
+        scope: 'tenant-wide',
+        classification: 'Business',
+        changedPolicies: ['Tenant baseline'],
+        environmentsGained: ['Contoso Dev', 'HR Dev'],
+      },
     });
     await store.audit.append({ ...base, at: '2025-03-05T09:00:00.000Z', outcome: 'refused', environmentId: 'env-b' });
   });
@@ -41,7 +47,7 @@ describe('audit export and query', () => {
     const lines = csv.split('\r\n');
     assert.equal(
       lines[0],
-      'timestamp,actor_id,actor_upn,action,target_type,target_id,environment_id,request_id,outcome,api_calls,correlation_id,seq,hash',
+      'timestamp,actor_id,actor_upn,action,target_type,target_id,environment_id,request_id,outcome,api_calls,correlation_id,seq,hash,scope,classification,change',
     );
     assert.equal(lines.length, 5); // header, 3 rows, trailing empty
     const row = lines[2] ?? '';
@@ -51,6 +57,12 @@ describe('audit export and query', () => {
       row.includes('"GET 200 https://api.bap.microsoft.com/a | POST 204 https://api.bap.microsoft.com/b?x=1,2"'),
     );
     assert.ok(!csv.includes('said'), 'free-text details are not exported');
+    assert.ok(
+      row.endsWith(
+        ',tenant-wide,Business,changed policies: Tenant baseline / environments gained the connector: Contoso Dev; HR Dev',
+      ),
+      row,
+    );
   });
 
   it('writes JSONL with the same fields', async () => {
@@ -62,6 +74,8 @@ describe('audit export and query', () => {
     assert.deepEqual(Object.keys(second), [...EXPORT_COLUMNS]);
     assert.equal(second.api_calls.length, 2);
     assert.equal(second.correlation_id, 'corr-1');
+    assert.equal(second.scope, 'tenant-wide');
+    assert.equal(second.classification, 'Business');
   });
 
   it('filters by time range (absolute or relative), request, environment, outcome and UPN', async () => {

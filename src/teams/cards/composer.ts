@@ -1,5 +1,6 @@
 // The MessageComposer implementation: Adaptive Card activities for every proactive message.
 import type { Activity, CardNotice, MessageComposer } from '../../outbox/messages.js';
+import { changeSummary } from '../../requests/change-summary.js';
 import type { GovernanceRequest } from '../../requests/model.js';
 import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
@@ -89,6 +90,8 @@ export class AdaptiveCardComposer implements MessageComposer {
     if (last) facts.push({ title: 'Decided by', value: plain(last.approver.displayName) });
     if (last?.comment) facts.push({ title: 'Comment', value: plain(last.comment) });
     if (request.execution.error) facts.push({ title: 'Reason', value: plain(request.execution.error.message) });
+    const change = changeSummary(request);
+    if (change) facts.push({ title: 'Change made', value: plain(change) });
     const result = request.execution.result;
     const link = request.status === 'completed' && result && typeof result.link === 'string' ? result.link : undefined;
     const color =
@@ -117,7 +120,12 @@ export class AdaptiveCardComposer implements MessageComposer {
         : d.type === 'connector-unblock'
           ? `${plain(d.connector.displayName)} in ${plain(d.environment.displayName)}`
           : plain(d.environment.displayName);
-    const approvers = request.decisions.map((x) => plain(x.approver.displayName)).join(', ');
+    const approvers = request.decisions
+      .map((x) => {
+        const stage = request.stages.length > 1 ? request.stages[x.stage]?.name : undefined;
+        return `${plain(x.approver.displayName)}${stage ? ` (${plain(stage)})` : ''}`;
+      })
+      .join(', ');
     const calls = request.execution.apiCalls;
     const facts = [
       { title: 'Requester', value: `${plain(request.requester.displayName)} (${request.requester.upn})` },
@@ -127,6 +135,16 @@ export class AdaptiveCardComposer implements MessageComposer {
         value: approvers || (request.routing?.outcome === 'auto-approve' ? `rule ${request.routing.ruleId}` : 'nobody'),
       },
       { title: 'Outcome', value: request.status },
+      ...(d.type === 'connector-unblock'
+        ? [
+            {
+              title: 'Scope',
+              value: d.scope === 'tenant-wide' ? 'Tenant-wide' : `Exception for ${plain(d.environment.displayName)}`,
+            },
+            { title: 'Classification', value: d.classification === 'Confidential' ? 'Business' : 'Non-business' },
+          ]
+        : []),
+      ...(changeSummary(request) ? [{ title: 'Change made', value: plain(changeSummary(request) ?? '') }] : []),
       {
         title: 'API calls',
         value: calls.length === 0 ? 'none' : `${calls.length} (last: ${calls.at(-1)?.method} ${calls.at(-1)?.status})`,
