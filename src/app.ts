@@ -27,10 +27,10 @@ import { RulesPolicy } from './policy/rules-engine.js';
 import { EXECUTE_JOB, GovernanceService } from './requests/governance-service.js';
 import { LifecycleService } from './requests/lifecycle-service.js';
 import type { GovernanceRequest } from './requests/model.js';
+import type { Store } from './requests/ports/store.js';
 import { createRequestPreparer } from './requests/preparers/index.js';
 import { currentStage } from './requests/state-machine.js';
-import { openSqliteStore } from './storage/sqlite-store.js';
-import type { Store } from './storage/store.js';
+import { openStore } from './storage/open-store.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
@@ -103,7 +103,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     sleep: options.sleep,
     onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
   });
-  const store = await openSqliteStore({ dataDir: config.DATA_DIR, clock });
+  const store = await openStore({ ...config, clock: options.clock });
   const approvers = new ApproverDirectory(tenant, policy.approverGroupIds(), clock);
   await approvers.refresh().catch((error) => log.warn({ err: (error as Error).message }, 'approver groups not loaded'));
   // Per-reader views: the requester, and the approvers of the current stage (and its escalation group).

@@ -1,7 +1,7 @@
 // SIEM export of audit records. The columns are a stable contract: add new ones at the end, never rename or
 // reorder. Times are ISO-8601 UTC; api_calls is "METHOD status url" entries joined by " | " in CSV and an array
 // in JSONL. Details (free text from chat) are left out on purpose: an export carries what an audit needs.
-import type { AuditRecord } from '../storage/store.js';
+import type { AuditRecord } from '../requests/ports/store.js';
 
 export const EXPORT_COLUMNS = [
   'timestamp',

@@ -1,6 +1,6 @@
 // Audit filters as people type them (CLI flags, chat): absolute ISO times or relative ones ("7d", "12h"),
 // users by object id or UPN. Turns them into the store's AuditFilter.
-import type { AuditFilter, AuditRecord, Store } from '../storage/store.js';
+import type { AuditFilter, AuditRecord, Store } from '../requests/ports/store.js';
 
 export interface AuditQuery {
   since?: string | undefined;

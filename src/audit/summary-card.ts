@@ -1,6 +1,6 @@
 // The card an approver gets for "audit for Finance Sandbox last week": the latest matching entries and the CLI
 // command that exports the full range. Callable by the chat layer: auditSummaryCard(store, query, options).
-import type { Store } from '../storage/store.js';
+import type { Store } from '../requests/ports/store.js';
 import { cardActivity, plain, renderCard } from '../teams/cards/template.js';
 import { type AuditQuery, queryAudit } from './query.js';
 

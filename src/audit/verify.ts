@@ -3,8 +3,9 @@
 // fails any check is named, with why: an altered record breaks its own hash, an inserted or deleted one breaks
 // the link of the record after it (a deletion also leaves a gap in seq). Not detectable from the chain alone: records
 // cut from the end, or a whole rewritten chain; compare headHash with a copy kept elsewhere (an export, the SIEM).
+
+import type { AuditRecord } from '../requests/ports/store.js';
 import { computeAuditHash } from '../storage/audit-hash.js';
-import type { AuditRecord } from '../storage/store.js';
 
 export type ChainBreak =
   | { seq: number; reason: 'content-altered'; detail: string }

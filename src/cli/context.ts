@@ -1,10 +1,10 @@
 // What every govbot command needs: the validated config (loaded exactly as `npm start` does), the store under
-// DATA_DIR opened for the command's duration only, and where to write. The bot may be running: SQLite WAL lets
+// DATA_DIR (or the PostgreSQL database of DATABASE_URL) opened for the command's duration only, and where to write. The bot may be running: SQLite WAL lets
 // this process read (and make small writes such as `outbox retry`) without blocking it.
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-env.js';
-import { openSqliteStore } from '../storage/sqlite-store.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../requests/ports/store.js';
+import { openStore } from '../storage/open-store.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -29,7 +29,9 @@ export function createCliContext(io: CliIo, dataDirOverride?: () => string | und
       return config;
     },
     async withStore(fn) {
-      const store = await openSqliteStore({ dataDir: dataDirOverride?.() ?? ctx.config().DATA_DIR });
+      const dataDir = dataDirOverride?.();
+      // --data-dir names a SQLite folder explicitly; otherwise the same database as the bot (DATABASE_URL or DATA_DIR).
+      const store = await openStore(dataDir ? { DATA_DIR: dataDir } : ctx.config());
       try {
         return await fn(store);
       } finally {

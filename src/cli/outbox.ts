@@ -1,7 +1,7 @@
 // govbot outbox list|retry
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { OutboxMessage } from '../storage/store.js';
+import type { OutboxMessage } from '../requests/ports/store.js';
 import { type CliContext, CliFailure, printJson } from './context.js';
 
 const STATUSES = ['pending', 'sent', 'dead'] as const;

@@ -21,6 +21,11 @@ const schema = z.object({
   /** A shared simulated tenant (`npm run simulator`) for several replicas; unset = start one inside, state in DATA_DIR. */
   TENANT_SIMULATOR_URL: optionalText.pipe(url.optional()),
   DATA_DIR: z.string().min(1).default('./.data'),
+  /** postgres://… selects PostgreSQL (several replicas on one database); unset, SQLite under DATA_DIR. A secret. */
+  DATABASE_URL: optionalText.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\/./i.test(v),
+    'must be a postgres:// connection string (unset for SQLite under DATA_DIR)',
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   // Bot registration: with no BOT_ID the bot runs unauthenticated on loopback only.

@@ -4,8 +4,8 @@ import { type FailpointName, failpoint } from '../failpoints.js';
 import type { GovernanceService } from '../requests/governance-service.js';
 import { ConcurrentUpdateError } from '../requests/governance-service.js';
 import type { ApiCall, GovernanceRequest, RequestType } from '../requests/model.js';
+import type { Job, Store } from '../requests/ports/store.js';
 import { appendApiCalls, complete, fail, recordProgress, startExecution } from '../requests/state-machine.js';
-import type { Job, Store } from '../storage/store.js';
 import { AdminApiError, type TenantAdmin } from '../tenant/tenant-admin.js';
 import { type JobLease, LeaseLost, PermanentJobError } from './job-runner.js';
 
@@ -124,17 +124,24 @@ export class Executor {
     summary = '',
     audit?: StepAudit,
     crashPoint?: FailpointName,
+    lease?: JobLease,
   ): Promise<GovernanceRequest> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.deps.store.requests.get(requestId);
       if (!current) throw new PermanentJobError(`request ${requestId} vanished`);
       const next = mutate(current);
       if (!next) {
-        if (audit) await this.deps.store.audit.append(this.auditRecord(current, audit));
+        if (audit)
+          await this.deps.store.transaction(async (session) => {
+            await lease?.assertHeld(session);
+            await session.audit.append(this.auditRecord(current, audit));
+          });
         return current;
       }
       try {
         return await this.deps.store.transaction(async (session) => {
+          // Fenced: a worker that lost the job (paused past its lease, taken over) writes nothing, all rolls back.
+          await lease?.assertHeld(session);
           const stored = { ...next, version: current.version + 1 };
           if (!(await session.requests.update(stored, current.version))) throw new ConcurrentUpdateError(current.id);
           if (audit) await session.audit.append(this.auditRecord(stored, audit));
@@ -174,6 +181,8 @@ export class Executor {
         outcome: 'info',
         calls: [],
       },
+      undefined,
+      lease,
     );
 
     let current = started;
@@ -207,6 +216,7 @@ export class Executor {
             details: { step, state },
           },
           'execution.before-checkpoint-commit',
+          lease,
         );
       },
     };
@@ -225,6 +235,7 @@ export class Executor {
         'completed',
         { action: 'execution.completed', outcome: 'success', calls: drained, details: result },
         'execution.before-completion-commit',
+        lease,
       );
     } catch (error) {
       if (error instanceof LeaseLost) throw error; // the job is no longer ours: record nothing
@@ -232,12 +243,15 @@ export class Executor {
       const retryable = error instanceof AdminApiError && error.retryable;
       const lastAttempt = job.attempts >= job.maxAttempts;
       if (retryable && !lastAttempt) {
-        current = await this.persist(requestId, (r) => appendApiCalls(r, drained), 'none', '', {
-          action: 'execution.retrying',
-          outcome: 'failure',
-          calls: drained,
-          details: describeFailure(error),
-        });
+        current = await this.persist(
+          requestId,
+          (r) => appendApiCalls(r, drained),
+          'none',
+          '',
+          { action: 'execution.retrying', outcome: 'failure', calls: drained, details: describeFailure(error) },
+          undefined,
+          lease,
+        );
         throw error;
       }
       const failure = describeFailure(error);
@@ -250,6 +264,8 @@ export class Executor {
         'all',
         `failed: ${failure.code}`,
         { action: 'execution.failed', outcome: 'failure', calls: drained, details: failure },
+        undefined,
+        lease,
       );
     }
   }

@@ -1,7 +1,10 @@
 // Durable background jobs: claimed from storage with a lease, so a crash mid-job hands it to the next
 // runner once the lease expires, and nothing is kept only in memory timers. A long job keeps its lease alive
 // (JobLease), and every job that ends dead reaches its owner (onDead), even one whose worker crashed.
-import type { Job, Store } from '../storage/store.js';
+// Several replicas may run a JobRunner on one database: claims never overlap, lease times come from the database's
+// clock (Store.now), and every write about a job carries its attempt number as a fencing token, so a replica paused
+// past its lease cannot write once another has taken the job over (LeaseLostError, its transaction rolled back).
+import { type Job, LeaseLostError, type Store, type StoreSession } from '../requests/ports/store.js';
 
 /** The lease of the job being run. A handler that works longer than the lease pushes it forward. */
 export interface JobLease {
@@ -10,6 +13,11 @@ export interface JobLease {
    * the job is no longer running (cancelled, or declared dead after its lease expired), so the work stops.
    */
   extend(extraMs?: number): Promise<void>;
+  /**
+   * Fences a write: inside the caller's transaction, throws LeaseLost (rolling it back) unless this attempt still
+   * holds the job. Every execution checkpoint is written with it.
+   */
+  assertHeld(session: StoreSession): Promise<void>;
 }
 
 export type JobHandler = (job: Job, lease: JobLease) => Promise<void>;
@@ -18,7 +26,7 @@ export type JobHandler = (job: Job, lease: JobLease) => Promise<void>;
 export class PermanentJobError extends Error {}
 
 /** The job is no longer this runner's: stop without recording anything about it. */
-export class LeaseLost extends Error {}
+export { LeaseLostError as LeaseLost } from '../requests/ports/store.js';
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 
@@ -60,41 +68,58 @@ export class JobRunner {
     return this.options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
+  /** The fleet's time (the database's clock), in ms. */
+  private async fleetNow(): Promise<number> {
+    return Date.parse(await this.options.store.now());
+  }
+
   private leaseFor(job: Job): JobLease {
-    const { store, clock } = this.options;
+    const { store } = this.options;
     return {
       extend: async (extraMs = 0) => {
-        const until = new Date(clock().getTime() + this.leaseMs + Math.max(0, extraMs)).toISOString();
-        if (!(await store.jobs.extendLease(job.id, until))) throw new LeaseLost(`job ${job.id} is no longer running`);
+        const until = new Date((await this.fleetNow()) + this.leaseMs + Math.max(0, extraMs)).toISOString();
+        await store.jobs.extendLease(job.id, job.attempts, until);
       },
+      assertHeld: (session) => session.jobs.assertHeld(job.id, job.attempts),
     };
   }
 
   private async runDue(): Promise<number> {
-    const { store, clock, handlers } = this.options;
-    const now = clock();
-    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
-    const jobs = await store.jobs.claimDue(now.toISOString(), leaseUntil, this.options.batchSize ?? 10);
+    const { store, handlers } = this.options;
+    const now = await this.fleetNow();
+    const leaseUntil = new Date(now + this.leaseMs).toISOString();
+    const jobs = await store.jobs.claimDue(new Date(now).toISOString(), leaseUntil, this.options.batchSize ?? 10);
     for (const job of jobs) {
       const handler = handlers[job.kind];
       try {
         if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
         await handler(job, this.leaseFor(job));
-        await store.jobs.complete(job.id);
+        await store.jobs.complete(job.id, job.attempts);
       } catch (error) {
         this.options.onError?.(error, job);
-        if (error instanceof LeaseLost) continue; // whoever holds it now records its end
-        const message = error instanceof Error ? error.message : String(error);
-        const delay = this.options.backoffMs?.(job.attempts) ?? Math.min(60_000 * 2 ** (job.attempts - 1), 30 * 60_000);
-        if (error instanceof PermanentJobError) {
-          await store.jobs.complete(job.id);
-          continue;
+        if (error instanceof LeaseLostError) continue; // whoever holds it now records its end
+        try {
+          await this.recordFailure(job, error);
+        } catch (recordError) {
+          if (!(recordError instanceof LeaseLostError)) throw recordError;
+          this.options.onError?.(recordError, job); // taken over meanwhile: the new holder records the end
         }
-        const after = await store.jobs.fail(job.id, message, new Date(clock().getTime() + delay).toISOString());
-        if (after.status === 'dead') await this.report(after, error);
       }
     }
     return jobs.length;
+  }
+
+  private async recordFailure(job: Job, error: unknown): Promise<void> {
+    const { store } = this.options;
+    if (error instanceof PermanentJobError) {
+      await store.jobs.complete(job.id, job.attempts);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const delay = this.options.backoffMs?.(job.attempts) ?? Math.min(60_000 * 2 ** (job.attempts - 1), 30 * 60_000);
+    const retryAt = new Date((await this.fleetNow()) + delay).toISOString();
+    const after = await store.jobs.fail(job.id, job.attempts, message, retryAt);
+    if (after.status === 'dead') await this.report(after, error);
   }
 
   /** Dead jobs nobody was told about yet: those whose worker crashed, or whose report failed earlier. */

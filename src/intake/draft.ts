@@ -1,7 +1,7 @@
 // The partial request kept between turns while the bot asks back, one per user and conversation, in
 // store.kv with an expiry. Only ids and labels of catalogue entries are kept; authority is re-checked at filing.
 import { randomUUID } from 'node:crypto';
-import type { StoreSession } from '../storage/store.js';
+import type { StoreSession } from '../requests/ports/store.js';
 import type { EnvironmentSku, RequestIntent } from './intent.js';
 
 export type Slot = 'environment' | 'connector' | 'name' | 'sku' | 'location' | 'confirm';

@@ -1,5 +1,5 @@
 // What the bot understood from a message, before names are resolved against the catalogue.
-import type { ChannelKind } from '../storage/store.js';
+import type { ChannelKind } from '../requests/ports/store.js';
 import type { Span } from './duration.js';
 import type { Token } from './text.js';
 import type { TimeRange } from './time-range.js';

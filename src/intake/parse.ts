@@ -1,6 +1,6 @@
 // A deterministic reading of chat text: which intents the wording points to, and the raw pieces (request ids,
 // justification, duration, new-environment fields, short answers). Names stay as typed; resolve.ts matches them.
-import type { ChannelKind } from '../storage/store.js';
+import type { ChannelKind } from '../requests/ports/store.js';
 import { COMMON_WORDS } from './common-words.js';
 import { parseDuration, parseSpan } from './duration.js';
 import { cleanText, type EnvironmentSku, type IntentKind, type ParsedMessage } from './intent.js';

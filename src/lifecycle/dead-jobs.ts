@@ -4,7 +4,7 @@
 import type { Executor } from '../execution/executor.js';
 import { EXECUTE_JOB } from '../requests/governance-service.js';
 import type { LifecycleService } from '../requests/lifecycle-service.js';
-import type { Job, Store } from '../storage/store.js';
+import type { Job, Store } from '../requests/ports/store.js';
 import { LIFECYCLE_JOBS } from './jobs.js';
 
 export interface DeadJobOwners {

@@ -1,8 +1,8 @@
 // Puts the lifecycle's durable jobs in storage, always inside the caller's transaction: a request is never
 // stored without its reminders, nor decided while its reminders stay live.
 import type { GovernanceRequest } from '../requests/model.js';
+import type { StoreSession } from '../requests/ports/store.js';
 import { currentStage } from '../requests/state-machine.js';
-import type { StoreSession } from '../storage/store.js';
 import { LIFECYCLE_JOBS, type LifecycleSettings, lifecycleKeys } from './jobs.js';
 
 const at = (base: string, ms: number) => new Date(Date.parse(base) + ms).toISOString();

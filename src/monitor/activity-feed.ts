@@ -4,7 +4,7 @@
 // transaction as the posts). Anything that fails answers 500, so the feed delivers the notification again.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../requests/ports/store.js';
 import type { ContentNotification, ManagementActivityClient } from '../tenant/live/management-activity-client.js';
 import { activityEvent } from './activity-records.js';
 import { type EventFilter, type GovernanceEvent, keepEvent } from './events.js';

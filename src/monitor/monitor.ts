@@ -4,7 +4,7 @@
 // nothing, and the first run only records a baseline.
 import { failpoint } from '../failpoints.js';
 import type { RequestStatus } from '../requests/model.js';
-import type { Store, StoreSession } from '../storage/store.js';
+import type { Store, StoreSession } from '../requests/ports/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { diffSnapshots } from './diff.js';
 import { type EventFilter, type GovernanceEvent, keepEvent, watchesEnvironment } from './events.js';

@@ -1,6 +1,6 @@
 // Builds the governance feed (poller + webhook intake) from config; src/app.ts calls it.
 import type { Config } from '../config/config.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../requests/ports/store.js';
 import {
   type ActivitySubscription,
   createManagementActivityClient,

@@ -11,7 +11,7 @@
 // (`interruptedSends: 'resend'`, nothing lost, one possible duplicate) or parked as dead for an operator to check
 // (`'hold'`, never a duplicate). Teams offers no idempotent post, so no design can promise both at once.
 import { failpoint } from '../failpoints.js';
-import type { OutboxMessage, Store, StoreSession } from '../storage/store.js';
+import type { OutboxMessage, Store, StoreSession } from '../requests/ports/store.js';
 import { conversationKeys } from './messages.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';

@@ -9,9 +9,9 @@ import { capGrantEnd } from '../policy/grant-cap.js';
 import { describeReroute, mergeRouting, type RerouteResult } from '../policy/reroute.js';
 import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
-import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
+import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import {
   autoApprove,
   autoDeny,

@@ -9,10 +9,10 @@ import type { CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys } from '../outbox/messages.js';
 import { describeDuration, durationMs } from '../policy/duration.js';
 import type { RoutingPolicy } from '../policy/routing.js';
-import type { AuditRecordInput, Store, StoreSession } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { ConcurrentUpdateError, type FileResult, type GovernanceService, personOf } from './governance-service.js';
 import type { ApiCall, GovernanceRequest, Person } from './model.js';
+import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import { currentStage, expire, revoke } from './state-machine.js';
 
 export interface LifecycleDeps {

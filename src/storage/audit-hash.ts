@@ -1,7 +1,7 @@
 // The audit chain's hashing, shared by the store (when appending) and any verifier (when re-walking the chain).
 // hash = sha256_hex(prevHash + canonicalJson(content)), content = the AuditRecordInput fields of the record.
 import { createHash } from 'node:crypto';
-import type { AuditRecordInput } from './store.js';
+import type { AuditRecordInput } from '../requests/ports/store.js';
 
 /** The fields that make up a record's hashed content, i.e. every field of AuditRecordInput. */
 export const AUDIT_CONTENT_FIELDS = [

@@ -1,4 +1,4 @@
-// The SQLite schema as kysely sees it. JSON columns hold text (JSON.stringify'd); times are ISO-8601 strings in UTC
+// The schema as kysely sees it, the same on SQLite and PostgreSQL. JSON columns hold text (JSON.stringify'd); times are ISO-8601 strings in UTC
 // (Date#toISOString), so lexicographic comparison is chronological.
 import type { ColumnType, Generated } from 'kysely';
 
@@ -24,7 +24,8 @@ export interface RequestSeqTable {
 }
 
 export interface AuditTable {
-  seq: Generated<number>;
+  /** head + 1, written by the appender (never a sequence: no gaps). */
+  seq: number;
   at: string;
   actor_id: string;
   actor_upn: string | null;
@@ -40,6 +41,15 @@ export interface AuditTable {
   /** JSON object or null. */
   details: string | null;
   prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's head: one row (id 1), locked by every append (migration 003). */
+export interface AuditHeadTable {
+  id: number;
+  /** seq of the last record (0 before the first). */
+  seq: number;
+  /** hash of the last record ('' before the first). */
   hash: string;
 }
 
@@ -102,6 +112,7 @@ export interface Database {
   requests: RequestsTable;
   request_seq: RequestSeqTable;
   audit: AuditTable;
+  audit_head: AuditHeadTable;
   conversations: ConversationsTable;
   channels: ChannelsTable;
   jobs: JobsTable;

@@ -1,4 +1,4 @@
-// The SQLite implementation of the storage port: better-sqlite3 through kysely.
+// The SQLite implementation of the storage port (one process, the embedded default): better-sqlite3 through kysely.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -11,17 +11,12 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from 'kysely';
+import type { Store } from '../requests/ports/store.js';
+import { kyselyStore } from './kysely-store.js';
+import { sqliteMigrations } from './migrations/index.js';
 import { migrateToLatest } from './migrator.js';
-import { auditRepository } from './repositories/audit.js';
-import { channelsRepository } from './repositories/channels.js';
-import { conversationsRepository } from './repositories/conversations.js';
-import { jobsRepository } from './repositories/jobs.js';
-import { kvRepository } from './repositories/kv.js';
-import { outboxRepository } from './repositories/outbox.js';
-import { requestsRepository } from './repositories/requests.js';
-import type { Clock, Db } from './repositories/shared.js';
+import type { Clock } from './repositories/shared.js';
 import type { Database } from './schema.js';
-import type { Store, StoreSession } from './store.js';
 
 export const DEFAULT_DATA_DIR = './.data';
 export const DATABASE_FILENAME = 'govbot.sqlite';
@@ -39,12 +34,38 @@ export interface SqliteStoreOptions {
 
 /**
  * Starts every transaction with BEGIN IMMEDIATE: the write lock is taken up front, so read-then-write sequences
- * (audit chain head, job claiming) are serialised across processes, and a busy database is waited for
- * (busy_timeout) at BEGIN instead of failing mid-transaction with SQLITE_BUSY on the lock upgrade.
+ * (audit chain head, job claiming) are serialised across processes, and a busy database is waited for at BEGIN
+ * instead of failing mid-transaction with SQLITE_BUSY on the lock upgrade.
+ *
+ * The wait is asynchronous: SQLite's own busy_timeout would block the event loop (better-sqlite3 is synchronous),
+ * freezing the whole bot while the ops CLI writes, and a second store in the same process (tests, tools) could then
+ * never release the lock it waits for. So busy_timeout is 0 and a busy statement is retried after a short sleep,
+ * up to BUSY_TIMEOUT_MS. A statement that failed with SQLITE_BUSY did nothing, so running it again is safe.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return {
+      executeQuery: (query) => whenNotBusy(() => connection.executeQuery(query)),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+async function whenNotBusy<T>(run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return await run();
+    } catch (error) {
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
   }
 }
 
@@ -59,18 +80,6 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-export function sessionFor(db: Db, clock: Clock): StoreSession {
-  return {
-    requests: requestsRepository(db),
-    audit: auditRepository(db),
-    conversations: conversationsRepository(db),
-    channels: channelsRepository(db),
-    jobs: jobsRepository(db, clock),
-    outbox: outboxRepository(db, clock),
-    kv: kvRepository(db),
-  };
-}
-
 export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<Store> {
   const filename = opts.filename ?? join(opts.dataDir ?? DEFAULT_DATA_DIR, DATABASE_FILENAME);
   const inMemory = filename === ':memory:' || filename === '';
@@ -79,7 +88,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
 
   const sqlite = new SQLite(filename);
   try {
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma('busy_timeout = 0'); // waits are asynchronous: see ImmediateSqliteDriver
     if (!inMemory) {
       // WAL: readers (the ops CLI) never block the writer (the bot) and vice versa.
       sqlite.pragma('journal_mode = WAL');
@@ -93,24 +102,17 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
 
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, sqliteMigrations);
   } catch (err) {
     await db.destroy();
     throw err;
   }
 
-  let closed = false;
-  return {
-    ...sessionFor(db, clock),
-    transaction(fn) {
-      // Every repository in the session runs on the transaction; do not call the store's own repositories inside fn
-      // (SQLite has one connection per store, so they would wait for the transaction that waits for them).
-      return db.transaction().execute((trx) => fn(sessionFor(trx, clock)));
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
-  };
+  return kyselyStore({
+    db,
+    ctx: { clock, dialect: 'sqlite' },
+    // One file, one host: the process clock is the shared one.
+    databaseNow: async () => new Date(),
+    clockInjected: opts.clock !== undefined,
+  });
 }

@@ -6,8 +6,8 @@ import type { RoutingPolicy } from '../policy/routing.js';
 import type { GovernanceService } from '../requests/governance-service.js';
 import type { LifecycleService } from '../requests/lifecycle-service.js';
 import type { GovernanceRequest } from '../requests/model.js';
+import type { Store } from '../requests/ports/store.js';
 import type { RequestPreparer } from '../requests/preparation.js';
-import type { Store } from '../storage/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import type { LanguageModelIntake } from './language-model-intake.js';
 

@@ -11,7 +11,7 @@ import { findPeople } from '../intake/people.js';
 import { explain, type Understanding, understand } from '../intake/understand.js';
 import { LICENCE_EXPORT_COMMAND, licenceRows, summariseLicences } from '../reports/licences.js';
 import { FINAL_STATUSES, type GovernanceRequest } from '../requests/model.js';
-import type { ChannelKind } from '../storage/store.js';
+import type { ChannelKind } from '../requests/ports/store.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';

@@ -21,7 +21,7 @@ function target(file: string, spec: string): string {
   return spec.startsWith('.') ? `/${relative(process.cwd(), resolve(dirname(file), spec))}` : spec;
 }
 
-const SDKS = /^(botbuilder|botframework-|@microsoft\/teams-ai|restify|@azure\/msal-node|better-sqlite3|kysely|pino)/;
+const SDKS = /^(botbuilder|botframework-|@microsoft\/teams-ai|restify|@azure\/msal-node|better-sqlite3|kysely|pino|pg($|\/))/;
 
 const rules: { folder: string; forbidden: RegExp; why: string }[] = [
   { folder: 'src/requests', forbidden: SDKS, why: 'the domain imports no SDK' },
@@ -33,6 +33,18 @@ const rules: { folder: string; forbidden: RegExp; why: string }[] = [
     folder: 'src/requests',
     forbidden: /\/(teams\/|storage\/sqlite|storage\/repositories|tenant\/live\/|tenant\/simulator\/)/,
     why: 'the domain sees ports, not adapters',
+  },
+  // The domain owns the Store port (src/requests/ports/store.ts); storage implements it, nobody here imports storage.
+  { folder: 'src/requests', forbidden: /^\/src\/storage\//, why: 'the domain owns its Store port' },
+  { folder: 'src/intake', forbidden: /^\/src\/storage\//, why: 'intake imports no storage type' },
+  { folder: 'src/lifecycle', forbidden: /^\/src\/storage\//, why: 'lifecycle uses the Store port' },
+  { folder: 'src/execution', forbidden: /^\/src\/storage\//, why: 'execution uses the Store port' },
+  { folder: 'src/outbox', forbidden: /^\/src\/storage\//, why: 'the outbox uses the Store port' },
+  { folder: 'src/monitor', forbidden: /^\/src\/storage\//, why: 'the monitor uses the Store port' },
+  {
+    folder: 'src/storage',
+    forbidden: /^\/src\/(teams|intake|execution|outbox|monitor|lifecycle|policy)\//,
+    why: 'storage implements the port and knows no use case',
   },
   {
     folder: 'src/policy',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { EXPORT_COLUMNS, exportAudit } from '../../src/audit/export.js';
 import { parseTime, queryAudit } from '../../src/audit/query.js';
+import type { AuditRecordInput, Store } from '../../src/requests/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
-import type { AuditRecordInput, Store } from '../../src/storage/store.js';
 
 describe('audit export and query', () => {
   let store: Store;

@@ -3,8 +3,8 @@
 // whose worker crashed on its last attempt.
 import assert from 'node:assert/strict';
 import { type JobHandler, JobRunner, LeaseLost } from '../../src/execution/job-runner.js';
+import type { Job, Store } from '../../src/requests/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
-import type { Job, Store } from '../../src/storage/store.js';
 
 const LEASE = 5 * 60_000;
 const T0 = Date.parse('2026-12-01T09:00:00Z');
@@ -71,7 +71,7 @@ describe('JobRunner: leases and dead jobs', () => {
         wait: async (job, lease) => {
           await lease.extend(20 * 60_000);
           extended = (await store.jobs.list({ kind: 'wait' }))[0]?.leaseUntil;
-          await store.jobs.complete(job.id); // cancelled, or declared dead by someone else, meanwhile
+          await store.jobs.complete(job.id, job.attempts); // finished by someone else meanwhile
           await lease.extend();
         },
       },

@@ -2,7 +2,7 @@
 // races with another edit of the request still cancels.
 import assert from 'node:assert/strict';
 import { GovernanceService } from '../../src/requests/governance-service.js';
-import type { RequestFilter, Store } from '../../src/storage/store.js';
+import type { RequestFilter, Store } from '../../src/requests/ports/store.js';
 import { AdaptiveCardComposer } from '../../src/teams/cards/composer.js';
 import { type Harness, startHarness } from '../support/bot-harness.js';
 import { users } from '../support/fixture-ids.js';

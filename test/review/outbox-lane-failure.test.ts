@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Activity } from '../../src/outbox/messages.js';
 import type { Notifier } from '../../src/outbox/notifier.js';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.js';
+import type { Store } from '../../src/requests/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
-import type { Store } from '../../src/storage/store.js';
 
 describe('review: outbox lane failures', () => {
   let dataDir: string;

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import type { Store } from '../../src/requests/ports/store.js';
 import { computeAuditHash } from '../../src/storage/audit-hash.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
-import type { Store } from '../../src/storage/store.js';
 import { at, describeStoreContract, makeRequest, T0 } from './store.contract.js';
 
 const tempDirs: string[] = [];
@@ -18,8 +18,15 @@ after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describeStoreContract('sqlite file', () => openSqliteStore({ dataDir: join(tempDir(), 'nested', 'data') }));
-describeStoreContract('sqlite :memory:', () => openSqliteStore({ filename: ':memory:' }));
+let lastDir = '';
+describeStoreContract('sqlite file', {
+  open: () => {
+    lastDir = join(tempDir(), 'nested', 'data');
+    return openSqliteStore({ dataDir: lastDir });
+  },
+  openSibling: () => openSqliteStore({ dataDir: lastDir }),
+});
+describeStoreContract('sqlite :memory:', { open: () => openSqliteStore({ filename: ':memory:' }) });
 
 describe('SqliteStore', () => {
   const open: Store[] = [];
@@ -31,7 +38,7 @@ describe('SqliteStore', () => {
     for (const s of open.splice(0)) await s.close();
   });
 
-  it('creates <dataDir>/govbot.sqlite in WAL mode with foreign keys and a busy timeout', async () => {
+  it('creates <dataDir>/govbot.sqlite in WAL mode with foreign keys', async () => {
     const dir = join(tempDir(), 'deep', 'er');
     track(await openSqliteStore({ dataDir: dir }));
     const file = join(dir, 'govbot.sqlite');
@@ -97,7 +104,7 @@ describe('SqliteStore', () => {
     const [again] = await restarted.jobs.claimDue(at(6), at(11), 10);
     assert.equal(again?.id, claimed!.id);
     assert.equal(again?.attempts, 2);
-    await restarted.jobs.complete(again!.id);
+    await restarted.jobs.complete(again!.id, again!.attempts);
     assert.equal((await restarted.jobs.list({ status: 'done' })).length, 1);
   });
 
@@ -144,6 +151,28 @@ describe('SqliteStore', () => {
       assert.equal(r.prevHash, prev);
       assert.equal(computeAuditHash(prev, r), r.hash);
       prev = r.hash;
+    }
+  });
+
+  it('waits for another connection’s write lock without blocking the event loop', async () => {
+    const dir = tempDir();
+    const store = track(await openSqliteStore({ dataDir: dir }));
+    const cli = new SQLite(join(dir, 'govbot.sqlite'));
+    try {
+      cli.exec('BEGIN IMMEDIATE'); // e.g. `govbot outbox retry` in the middle of its write
+      let released = false;
+      // Only runs if the event loop is free while the store waits (a synchronous busy wait would starve it).
+      setTimeout(() => {
+        cli.exec('COMMIT');
+        released = true;
+      }, 150);
+      await store.kv.set('written', true);
+      await store.transaction((s) => s.kv.set('in-transaction', true));
+      assert.equal(released, true);
+      assert.equal(await store.kv.get('written'), true);
+    } finally {
+      if (cli.inTransaction) cli.exec('ROLLBACK');
+      cli.close();
     }
   });
 

@@ -1,9 +1,10 @@
-// The one suite every Store implementation must pass (SQLite file, SQLite :memory:, and any future backend).
-// Each test opens a fresh, empty store.
+// The one suite every Store implementation must pass: SQLite file, SQLite :memory: and PostgreSQL.
+// Each test opens a fresh, empty store. Backends where two stores can share one database (a SQLite file,
+// PostgreSQL) also run the two-writer cases: what two processes or replicas do to each other.
 import assert from 'node:assert/strict';
 import type { GovernanceRequest } from '../../src/requests/model.js';
+import { type AuditRecordInput, LeaseLostError, type Store } from '../../src/requests/ports/store.js';
 import { computeAuditHash } from '../../src/storage/audit-hash.js';
-import type { AuditRecordInput, Store } from '../../src/storage/store.js';
 
 export const T0 = '2025-01-01T00:00:00.000Z';
 
@@ -46,17 +47,131 @@ export function makeRequest(id: string, overrides: Partial<GovernanceRequest> = 
   };
 }
 
-export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+export interface StoreBackend {
+  /** A fresh, empty store. */
+  open(): Promise<Store>;
+  /** Another store on the database the last open() made (a second process or replica); absent for :memory:. */
+  openSibling?(): Promise<Store>;
+}
+
+export function describeStoreContract(name: string, backend: StoreBackend): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    const siblings: Store[] = [];
+    const sibling = async () => {
+      if (!backend.openSibling) throw new Error('no sibling stores on this backend');
+      const s = await backend.openSibling();
+      siblings.push(s);
+      return s;
+    };
 
     beforeEach(async () => {
-      store = await open();
+      store = await backend.open();
     });
 
     afterEach(async () => {
+      for (const s of siblings.splice(0)) await s.close();
       await store.close();
     });
+
+    describe('clock', () => {
+      it('tells the fleet’s time as an ISO instant', async () => {
+        const before = Date.now();
+        const now = await store.now();
+        assert.match(now, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        // The database server runs on this machine in tests: its clock agrees with ours to within a second.
+        assert.ok(Math.abs(Date.parse(now) - before) < 1000, `${now} vs ${new Date(before).toISOString()}`);
+      });
+    });
+
+    if (backend.openSibling) {
+      describe('two writers on one database', () => {
+        it('never gives one job to both of two stores claiming concurrently', async () => {
+          const other = await sibling();
+          for (let i = 0; i < 30; i++) await store.jobs.enqueue({ kind: 'k', payload: { i }, runAt: T0 });
+          const batches = await Promise.all(
+            Array.from({ length: 6 }, (_, i) => (i % 2 ? other : store).jobs.claimDue(at(1), at(2), 5)),
+          );
+          const ids = batches.flat().map((j) => j.id);
+          assert.equal(ids.length, 30);
+          assert.equal(new Set(ids).size, 30);
+          assert.deepEqual(await store.jobs.claimDue(at(1), at(2), 5), []);
+        });
+
+        it('keeps one chain without forks or gaps when two stores append concurrently, some rolling back', async () => {
+          const other = await sibling();
+          const writes = Array.from({ length: 24 }, (_, i) => {
+            const writer = i % 2 ? other : store;
+            const record = {
+              at: at(i),
+              actorId: `writer-${i % 2}`,
+              action: 'a',
+              outcome: 'info' as const,
+              details: { i },
+            };
+            // Every third append is in a transaction that then fails: it must leave no trace and no gap.
+            if (i % 3 === 2)
+              return writer
+                .transaction(async (s) => {
+                  await s.audit.append(record);
+                  throw new Error('rolled back');
+                })
+                .catch(() => undefined);
+            return writer.audit.append(record);
+          });
+          await Promise.all(writes);
+          const chain = await other.audit.list();
+          assert.equal(chain.length, 16);
+          let prev = '';
+          for (const [i, record] of chain.entries()) {
+            assert.equal(record.seq, i + 1, 'no gap');
+            assert.equal(record.prevHash, prev, 'no fork');
+            assert.equal(computeAuditHash(prev, record), record.hash);
+            prev = record.hash;
+          }
+          assert.ok(chain.every((r) => (r.details?.['i'] as number) % 3 !== 2));
+        });
+
+        it('refuses every write of a paused lease holder once another store took the job over', async () => {
+          const paused = await sibling();
+          const job = (await store.jobs.enqueue({ kind: 'execute', payload: {}, runAt: T0 }))!;
+          const [mine] = await paused.jobs.claimDue(at(0), at(5), 1);
+          assert.equal(mine?.id, job.id);
+          // `paused` stops (SIGSTOP) past its lease; the other store takes the job over.
+          const [taken] = await store.jobs.claimDue(at(6), at(11), 1);
+          assert.equal(taken?.attempts, 2);
+          // `paused` wakes up and tries to checkpoint, extend and finish: all refused, nothing written.
+          await assert.rejects(
+            paused.transaction(async (s) => {
+              await s.jobs.assertHeld(job.id, mine!.attempts);
+              await s.audit.append({ at: at(7), actorId: 'system', action: 'execution.step', outcome: 'info' });
+            }),
+            LeaseLostError,
+          );
+          await assert.rejects(paused.jobs.extendLease(job.id, mine!.attempts, at(20)), LeaseLostError);
+          await assert.rejects(paused.jobs.complete(job.id, mine!.attempts), LeaseLostError);
+          await assert.rejects(paused.jobs.fail(job.id, mine!.attempts, 'x', at(20)), LeaseLostError);
+          assert.deepEqual(await store.audit.list(), []);
+          await store.jobs.complete(job.id, taken!.attempts);
+          assert.equal((await paused.jobs.list())[0]?.status, 'done');
+        });
+
+        it('hands out unique request ids and lets one of two approvers win across stores', async () => {
+          const other = await sibling();
+          const ids = await Promise.all(
+            Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).requests.nextId()),
+          );
+          assert.equal(new Set(ids).size, 20);
+          await store.requests.insert(makeRequest('REQ-5000'));
+          const results = await Promise.all([
+            store.requests.update(makeRequest('REQ-5000', { status: 'approved' }), 1),
+            other.requests.update(makeRequest('REQ-5000', { status: 'rejected' }), 1),
+          ]);
+          assert.equal(results.filter(Boolean).length, 1);
+          assert.equal((await other.requests.get('REQ-5000'))?.version, 2);
+        });
+      });
+    }
 
     describe('requests', () => {
       it('inserts and reads back the whole request', async () => {
@@ -346,7 +461,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           undefined,
         );
         // Once done, the key is free again.
-        await store.jobs.complete(job.id);
+        await store.jobs.complete(job.id, 1);
         assert.ok(
           await store.jobs.enqueue({ kind: 'reminder', payload: {}, runAt: at(20), dedupeKey: 'reminder:REQ-1001:1' }),
         );
@@ -432,7 +547,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('fail puts the job back for a retry, then dead after maxAttempts', async () => {
         const job = (await store.jobs.enqueue({ kind: 'k', payload: {}, runAt: T0, maxAttempts: 2 }))!;
         await store.jobs.claimDue(at(0), at(1), 1);
-        const retry = await store.jobs.fail(job.id, 'HTTP 503', at(10));
+        const retry = await store.jobs.fail(job.id, 1, 'HTTP 503', at(10));
         assert.equal(retry.status, 'pending');
         assert.equal(retry.runAt, at(10));
         assert.equal(retry.lastError, 'HTTP 503');
@@ -441,7 +556,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
         const [again] = await store.jobs.claimDue(at(10), at(12), 1);
         assert.equal(again?.attempts, 2);
-        const dead = await store.jobs.fail(job.id, 'HTTP 500', at(20));
+        const dead = await store.jobs.fail(job.id, 2, 'HTTP 500', at(20));
         assert.equal(dead.status, 'dead');
         assert.equal(dead.lastError, 'HTTP 500');
         assert.deepEqual(await store.jobs.claimDue(at(100), at(101), 10), []);
@@ -449,13 +564,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           (await store.jobs.list({ status: 'dead' })).map((j) => j.id),
           [job.id],
         );
-        await assert.rejects(store.jobs.fail(987654, 'x', at(1)));
+        await assert.rejects(store.jobs.fail(987654, 1, 'x', at(1)));
       });
 
       it('complete marks the job done', async () => {
         const job = (await store.jobs.enqueue({ kind: 'k', payload: {}, runAt: T0 }))!;
         await store.jobs.claimDue(at(0), at(1), 1);
-        await store.jobs.complete(job.id);
+        await store.jobs.complete(job.id, 1);
         const [done] = await store.jobs.list({ status: 'done' });
         assert.equal(done?.id, job.id);
         assert.deepEqual(await store.jobs.claimDue(at(10), at(11), 10), []);
@@ -498,17 +613,56 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('extendLease keeps a running job from being reclaimed, never moves the lease back, and refuses a finished job', async () => {
         const job = (await store.jobs.enqueue({ kind: 'long', payload: {}, runAt: T0 }))!;
         await store.jobs.claimDue(at(0), at(5), 10);
-        assert.equal(await store.jobs.extendLease(job.id, at(9)), true);
+        await store.jobs.extendLease(job.id, 1, at(9));
         assert.deepEqual(await store.jobs.claimDue(at(8), at(20), 10), [], 'still leased after the first lease ended');
-        assert.equal(await store.jobs.extendLease(job.id, at(7)), true);
+        await store.jobs.extendLease(job.id, 1, at(7));
         assert.equal((await store.jobs.list({ kind: 'long' }))[0]?.leaseUntil, at(9), 'an earlier time is ignored');
         const [reclaimed] = await store.jobs.claimDue(at(10), at(20), 10);
         assert.equal(reclaimed?.id, job.id, 'reclaimed once the extended lease ended');
-        await store.jobs.complete(job.id);
-        assert.equal(await store.jobs.extendLease(job.id, at(30)), false);
+        await store.jobs.complete(job.id, 2);
+        await assert.rejects(store.jobs.extendLease(job.id, 2, at(30)), LeaseLostError);
         const pending = (await store.jobs.enqueue({ kind: 'later', payload: {}, runAt: at(60) }))!;
-        assert.equal(await store.jobs.extendLease(pending.id, at(30)), false, 'a job not yet claimed has no lease');
-        assert.equal(await store.jobs.extendLease(987654, at(30)), false);
+        await assert.rejects(
+          store.jobs.extendLease(pending.id, 0, at(30)),
+          LeaseLostError,
+          'not yet claimed: no lease',
+        );
+        await assert.rejects(store.jobs.extendLease(987654, 1, at(30)), LeaseLostError);
+      });
+
+      it('fences every job write with the attempt that claimed it: a taken-over worker writes nothing', async () => {
+        const job = (await store.jobs.enqueue({ kind: 'long', payload: {}, runAt: T0 }))!;
+        const [first] = await store.jobs.claimDue(at(0), at(5), 10);
+        assert.equal(first?.attempts, 1);
+        // The first worker pauses past its lease; a second one takes the job over (attempt 2).
+        const [second] = await store.jobs.claimDue(at(6), at(11), 10);
+        assert.equal(second?.attempts, 2);
+        // Every write of the paused worker is refused…
+        await assert.rejects(store.jobs.extendLease(job.id, 1, at(30)), LeaseLostError);
+        await assert.rejects(store.jobs.complete(job.id, 1), LeaseLostError);
+        await assert.rejects(store.jobs.fail(job.id, 1, 'late', at(30)), LeaseLostError);
+        await assert.rejects(store.jobs.assertHeld(job.id, 1), LeaseLostError);
+        // …and so is everything written in the same transaction as a fenced check (an execution checkpoint).
+        await assert.rejects(
+          store.transaction(async (s) => {
+            await s.kv.set('checkpoint', 'from the paused worker');
+            await s.jobs.assertHeld(job.id, 1);
+          }),
+          LeaseLostError,
+        );
+        assert.equal(await store.kv.get('checkpoint'), undefined);
+        const [stored] = await store.jobs.list({ kind: 'long' });
+        assert.equal(stored?.status, 'running');
+        assert.equal(stored?.leaseUntil, at(11));
+        // The new holder writes normally.
+        await store.transaction(async (s) => {
+          await s.jobs.assertHeld(job.id, 2);
+          await s.kv.set('checkpoint', 'from the holder');
+        });
+        await store.jobs.extendLease(job.id, 2, at(20));
+        await store.jobs.complete(job.id, 2);
+        assert.equal((await store.jobs.list({ kind: 'long' }))[0]?.status, 'done');
+        assert.equal(await store.kv.get('checkpoint'), 'from the holder');
       });
 
       it('lists dead jobs until they are marked reported, whichever way they died', async () => {
@@ -516,8 +670,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const crashed = (await store.jobs.enqueue({ kind: 'b', payload: {}, runAt: T0, maxAttempts: 1 }))!;
         const alive = (await store.jobs.enqueue({ kind: 'c', payload: {}, runAt: T0, maxAttempts: 2 }))!;
         await store.jobs.claimDue(at(0), at(1), 10);
-        await store.jobs.fail(thrown.id, 'HTTP 500', at(5));
-        await store.jobs.fail(alive.id, 'HTTP 503', at(5));
+        await store.jobs.fail(thrown.id, 1, 'HTTP 500', at(5));
+        await store.jobs.fail(alive.id, 1, 'HTTP 503', at(5));
         assert.deepEqual(
           (await store.jobs.unreportedDead(10)).map((j) => j.id),
           [thrown.id],
@@ -544,7 +698,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         assert.deepEqual(await store.jobs.unreportedDead(10), []);
         // alive was retried and dies later: it is reported then.
         await store.jobs.claimDue(at(5), at(6), 10);
-        await store.jobs.fail(alive.id, 'HTTP 503', at(9));
+        await store.jobs.fail(alive.id, 2, 'HTTP 503', at(9));
         assert.deepEqual(
           (await store.jobs.unreportedDead(10)).map((j) => j.id),
           [alive.id],

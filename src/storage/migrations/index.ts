@@ -1,10 +1,18 @@
 // Every migration, in order, imported in code (no filesystem globbing) so the migrator behaves the same from `src`
-// under tsx and from compiled `dist`. Keys sort lexicographically: keep the zero-padded prefix.
+// under tsx and from compiled `dist`. Keys sort lexicographically: keep the zero-padded prefix. SQLite and
+// PostgreSQL have their own sets (their DDL differs); both end at the same schema (src/storage/schema.ts).
 import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
 import { jobDeadReported } from './002-job-dead-reported.js';
+import { auditHead } from './003-audit-head.js';
+import { postgresInitial } from './postgres/001-initial.js';
 
-export const migrations: Record<string, Migration> = {
+export const sqliteMigrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-job-dead-reported': jobDeadReported,
+  '003-audit-head': auditHead,
+};
+
+export const postgresMigrations: Record<string, Migration> = {
+  '001-initial': postgresInitial,
 };

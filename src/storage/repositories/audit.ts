@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
+import type { AuditFilter, AuditRecord, AuditRecordInput, StoreSession } from '../../requests/ports/store.js';
 import { computeAuditHash } from '../audit-hash.js';
 import type { AuditTable } from '../schema.js';
-import type { AuditFilter, AuditRecord, AuditRecordInput, StoreSession } from '../store.js';
-import { atomically, type Db, opt, orNull, parseJsonOrUndefined } from './shared.js';
+import { atomically, type Db, lockedOn, opt, orNull, parseJsonOrUndefined, type StoreContext } from './shared.js';
 
 type AuditRow = Selectable<AuditTable>;
 
@@ -33,18 +33,25 @@ function fromRow(r: AuditRow): AuditRecord {
 }
 
 /** Append-only: there is deliberately no update or delete (the table has triggers refusing both). */
-export function auditRepository(db: Db): StoreSession['audit'] {
+export function auditRepository(db: Db, ctx: StoreContext): StoreSession['audit'] {
   return {
     append(input) {
-      // Read the chain head and write the new link in one write transaction (BEGIN IMMEDIATE takes SQLite's single
-      // writer lock up front), so concurrent appenders — even from another process — cannot fork the chain.
+      // The chain head (last seq and hash) is one row, read locked and rewritten in the appending transaction: a
+      // second appender (another connection, another replica) waits for it, so the chain never forks. seq is head + 1,
+      // not a sequence or autoincrement: a rolled-back append leaves no gap that `audit verify` would call tampering.
+      // (SQLite: BEGIN IMMEDIATE already holds the one write lock; PostgreSQL: SELECT … FOR UPDATE on the head.)
       return atomically(db, async (trx) => {
-        const last = await trx.selectFrom('audit').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-        const prevHash = last?.hash ?? '';
+        const head = await lockedOn(
+          ctx,
+          trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1),
+        ).executeTakeFirstOrThrow();
+        const prevHash = head.hash;
+        const seq = head.seq + 1;
         const hash = computeAuditHash(prevHash, input);
         const inserted = await trx
           .insertInto('audit')
           .values({
+            seq,
             at: input.at,
             actor_id: input.actorId,
             actor_upn: orNull(input.actorUpn),
@@ -62,6 +69,7 @@ export function auditRepository(db: Db): StoreSession['audit'] {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
         return fromRow(inserted);
       });
     },

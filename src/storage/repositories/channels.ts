@@ -1,4 +1,4 @@
-import type { ChannelKind, StoreSession } from '../store.js';
+import type { ChannelKind, StoreSession } from '../../requests/ports/store.js';
 import type { Db } from './shared.js';
 
 export function channelsRepository(db: Db): StoreSession['channels'] {

@@ -1,4 +1,4 @@
-import type { StoreSession } from '../store.js';
+import type { StoreSession } from '../../requests/ports/store.js';
 import { type Db, parseJson } from './shared.js';
 
 export function conversationsRepository(db: Db): StoreSession['conversations'] {

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
+import { type Job, LeaseLostError, type StoreSession } from '../../requests/ports/store.js';
 import type { JobsTable } from '../schema.js';
-import type { Job, StoreSession } from '../store.js';
-import { atomically, type Clock, type Db, nowIso, parseJson } from './shared.js';
+import { atomically, type Db, lockedOn, nowIso, parseJson, type StoreContext } from './shared.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -24,7 +24,21 @@ function fromRow(r: Selectable<JobsTable>): Job {
   return job;
 }
 
-export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
+export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] {
+  const { clock } = ctx;
+  /** The job row still held by this attempt (locked until the transaction ends on PostgreSQL), or LeaseLostError. */
+  const held = async (trx: Db, id: number, attempt: number) => {
+    const row = await lockedOn(
+      ctx,
+      trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', attempt),
+    ).executeTakeFirst();
+    if (!row) throw new LeaseLostError(id, attempt);
+  };
   return {
     async enqueue(input) {
       // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
@@ -57,7 +71,10 @@ export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
           .where('lease_until', '<', now)
           .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
           .execute();
-        const due = await trx
+        // PostgreSQL: rows another replica is claiming right now are skipped, not waited for (SKIP LOCKED), so
+        // concurrent claimers take disjoint batches without blocking each other. SQLite's IMMEDIATE transaction
+        // already makes claimers take turns.
+        let dueQuery = trx
           .selectFrom('jobs')
           .select('id')
           .where((eb) =>
@@ -68,8 +85,9 @@ export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
           )
           .orderBy('run_at')
           .orderBy('id')
-          .limit(limit)
-          .execute();
+          .limit(limit);
+        if (ctx.dialect === 'postgres') dueQuery = dueQuery.forUpdate().skipLocked();
+        const due = await dueQuery.execute();
         if (due.length === 0) return [];
         const rows = await trx
           .updateTable('jobs')
@@ -85,24 +103,31 @@ export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
       });
     },
 
-    async complete(id) {
-      await db.updateTable('jobs').set({ status: 'done', lease_until: null }).where('id', '=', id).execute();
+    complete(id, attempt) {
+      return atomically(db, async (trx) => {
+        await held(trx, id, attempt);
+        await trx.updateTable('jobs').set({ status: 'done', lease_until: null }).where('id', '=', id).execute();
+      });
     },
 
-    async fail(id, error, retryAt) {
-      const row = await db
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then('dead').else('pending').end(),
-          run_at: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then(eb.ref('run_at')).else(retryAt).end(),
-          lease_until: null,
-          last_error: error,
-        }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw new Error(`job ${id} not found`);
-      return fromRow(row);
+    fail(id, attempt, error, retryAt) {
+      return atomically(db, async (trx) => {
+        const exists = await trx.selectFrom('jobs').select('id').where('id', '=', id).executeTakeFirst();
+        if (!exists) throw new Error(`job ${id} not found`);
+        await held(trx, id, attempt);
+        const row = await trx
+          .updateTable('jobs')
+          .set((eb) => ({
+            status: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then('dead').else('pending').end(),
+            run_at: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then(eb.ref('run_at')).else(retryAt).end(),
+            lease_until: null,
+            last_error: error,
+          }))
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return fromRow(row);
+      });
     },
 
     async list(filter = {}) {
@@ -124,14 +149,27 @@ export function jobsRepository(db: Db, clock: Clock): StoreSession['jobs'] {
       return Number(r.numUpdatedRows);
     },
 
-    async extendLease(id, leaseUntil) {
-      const r = await db
-        .updateTable('jobs')
-        .set({ lease_until: sql<string>`max(coalesce(lease_until, ''), ${leaseUntil})` })
-        .where('id', '=', id)
-        .where('status', '=', 'running')
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+    extendLease(id, attempt, leaseUntil) {
+      return atomically(db, async (trx) => {
+        await held(trx, id, attempt);
+        await trx
+          .updateTable('jobs')
+          .set((eb) => ({
+            // Never backwards (a portable max(): SQLite's max() and PostgreSQL's greatest() differ).
+            lease_until: eb
+              .case()
+              .when(eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', leaseUntil)]))
+              .then(leaseUntil)
+              .else(eb.ref('lease_until'))
+              .end(),
+          }))
+          .where('id', '=', id)
+          .execute();
+      });
+    },
+
+    assertHeld(id, attempt) {
+      return atomically(db, (trx) => held(trx, id, attempt));
     },
 
     async unreportedDead(limit) {

@@ -1,4 +1,4 @@
-import type { StoreSession } from '../store.js';
+import type { StoreSession } from '../../requests/ports/store.js';
 import { type Db, parseJson, toJson } from './shared.js';
 
 export function kvRepository(db: Db): StoreSession['kv'] {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
+import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
-import type { OutboxMessage, StoreSession } from '../store.js';
-import { type Clock, type Db, nowIso, parseJson } from './shared.js';
+import { type Db, nowIso, parseJson, type StoreContext } from './shared.js';
 
 function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   const m: OutboxMessage = {
@@ -22,7 +22,7 @@ function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   return m;
 }
 
-export function outboxRepository(db: Db, clock: Clock): StoreSession['outbox'] {
+export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession['outbox'] {
   return {
     async enqueue(message) {
       // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { GovernanceRequest } from '../../requests/model.js';
-import type { RequestFilter, StoreSession } from '../store.js';
-import { type Db, parseJson } from './shared.js';
+import type { RequestFilter, StoreSession } from '../../requests/ports/store.js';
+import { type Db, parseJson, type StoreContext } from './shared.js';
 
 export const REQUEST_ID_PREFIX = 'REQ-';
 
@@ -24,7 +24,10 @@ function fromRow(r: { body: string; version: number }): GovernanceRequest {
   return { ...parseJson<GovernanceRequest>(r.body), version: r.version };
 }
 
-export function requestsRepository(db: Db): StoreSession['requests'] {
+export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['requests'] {
+  // Insertion order, to break ties between requests created in the same millisecond: SQLite's rowid, and on
+  // PostgreSQL (which has no stable rowid) the row_no column its migration adds.
+  const insertionOrder = sql.ref(ctx.dialect === 'postgres' ? 'row_no' : 'rowid');
   return {
     async nextId() {
       // One statement: atomic under concurrency and across processes; a number is never handed out twice,
@@ -56,8 +59,8 @@ export function requestsRepository(db: Db): StoreSession['requests'] {
         q = q.where('status', 'in', filter.status);
       }
       if (filter.type !== undefined) q = q.where('type', '=', filter.type);
-      // Newest first; rowid breaks ties between requests created in the same millisecond.
-      q = q.orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc');
+      // Newest first.
+      q = q.orderBy('created_at', 'desc').orderBy(insertionOrder, 'desc');
       if (filter.limit !== undefined) q = q.limit(filter.limit);
       return (await q.execute()).map(fromRow);
     },

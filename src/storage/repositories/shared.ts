@@ -7,7 +7,24 @@ export type Db = Kysely<Database>;
 /** Injected time source; repositories never read the wall clock themselves. */
 export type Clock = () => Date;
 
+/**
+ * What a repository needs to know about the database beneath it. The SQL is shared; these are the few places where
+ * SQLite and PostgreSQL differ (row locks, the column that orders rows by insertion).
+ */
+export interface StoreContext {
+  clock: Clock;
+  dialect: 'sqlite' | 'postgres';
+}
+
 export const nowIso = (clock: Clock): string => clock().toISOString();
+
+/**
+ * Adds FOR UPDATE on PostgreSQL, where concurrent transactions run side by side and a read-then-write needs the row
+ * locked. SQLite needs nothing: every write transaction begins IMMEDIATE, holding the one database write lock.
+ */
+export function lockedOn<Q extends { forUpdate(): Q }>(ctx: StoreContext, query: Q): Q {
+  return ctx.dialect === 'postgres' ? query.forUpdate() : query;
+}
 
 /**
  * Runs fn atomically: on the given transaction when already inside one (so it joins the caller's unit of work),

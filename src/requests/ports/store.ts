@@ -1,6 +1,7 @@
-// The storage port. One SQLite implementation today (better-sqlite3 through kysely); PostgreSQL can join
-// later by passing the same contract suite (test/storage/store.contract.ts).
-import type { GovernanceRequest, RequestStatus, RequestType } from '../requests/model.js';
+// The storage port, owned by the domain: use cases and workers depend on this interface, and the adapters in
+// src/storage implement it (SQLite for one process, PostgreSQL for several). Every implementation passes the same
+// contract suite (test/storage/store.contract.ts).
+import type { GovernanceRequest, RequestStatus, RequestType } from '../model.js';
 
 export interface AuditRecordInput {
   at: string;
@@ -100,6 +101,20 @@ export interface OutboxMessage extends OutboxMessageInput {
   lastError?: string | undefined;
 }
 
+/**
+ * A fenced job write came from a worker that no longer holds the job: its lease was taken over (a newer attempt
+ * runs it), or the job ended meanwhile. The write is refused and its transaction rolls back.
+ */
+export class LeaseLostError extends Error {
+  constructor(
+    readonly jobId: number,
+    readonly attempt: number,
+  ) {
+    super(`job ${jobId} is no longer held by attempt ${attempt}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 export interface RequestFilter {
   requesterId?: string;
   status?: RequestStatus[];
@@ -134,17 +149,24 @@ export interface StoreSession {
     enqueue(job: JobInput): Promise<Job | undefined>;
     /** Atomically takes up to `limit` due jobs (pending and runAt <= now, or running with an expired lease). */
     claimDue(now: string, leaseUntil: string, limit: number): Promise<Job[]>;
-    complete(id: number): Promise<void>;
+    /*
+     * Fenced writes: `attempt` is the job's attempt number when it was claimed (its fencing token). Each refuses
+     * with LeaseLostError, rolling back its transaction, unless the job is still running under that attempt, so a
+     * worker paused past its lease can no longer write once another one has claimed the job.
+     */
+    complete(id: number, attempt: number): Promise<void>;
     /** Puts the job back for a later attempt, or marks it dead when attempts reached maxAttempts. */
-    fail(id: number, error: string, retryAt: string): Promise<Job>;
+    fail(id: number, attempt: number, error: string, retryAt: string): Promise<Job>;
     list(filter?: { status?: Job['status']; kind?: string }): Promise<Job[]>;
     /** Cancels pending jobs whose dedupeKey starts with prefix (e.g. all reminders of a decided request). */
     cancelByPrefix(prefix: string): Promise<number>;
+    /** Moves a running job's lease to leaseUntil (never backwards), so a long job is not taken over while it works. */
+    extendLease(id: number, attempt: number, leaseUntil: string): Promise<void>;
     /**
-     * Moves a running job's lease to leaseUntil (never backwards), so a long job is not taken over while it still
-     * works. Returns false when the job is no longer running (finished, cancelled, dead).
+     * Checks, inside the caller's transaction, that the job is still held by this attempt, and keeps it so until
+     * the transaction ends (the row is locked): an execution checkpoint written with it is fenced too.
      */
-    extendLease(id: number, leaseUntil: string): Promise<boolean>;
+    assertHeld(id: number, attempt: number): Promise<void>;
     /** Dead jobs whose owner has not been told yet (markDeadReported), oldest first. */
     unreportedDead(limit: number): Promise<Job[]>;
     /** Records that the owner of a dead job was told, so it is reported once. */
@@ -172,6 +194,11 @@ export interface StoreSession {
 }
 
 export interface Store extends StoreSession {
+  /**
+   * The fleet's shared time (ISO): the database's clock, so replicas whose clocks drift still agree on leases and
+   * send windows. A store opened with an injected clock (tests) answers with that clock instead.
+   */
+  now(): Promise<string>;
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (session: StoreSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,0 +1,52 @@
+// The Store built on a kysely database, whichever engine is beneath it: the repositories are shared, the engine
+// adapters (sqlite-store.ts, postgres-store.ts) only open the connection, migrate, and say how to read the clock.
+import type { Store, StoreSession } from '../requests/ports/store.js';
+import { auditRepository } from './repositories/audit.js';
+import { channelsRepository } from './repositories/channels.js';
+import { conversationsRepository } from './repositories/conversations.js';
+import { jobsRepository } from './repositories/jobs.js';
+import { kvRepository } from './repositories/kv.js';
+import { outboxRepository } from './repositories/outbox.js';
+import { requestsRepository } from './repositories/requests.js';
+import type { Db, StoreContext } from './repositories/shared.js';
+
+export function sessionFor(db: Db, ctx: StoreContext): StoreSession {
+  return {
+    requests: requestsRepository(db, ctx),
+    audit: auditRepository(db, ctx),
+    conversations: conversationsRepository(db),
+    channels: channelsRepository(db),
+    jobs: jobsRepository(db, ctx),
+    outbox: outboxRepository(db, ctx),
+    kv: kvRepository(db),
+  };
+}
+
+export interface KyselyStoreParts {
+  db: Db;
+  ctx: StoreContext;
+  /** The fleet's time when no clock was injected (the database's clock on PostgreSQL). */
+  databaseNow: () => Promise<Date>;
+  /** Whether ctx.clock was injected (tests): then it is the fleet's time too. */
+  clockInjected: boolean;
+}
+
+export function kyselyStore({ db, ctx, databaseNow, clockInjected }: KyselyStoreParts): Store {
+  let closed = false;
+  return {
+    ...sessionFor(db, ctx),
+    async now() {
+      return (clockInjected ? ctx.clock() : await databaseNow()).toISOString();
+    },
+    transaction(fn) {
+      // Every repository in the session runs on the transaction; do not call the store's own repositories inside
+      // fn (SQLite has one connection per store, so they would wait for the transaction that waits for them).
+      return db.transaction().execute((trx) => fn(sessionFor(trx, ctx)));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
