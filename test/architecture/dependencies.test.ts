@@ -21,7 +21,8 @@ function target(file: string, spec: string): string {
   return spec.startsWith('.') ? `/${relative(process.cwd(), resolve(dirname(file), spec))}` : spec;
 }
 
-const SDKS = /^(botbuilder|botframework-|@microsoft\/teams-ai|restify|@azure\/msal-node|better-sqlite3|kysely|pino|pg($|\/))/;
+const SDKS =
+  /^(botbuilder|botframework-|@microsoft\/teams-ai|restify|@azure\/msal-node|better-sqlite3|kysely|pino|pg($|\/))/;
 
 const rules: { folder: string; forbidden: RegExp; why: string }[] = [
   { folder: 'src/requests', forbidden: SDKS, why: 'the domain imports no SDK' },
