@@ -1,13 +1,11 @@
 // Who holds which Power Apps / Power Automate plans (Graph assignedPlans), the data Get-AdminPowerAppLicenses
 // gives admins. One place for the rows, shared by `govbot report licenses` (CSV/JSON) and the chat summary card.
 import { csvCell } from '../audit/export.js';
+import { PLAN_SERVICES, planName, planProduct } from '../tenant/licence-plans.js';
 import type { DirectoryUser } from '../tenant/tenant-admin.js';
 
 /** Graph service names of the plans the report covers. */
-export const LICENCE_SERVICES: Record<string, string> = {
-  PowerAppsService: 'Power Apps',
-  ProcessSimple: 'Power Automate',
-};
+export const LICENCE_SERVICES = PLAN_SERVICES;
 
 export const LICENCE_COLUMNS = [
   'user_id',
@@ -21,18 +19,6 @@ export const LICENCE_COLUMNS = [
 ] as const;
 
 export type LicenceRow = Record<(typeof LICENCE_COLUMNS)[number], string>;
-
-/**
- * Names of common Power Apps / Power Automate service plans by id (Microsoft's published identifiers). Graph's
- * assignedPlans carry only the id; the chat summary shows the name when it knows it, else the id.
- */
-export const KNOWN_PLAN_NAMES: Record<string, string> = {
-  'c68f8d98-5534-41c8-bf36-22fa496fa792': 'POWERAPPS_O365_P2',
-  '76846ad7-7776-4c40-a281-a386362dd1b9': 'FLOW_O365_P2',
-  'ea2cf03b-ac60-46ae-9c1d-eeaeb63cec86': 'POWERAPPS_PER_USER',
-  'c5002c70-f725-4367-b409-f0eff4fee6c0': 'FLOW_PER_USER',
-  'a2729df7-25f8-4e63-984b-8a8484121554': 'POWERAPPS_DEV_VIRAL',
-};
 
 /** The command that exports the full report (what the chat card points to). */
 export const LICENCE_EXPORT_COMMAND = 'npx govbot report licenses --format csv';
@@ -53,8 +39,9 @@ export function licenceRows(users: DirectoryUser[]): LicenceRow[] {
     for (const p of plans)
       rows.push({
         ...base,
-        product: LICENCE_SERVICES[p.service] ?? p.service,
-        service_plan_name: p.servicePlanName ?? '',
+        // Seeded (with Microsoft 365), Premium and Developer plans of the same service read differently.
+        product: planProduct(p),
+        service_plan_name: p.servicePlanName ?? planName(p.servicePlanId) ?? '',
         service_plan_id: p.servicePlanId,
       });
   }
@@ -81,10 +68,10 @@ export function summariseLicences(rows: LicenceRow[]): LicenceSummary {
   const byUser = new Map<string, { displayName: string; upn: string; powerApps: boolean }>();
   for (const r of rows) {
     const user = byUser.get(r.user_id) ?? { displayName: r.display_name, upn: r.upn, powerApps: false };
-    if (r.product === 'Power Apps') user.powerApps = true;
+    if (r.product.startsWith(PLAN_SERVICES.PowerAppsService ?? 'Power Apps')) user.powerApps = true;
     byUser.set(r.user_id, user);
     if (!r.product) continue;
-    const plan = r.service_plan_name || KNOWN_PLAN_NAMES[r.service_plan_id] || r.service_plan_id;
+    const plan = r.service_plan_name || r.service_plan_id;
     const key = `${r.product}\u0000${plan}`;
     const entry = holders.get(key) ?? { product: r.product, plan, users: new Set() };
     entry.users.add(r.user_id);

@@ -12,7 +12,10 @@ export interface DirectoryUser {
   department?: string | undefined;
   jobTitle?: string | undefined;
   accountEnabled: boolean;
-  /** Enabled plans only, e.g. { service: 'PowerAppsService', servicePlanName: 'POWERAPPS_PER_USER' } */
+  /**
+   * Usable plans only (Enabled, or Warning: the grace period), e.g. { service: 'PowerAppsService',
+   * servicePlanName: 'POWERAPPS_PER_USER' }; the name is known only for published plan ids (src/tenant/licence-plans.ts).
+   */
   plans: { service: string; servicePlanName?: string | undefined; servicePlanId: string }[];
   hasPowerAppsLicense: boolean;
 }

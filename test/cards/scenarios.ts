@@ -412,10 +412,10 @@ export const SCENARIOS: CardScenario[] = [
         {
           users: 57,
           plans: [
-            { product: 'Power Apps', plan: 'POWERAPPS_O365_P2', holders: 41 },
-            { product: 'Power Automate', plan: 'FLOW_O365_P2', holders: 41 },
-            { product: 'Power Apps', plan: 'POWERAPPS_PER_USER', holders: 3 },
-            { product: 'Power Automate', plan: 'c5002c70-f725-4367-b409-f0eff4fee6c0', holders: 1 },
+            { product: 'Power Apps (with Microsoft 365)', plan: 'POWERAPPS_O365_P2', holders: 41 },
+            { product: 'Power Automate (with Microsoft 365)', plan: 'FLOW_O365_P2', holders: 41 },
+            { product: 'Power Apps Premium', plan: 'POWERAPPS_PER_USER', holders: 3 },
+            { product: 'Power Automate', plan: '0a0a0a0a-0000-4000-8000-000000000001', holders: 1 },
           ],
           withoutPowerApps: [
             { displayName: LONG_NAME, upn: 'maximiliane.featherstonehaugh-worthington@contoso.onmicrosoft.com' },

@@ -1,5 +1,6 @@
 // The TenantAdmin port over the real admin REST APIs: composes the thin clients and maps wire shapes to domain shapes.
 import type { DlpClassification, EnvironmentRef, NewEnvironmentDetails } from '../../requests/model.js';
+import { planName, USABLE_PLAN_STATUSES } from '../licence-plans.js';
 import {
   AdminApiError,
   type Connector,
@@ -527,9 +528,14 @@ export class LiveTenantAdmin implements TenantAdmin {
 }
 
 function toDirectoryUser(u: GraphUserWire): DirectoryUser {
+  // Warning is the grace period and still usable; Graph gives no plan names, so known ids are named here.
   const plans = (u.assignedPlans ?? [])
-    .filter((p) => p.capabilityStatus === 'Enabled')
-    .map((p) => ({ service: p.service, servicePlanName: p.servicePlanName, servicePlanId: p.servicePlanId }));
+    .filter((p) => USABLE_PLAN_STATUSES.has(p.capabilityStatus))
+    .map((p) => ({
+      service: p.service,
+      servicePlanName: p.servicePlanName ?? planName(p.servicePlanId),
+      servicePlanId: p.servicePlanId,
+    }));
   return {
     id: u.id,
     userPrincipalName: u.userPrincipalName,

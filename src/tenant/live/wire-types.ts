@@ -254,7 +254,7 @@ export interface GraphAssignedPlan {
   service: string;
   capabilityStatus: string;
   assignedDateTime?: string;
-  /** Not in Graph's assignedPlan resource; the simulated tenant adds it. */
+  /** Not in Graph's assignedPlan resource (nor sent by the simulated tenant); kept for other sources. */
   servicePlanName?: string;
 }
 

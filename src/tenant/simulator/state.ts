@@ -235,8 +235,11 @@ export class SimulatorState {
     return result;
   }
 
+  /** An Enabled plan, or one in its grace period (Warning), gives the service. */
   hasPowerAppsPlan(user: FixtureUser): boolean {
-    return user.assignedPlans.some((p) => p.service === 'PowerAppsService' && p.capabilityStatus === 'Enabled');
+    return user.assignedPlans.some(
+      (p) => p.service === 'PowerAppsService' && (p.capabilityStatus === 'Enabled' || p.capabilityStatus === 'Warning'),
+    );
   }
 
   /** The running lifecycle operation, if any (one at a time per tenant). */

@@ -233,4 +233,19 @@ describe('LiveTenantAdmin on the simulated tenant', () => {
       sim.state.flowListForbidden = false;
     }
   });
+  it('counts a Power Apps plan in its grace period (Warning) as a licence, and names plans Graph leaves unnamed', async () => {
+    const megan = sim.state.findUser('d17b9743-c9fd-59a8-adc7-4023de8a4719')!;
+    const plan = megan.assignedPlans.find((p) => p.service === 'PowerAppsService')!;
+    const before = plan.capabilityStatus;
+    plan.capabilityStatus = 'Warning';
+    try {
+      const user = await admin.getUser(megan.id);
+      assert.equal(user?.hasPowerAppsLicense, true);
+      assert.equal(user?.plans.find((p) => p.service === 'PowerAppsService')?.servicePlanName, 'POWERAPPS_O365_P2');
+      plan.capabilityStatus = 'Suspended';
+      assert.equal((await admin.getUser(megan.id))?.hasPowerAppsLicense, false);
+    } finally {
+      plan.capabilityStatus = before;
+    }
+  });
 });
