@@ -3,6 +3,7 @@
 import { failpoint } from '../failpoints.js';
 import type { ExecutionHandler } from './executor.js';
 import { ExecutionRefusal } from './executor.js';
+import { grantWaitingForLicence } from './licence-wait.js';
 
 export const grantMakerRole: ExecutionHandler = async (ctx) => {
   const request = ctx.request();
@@ -25,7 +26,7 @@ export const grantMakerRole: ExecutionHandler = async (ctx) => {
   const heldBefore = typeof stored === 'boolean' ? stored : held;
   if (typeof stored !== 'boolean') await ctx.progress(step, 'running', { heldBefore });
   if (!held) {
-    await ctx.tenant.grantEnvironmentRole(env, user, 'EnvironmentMaker');
+    await grantWaitingForLicence(ctx, env, user, 'EnvironmentMaker');
     failpoint('execution.after-grant');
   }
   const verified = await ctx.tenant.hasEnvironmentRole(env, user.id, 'EnvironmentMaker');

@@ -6,6 +6,7 @@ import type { NewEnvironmentDetails } from '../requests/model.js';
 import { environmentRef } from '../requests/preparers/lookup.js';
 import { AdminApiError, type Environment, type LifecycleOperation } from '../tenant/tenant-admin.js';
 import { type ExecutionContext, type ExecutionHandler, ExecutionRefusal } from './executor.js';
+import { grantWaitingForLicence } from './licence-wait.js';
 
 export const LIMITS = {
   /** POST attempts while another lifecycle operation keeps the tenant busy (409 OperationNotStartable). */
@@ -51,7 +52,7 @@ export const createEnvironment: ExecutionHandler = async (ctx) => {
   const adminStep = `Make ${user.displayName} Environment Admin`;
   await ctx.progress(adminStep, 'running');
   const held = await ctx.tenant.hasEnvironmentRole(ref, user.id, 'EnvironmentAdmin');
-  if (!held) await ctx.tenant.grantEnvironmentRole(ref, user, 'EnvironmentAdmin');
+  if (!held) await grantWaitingForLicence(ctx, ref, user, 'EnvironmentAdmin');
   if (!(await ctx.tenant.hasEnvironmentRole(ref, user.id, 'EnvironmentAdmin'))) {
     await ctx.progress(adminStep, 'failed');
     throw new ExecutionRefusal(

@@ -14,6 +14,8 @@ export interface FixtureAssignedPlan {
   servicePlanName: string;
   service: string;
   capabilityStatus: string;
+  /** When it was assigned (ISO); fixture plans without one were assigned long ago. */
+  assignedDateTime?: string;
 }
 
 export interface FixtureUser {

@@ -1,6 +1,7 @@
 import { ActivityFeedState } from './activity-feed.js';
 import {
   cloneFixture,
+  type FixtureAssignedPlan,
   type FixtureConnector,
   type FixtureConnectorGroup,
   type FixtureDataverse,
@@ -137,6 +138,8 @@ export class SimulatorState {
   readonly dataverseExpandCache = new Map<string, { roles: string[]; at: number }>();
   /** Rows per page of a Dataverse collection (the real service's 5,000; tests lower it to see paging). */
   dataverseMaxPageSize = 5000;
+  /** Seconds before a newly assigned licence reaches the Power Platform (addUser answers userNotLicensed until then). */
+  licencePropagationSeconds = 120;
   /** When true, the admin flow list answers 403 (an app-only caller the Flow API does not accept). */
   flowListForbidden = false;
   /** When set, the next lifecycle operation ends `Failed` with this error. */
@@ -233,6 +236,27 @@ export class SimulatorState {
       }
     }
     return result;
+  }
+
+  /**
+   * Assigns a plan now, as an admin would in Entra: Graph shows it at once, but the Power Platform (addUser) sees it
+   * only after licencePropagationSeconds.
+   */
+  assignPlan(userId: string, plan: Omit<FixtureAssignedPlan, 'assignedDateTime'>): void {
+    const user = this.findUser(userId);
+    if (!user) throw new Error(`No user ${userId}`);
+    user.assignedPlans.push({ ...plan, assignedDateTime: this.now() });
+  }
+
+  /** Whether addUser sees a usable Power Apps plan yet (one assigned long enough ago to have propagated). */
+  powerAppsPlanPropagated(user: FixtureUser): boolean {
+    const cutoff = this.clock().getTime() - this.licencePropagationSeconds * 1000;
+    return user.assignedPlans.some(
+      (p) =>
+        p.service === 'PowerAppsService' &&
+        (p.capabilityStatus === 'Enabled' || p.capabilityStatus === 'Warning') &&
+        (!p.assignedDateTime || Date.parse(p.assignedDateTime) <= cutoff),
+    );
   }
 
   /** An Enabled plan, or one in its grace period (Warning), gives the service. */

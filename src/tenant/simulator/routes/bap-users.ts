@@ -189,7 +189,8 @@ function addUser(ctx: RequestContext): SimResponse {
       `The user '${user.userPrincipalName}' is disabled in Microsoft Entra ID and cannot be added.`,
     );
   }
-  if (!ctx.state.hasPowerAppsPlan(user)) {
+  // A licence assigned moments ago has not reached the Power Platform yet: the same answer, for a while.
+  if (!ctx.state.powerAppsPlanPropagated(user)) {
     throw armError(
       400,
       'userNotLicensed',

@@ -83,7 +83,7 @@ function userRecord(user: FixtureUser): Record<string, unknown> {
       skuId: SKU_IDS[l.skuPartNumber] ?? stableGuid(`sku:${l.skuPartNumber}`),
     })),
     assignedPlans: user.assignedPlans.map((p) => ({
-      assignedDateTime: '2024-01-01T00:00:00Z',
+      assignedDateTime: p.assignedDateTime ?? '2024-01-01T00:00:00Z',
       capabilityStatus: p.capabilityStatus,
       service: p.service,
       servicePlanId: p.servicePlanId,
