@@ -138,6 +138,8 @@ export class SimulatorState {
   readonly dataverseExpandCache = new Map<string, { roles: string[]; at: number }>();
   /** Rows per page of a Dataverse collection (the real service's 5,000; tests lower it to see paging). */
   dataverseMaxPageSize = 5000;
+  /** When true, a DLP PATCH with a stale etag (body or If-Match) answers 412; off by default (not documented). */
+  dlpEnforcesEtag = false;
   /** Seconds before a newly assigned licence reaches the Power Platform (addUser answers userNotLicensed until then). */
   licencePropagationSeconds = 120;
   /** When true, the admin flow list answers 403 (an app-only caller the Flow API does not accept). */

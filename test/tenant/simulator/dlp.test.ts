@@ -86,7 +86,24 @@ describe('tenant simulator: DLP policies (v2)', () => {
     assert.equal(after.body.policyDefinition.etag, res.body.policyDefinition.etag);
   });
 
-  it('answers 412 PreconditionFailed for a stale etag in the body or in If-Match', async () => {
+  it('by default takes a stale write (whether BAP enforces the etag is not documented: the worst case)', async () => {
+    const first = (await bap.get(`${DLP}/v2/policies/${IDS.tenantBaseline}`)).body;
+    const ok = await bap.call('PATCH', `${DLP}/v2/policies/${IDS.tenantBaseline}`, {
+      policyDefinition: { ...first.policyDefinition, displayName: 'Tenant baseline v2' },
+    });
+    assert.equal(ok.status, 200);
+    const stale = await bap.call(
+      'PATCH',
+      `${DLP}/v2/policies/${IDS.tenantBaseline}`,
+      { policyDefinition: { ...first.policyDefinition, displayName: 'Last writer wins' } },
+      { 'If-Match': first.policyDefinition.etag },
+    );
+    assert.equal(stale.status, 200);
+    assert.equal(stale.body.policyDefinition.displayName, 'Last writer wins');
+  });
+
+  it('answers 412 PreconditionFailed for a stale etag in the body or in If-Match when dlpEnforcesEtag is on', async () => {
+    sim.state.dlpEnforcesEtag = true;
     const first = (await bap.get(`${DLP}/v2/policies/${IDS.tenantBaseline}`)).body;
     const ok = await bap.call('PATCH', `${DLP}/v2/policies/${IDS.tenantBaseline}`, {
       policyDefinition: { ...first.policyDefinition, displayName: 'Tenant baseline v2' },

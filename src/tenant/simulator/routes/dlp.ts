@@ -249,7 +249,12 @@ function createPolicy(ctx: RequestContext): SimResponse {
   return { status: 201, body: toV2(ctx.state, policy) };
 }
 
+/**
+ * Whether BAP enforces the etag on a PATCH is not documented (the Terraform provider and the PowerShell module send
+ * none), so by default the simulator does not: last writer wins. Tests of the stale-etag path turn it on.
+ */
 function checkEtag(ctx: RequestContext, policy: SimDlpPolicy, bodyEtag: unknown): void {
+  if (!ctx.state.dlpEnforcesEtag) return;
   const stale = (value: string) => value !== '*' && value.replace(/^W\//, '').replace(/"/g, '') !== policy.etag;
   const ifMatch = ctx.headers['if-match'];
   const headerEtag = Array.isArray(ifMatch) ? ifMatch[0] : ifMatch;
