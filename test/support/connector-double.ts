@@ -42,6 +42,10 @@ export class ConnectorDouble {
 
   /** Failed answers given so far (status, code, where). */
   readonly refused: { method: string; conversationId: string; status: number; code: string }[] = [];
+  /** Called on every activity received (benchmarks wait on these instead of scanning `calls`). */
+  onCall: ((call: ConnectorCall) => void) | undefined;
+  /** Keep every call in `calls` (benchmarks sending thousands of turns turn this off). */
+  record = true;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -112,9 +116,11 @@ export class ConnectorDouble {
     }
     const id =
       req.method === 'PUT' && activityId ? activityId : `act-${this.calls.length + 1}-${randomUUID().slice(0, 8)}`;
-    this.calls.push({ method: req.method ?? '', path, conversationId, activityId, body, id, at: Date.now() });
+    const call = { method: req.method ?? '', path, conversationId, activityId, body, id, at: Date.now() };
+    if (this.record) this.calls.push(call);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id }));
+    this.onCall?.(call);
     for (const w of this.waiters.splice(0)) w();
   }
 

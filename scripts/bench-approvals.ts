@@ -1,0 +1,261 @@
+// A burst of approvals, side by side with the echo floor (scripts/echo-bot.ts) in one run, over HTTP with a Bot
+// Connector double. Each round: 20 makers file 40 Environment Maker requests in personal chat at once (timing
+// filed → approval card handed to the connector), then 40 Action.Execute "approve" invokes at once on those cards
+// (timing each invoke's answer, which must be the updated card), and the same burst against the echo floor;
+// echo and bot alternate which goes first. Prints figures; asserts nothing. Wall clock: compare one run's ratios.
+//   npm run bench:approvals [-- --rounds 3 --burst 40 --makers 20] [-- --profile <dir>]  (--cpu-prof of the bot)
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { projectRoot } from '../src/project-root.js';
+import { type ConnectorCall, cardText, firstCard } from '../test/support/connector-double.js';
+import { users as knownUsers, team } from '../test/support/fixture-ids.js';
+import {
+  argNumber,
+  BenchConnector,
+  channelActivity,
+  inLanes,
+  loadAverage,
+  median,
+  ms,
+  percentile,
+  personalConversationId,
+  personalMessage,
+  post,
+  startBot,
+  startEcho,
+  type Target,
+  type User,
+} from './bench/support.js';
+
+const rounds = argNumber('rounds', 3);
+const burst = argNumber('burst', 40);
+const makerCount = argNumber('makers', 20);
+const profileIndex = process.argv.indexOf('--profile');
+const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
+
+const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
+  users: { id: string; displayName: string }[];
+  environments: { displayName: string; isDefault?: boolean }[];
+};
+const approvers: User[] = [knownUsers.megan, knownUsers.nestor, knownUsers.patti];
+// Every non-approver, then approvers (who may ask too, and are never asked to approve their own request).
+const makers: User[] = [
+  ...fixture.users.filter((u) => !approvers.some((a) => a.id === u.id)),
+  ...fixture.users.filter((u) => approvers.some((a) => a.id === u.id)),
+]
+  .slice(0, makerCount)
+  .map((u) => ({ id: u.id, name: u.displayName }));
+const environments = fixture.environments.filter((e) => !e.isDefault).map((e) => e.displayName);
+/** Environments each maker has not asked for yet. */
+const unasked = new Map(makers.map((m, i) => [m.id, rotate(environments, i)]));
+
+function rotate<T>(list: T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+interface Pending {
+  requestId: string;
+  requester: User;
+  filedAt: number;
+  card?: ConnectorCall;
+  cardAt?: number;
+}
+
+const connector = new BenchConnector();
+const serviceUrl = await connector.start();
+const approvalCards = new Map<string, { call: ConnectorCall; at: number }>();
+connector.observers.push((call) => {
+  if (call.conversationId !== team.approvals || call.method !== 'POST') return;
+  const approve = findAction(firstCard(call.body), 'approve');
+  const id = (approve?.data as { requestId?: string } | undefined)?.requestId;
+  if (id && !approvalCards.has(id)) approvalCards.set(id, { call, at: performance.now() });
+});
+
+function findAction(node: unknown, verb: string): Record<string, unknown> | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findAction(item, verb);
+      if (found) return found;
+    }
+  } else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.verb === verb) return o;
+    for (const value of Object.values(o)) {
+      const found = findAction(value, verb);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+async function channelMessage(target: Target, user: User, channelId: string, text: string) {
+  const reply = connector.next((c) => c.conversationId === channelId && c.body.type === 'message');
+  await post(
+    target.url,
+    channelActivity(serviceUrl, user, team, channelId, {
+      type: 'message',
+      text: `<at>Governance</at> ${text}`,
+      entities: [{ type: 'mention', text: '<at>Governance</at>', mentioned: { id: '28:governance-bot' } }],
+    }),
+  );
+  await reply;
+}
+
+/** `count` makers' requests at once (one lane per maker): the pending ones, with filed → approval card times. */
+async function fileRequests(bot: Target, count: number): Promise<Pending[]> {
+  const pending: Pending[] = [];
+  let reserved = 0;
+  await inLanes(makers, makers.length, async (maker) => {
+    const envs = unasked.get(maker.id) ?? [];
+    while (reserved < count && envs.length > 0) {
+      reserved++;
+      const env = envs.shift() as string;
+      const conversationId = personalConversationId(maker);
+      const filedAt = performance.now();
+      const receipt = connector.next((c) => c.conversationId === conversationId && c.body.type === 'message');
+      const res = await post(
+        bot.url,
+        personalMessage(serviceUrl, maker, `I need the Environment Maker role in ${env} because of a benchmark`),
+      );
+      const text = cardText(firstCard((await receipt).body)) || String((await receipt).body.text);
+      const id = /REQ-\d+/.exec(text)?.[0];
+      if (res.status === 200 && id && /Waiting for approval/.test(text))
+        pending.push({ requestId: id, requester: maker, filedAt });
+      else reserved--; // already a maker there, say: not a pending request
+    }
+  });
+  // The approval cards go out through the outbox, after the receipt: wait for every one.
+  const deadline = performance.now() + 60_000;
+  while (pending.some((p) => !approvalCards.has(p.requestId)) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  for (const p of pending) {
+    const seen = approvalCards.get(p.requestId);
+    if (seen) Object.assign(p, { card: seen.call, cardAt: seen.at });
+  }
+  return pending;
+}
+
+interface BurstFigures {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  updatedCards: number;
+  answered: number;
+}
+
+function approverFor(p: Pending, i: number): User {
+  for (let k = 0; k < approvers.length; k++) {
+    const a = approvers[(i + k) % approvers.length] as User;
+    if (a.id !== p.requester.id) return a;
+  }
+  throw new Error('no approver');
+}
+
+/** All invokes at once; each timed from POST to the invoke response. */
+async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFigures> {
+  const times: number[] = [];
+  let updatedCards = 0;
+  let answered = 0;
+  const started = performance.now();
+  await Promise.all(
+    pending.map(async (p, i) => {
+      const approver = approverFor(p, i);
+      const data = (findAction(firstCard(p.card?.body ?? {}), 'approve')?.data ?? {}) as Record<string, unknown>;
+      const t0 = performance.now();
+      const res = await post(
+        target.url,
+        channelActivity(serviceUrl, approver, team, team.approvals, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          replyToId: p.card?.id,
+          value: { action: { type: 'Action.Execute', verb: 'approve', data }, trigger: 'manual' },
+        }),
+      );
+      times.push(performance.now() - t0);
+      const body = res.body ? (JSON.parse(res.body) as { type?: string; value?: unknown }) : {};
+      if (res.status === 200 && body.type === 'application/vnd.microsoft.card.adaptive') {
+        answered++;
+        // The bot's answer is the request's card, updated: it names the approver. (The echo's is a fixed card.)
+        if (target.name === 'bot' && cardText(body.value).includes(approver.name)) updatedCards++;
+      }
+    }),
+  );
+  const wall = performance.now() - started;
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    perSecond: (times.length / wall) * 1000,
+    updatedCards,
+    answered,
+  };
+}
+
+console.log(
+  `bench:approvals — ${makers.length} makers filing ${burst} maker-role requests at once, then ${burst} approve ` +
+    `invokes at once; ${rounds} rounds; load ${loadAverage()}`,
+);
+const echo = await startEcho();
+const bot = await startBot({ cpuProfileDir });
+console.log(`started: echo in ${ms(echo.startMs)}, bot in ${ms(bot.startMs)} (spawn → listening)`);
+await channelMessage(bot, knownUsers.megan, team.approvals, 'set approvals channel');
+await channelMessage(bot, knownUsers.megan, team.audit, 'set audit channel');
+
+// Warm-up (JIT, caches), not counted.
+{
+  const pending = await fileRequests(bot, 10);
+  await approveBurst(echo, pending);
+  await approveBurst(bot, pending);
+  await connector.quiet(1500);
+}
+
+const results: { filed: number[]; echo: BurstFigures; bot: BurstFigures; load: string }[] = [];
+for (let round = 1; round <= rounds; round++) {
+  const pending = await fileRequests(bot, burst);
+  const filed = pending.flatMap((p) => (p.cardAt ? [p.cardAt - p.filedAt] : []));
+  await connector.quiet(1000);
+  const order = round % 2 === 1 ? [echo, bot] : [bot, echo];
+  const figures: Partial<Record<'echo' | 'bot', BurstFigures>> = {};
+  for (const target of order) {
+    figures[target.name] = await approveBurst(target, pending);
+    // Execution runs in the background after the bot answers: let it finish before the next burst.
+    await connector.quiet(1500);
+  }
+  const r = { filed, load: loadAverage(), ...(figures as { echo: BurstFigures; bot: BurstFigures }) };
+  results.push(r);
+  console.log(
+    `round ${round} (load ${r.load}): filed→approval card p50 ${ms(percentile(filed, 50))} p99 ${ms(percentile(filed, 99))} ` +
+      `(${filed.length}/${pending.length}) | burst of ${pending.length}: echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ` +
+      `${r.echo.perSecond.toFixed(0)}/s | bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.perSecond.toFixed(0)}/s, ` +
+      `${r.bot.updatedCards}/${pending.length} answered with the updated card | p99 ×${(r.bot.p99 / r.echo.p99).toFixed(2)}`,
+  );
+}
+
+const med = (pick: (r: (typeof results)[number]) => number) => median(results.map(pick));
+console.log('\nmedian of rounds:');
+console.table({
+  'filed → approval card': {
+    'p50 ms': +med((r) => percentile(r.filed, 50)).toFixed(1),
+    'p99 ms': +med((r) => percentile(r.filed, 99)).toFixed(1),
+    'per s': Number.NaN,
+  },
+  'echo approve burst': {
+    'p50 ms': +med((r) => r.echo.p50).toFixed(1),
+    'p99 ms': +med((r) => r.echo.p99).toFixed(1),
+    'per s': +med((r) => r.echo.perSecond).toFixed(0),
+  },
+  'bot approve burst': {
+    'p50 ms': +med((r) => r.bot.p50).toFixed(1),
+    'p99 ms': +med((r) => r.bot.p99).toFixed(1),
+    'per s': +med((r) => r.bot.perSecond).toFixed(0),
+  },
+});
+console.log(
+  `ratios (median of per-round ratios): burst p99 bot/echo ×${med((r) => r.bot.p99 / r.echo.p99).toFixed(2)} (goal ≤ 2), ` +
+    `p50 ×${med((r) => r.bot.p50 / r.echo.p50).toFixed(2)}; filed → approval card p50 ${ms(med((r) => percentile(r.filed, 50)))} ` +
+    `(goal < 100 ms), p99 ${ms(med((r) => percentile(r.filed, 99)))} (goal < 300 ms)`,
+);
+console.log(`bot RSS after the run: ${bot.rssMb().toFixed(0)} MB; load ${loadAverage()}`);
+await echo.stop();
+await bot.stop();
+await connector.stop();
