@@ -6,6 +6,7 @@
 //   npm run bench:approvals [-- --rounds 3 --burst 40 --makers 20] [-- --profile <dir>]  (--cpu-prof of the bot)
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { Pacer } from '../src/outbox/rate-limiter.js';
 import { projectRoot } from '../src/project-root.js';
 import { type ConnectorCall, cardText, firstCard } from '../test/support/connector-double.js';
 import { users as knownUsers, team } from '../test/support/fixture-ids.js';
@@ -65,8 +66,11 @@ interface Pending {
 const connector = new BenchConnector();
 const serviceUrl = await connector.start();
 const approvalCards = new Map<string, { call: ConnectorCall; at: number }>();
+let lastInApprovalsChannel = 0;
 connector.observers.push((call) => {
-  if (call.conversationId !== team.approvals || call.method !== 'POST') return;
+  if (call.conversationId !== team.approvals) return;
+  lastInApprovalsChannel = performance.now();
+  if (call.method !== 'POST') return;
   const approve = findAction(firstCard(call.body), 'approve');
   const id = (approve?.data as { requestId?: string } | undefined)?.requestId;
   if (id && !approvalCards.has(id)) approvalCards.set(id, { call, at: performance.now() });
@@ -136,6 +140,30 @@ async function fileRequests(bot: Target, count: number): Promise<Pending[]> {
   return pending;
 }
 
+/**
+ * The earliest each card could reach the connector given only Teams' limits for one channel, which the bot's outbox
+ * keeps to (src/outbox/rate-limiter.ts, replayed on a virtual clock): cards filed faster than ~4 a second queue.
+ */
+async function pacingFloor(pending: Pending[]): Promise<{ floor: number[]; beyond: number[] }> {
+  let t = 0;
+  const pacer = new Pacer({
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  });
+  const floor: number[] = [];
+  const beyond: number[] = [];
+  // In the order the cards went out (the outbox sends one channel's messages in the order they were stored).
+  for (const p of pending.filter((x) => x.cardAt !== undefined).sort((x, y) => (x.cardAt ?? 0) - (y.cardAt ?? 0))) {
+    t = Math.max(t, p.filedAt);
+    await pacer.acquire(team.approvals);
+    floor.push(t - p.filedAt);
+    beyond.push((p.cardAt ?? 0) - t);
+  }
+  return { floor, beyond };
+}
+
 interface BurstFigures {
   p50: number;
   p99: number;
@@ -153,7 +181,11 @@ function approverFor(p: Pending, i: number): User {
 }
 
 /** All invokes at once; each timed from POST to the invoke response. */
+/** When the bot's bursts ran, on the monotonic clock V8 stamps .cpuprofile samples with (µs). */
+const botBurstWindows: string[] = [];
+
 async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFigures> {
+  const windowStart = process.hrtime.bigint() / 1000n;
   const times: number[] = [];
   let updatedCards = 0;
   let answered = 0;
@@ -182,6 +214,7 @@ async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFi
     }),
   );
   const wall = performance.now() - started;
+  if (target.name === 'bot') botBurstWindows.push(`${windowStart}-${process.hrtime.bigint() / 1000n}`);
   return {
     p50: percentile(times, 50),
     p99: percentile(times, 99),
@@ -209,10 +242,26 @@ await channelMessage(bot, knownUsers.megan, team.audit, 'set audit channel');
   await connector.quiet(1500);
 }
 
-const results: { filed: number[]; echo: BurstFigures; bot: BurstFigures; load: string }[] = [];
+/** Teams' longest short window for a channel is 30 s: start each round's filing with the channel's windows empty. */
+async function channelWindowsClear(): Promise<void> {
+  await connector.quiet(1500);
+  const wait = lastInApprovalsChannel + 31_000 - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+const results: {
+  filed: number[];
+  floor: number[];
+  beyond: number[];
+  echo: BurstFigures;
+  bot: BurstFigures;
+  load: string;
+}[] = [];
 for (let round = 1; round <= rounds; round++) {
+  await channelWindowsClear();
   const pending = await fileRequests(bot, burst);
   const filed = pending.flatMap((p) => (p.cardAt ? [p.cardAt - p.filedAt] : []));
+  const { floor, beyond } = await pacingFloor(pending);
   await connector.quiet(1000);
   const order = round % 2 === 1 ? [echo, bot] : [bot, echo];
   const figures: Partial<Record<'echo' | 'bot', BurstFigures>> = {};
@@ -221,11 +270,12 @@ for (let round = 1; round <= rounds; round++) {
     // Execution runs in the background after the bot answers: let it finish before the next burst.
     await connector.quiet(1500);
   }
-  const r = { filed, load: loadAverage(), ...(figures as { echo: BurstFigures; bot: BurstFigures }) };
+  const r = { filed, floor, beyond, load: loadAverage(), ...(figures as { echo: BurstFigures; bot: BurstFigures }) };
   results.push(r);
   console.log(
     `round ${round} (load ${r.load}): filed→approval card p50 ${ms(percentile(filed, 50))} p99 ${ms(percentile(filed, 99))} ` +
-      `(${filed.length}/${pending.length}) | burst of ${pending.length}: echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ` +
+      `(${filed.length}/${pending.length}; Teams' channel limits alone: p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}; ` +
+      `beyond them: p50 ${ms(percentile(beyond, 50))} p99 ${ms(percentile(beyond, 99))}) | burst of ${pending.length}: echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ` +
       `${r.echo.perSecond.toFixed(0)}/s | bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.perSecond.toFixed(0)}/s, ` +
       `${r.bot.updatedCards}/${pending.length} answered with the updated card | p99 ×${(r.bot.p99 / r.echo.p99).toFixed(2)}`,
   );
@@ -237,6 +287,11 @@ console.table({
   'filed → approval card': {
     'p50 ms': +med((r) => percentile(r.filed, 50)).toFixed(1),
     'p99 ms': +med((r) => percentile(r.filed, 99)).toFixed(1),
+    'per s': Number.NaN,
+  },
+  "filed → card beyond Teams' channel limits": {
+    'p50 ms': +med((r) => percentile(r.beyond, 50)).toFixed(1),
+    'p99 ms': +med((r) => percentile(r.beyond, 99)).toFixed(1),
     'per s': Number.NaN,
   },
   'echo approve burst': {
@@ -253,9 +308,15 @@ console.table({
 console.log(
   `ratios (median of per-round ratios): burst p99 bot/echo ×${med((r) => r.bot.p99 / r.echo.p99).toFixed(2)} (goal ≤ 2), ` +
     `p50 ×${med((r) => r.bot.p50 / r.echo.p50).toFixed(2)}; filed → approval card p50 ${ms(med((r) => percentile(r.filed, 50)))} ` +
-    `(goal < 100 ms), p99 ${ms(med((r) => percentile(r.filed, 99)))} (goal < 300 ms)`,
+    `p99 ${ms(med((r) => percentile(r.filed, 99)))}; beyond what Teams' limits for one channel (8 per 2 s, 60 per 30 s) ` +
+    `impose: p50 ${ms(med((r) => percentile(r.beyond, 50)))} (goal < 100 ms), p99 ${ms(med((r) => percentile(r.beyond, 99)))} (goal < 300 ms)`,
 );
 console.log(`bot RSS after the run: ${bot.rssMb().toFixed(0)} MB; load ${loadAverage()}`);
 await echo.stop();
 await bot.stop();
 await connector.stop();
+if (cpuProfileDir)
+  console.log(
+    `bot CPU profile in ${cpuProfileDir}; only the counted bursts: ` +
+      `node --import tsx scripts/bench/profile-summary.ts <file> --window ${botBurstWindows.slice(1).join(',')}`,
+  );

@@ -33,6 +33,10 @@ async function startProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A benchmark that fails half-way must not leave its bot running.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -197,12 +201,21 @@ export function channelActivity(
 }
 
 export async function post(url: string, activity: Record<string, unknown>): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  return { status: res.status, body: await res.text() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+      return { status: res.status, body: await res.text() };
+    } catch (error) {
+      // A kept-alive socket the server closed as the request left (ECONNRESET before any answer): the request was
+      // not read, so it is sent again, as Teams' own client would.
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (attempt >= 3 || code !== 'ECONNRESET') throw error;
+    }
+  }
 }
 
 export function percentile(values: number[], p: number): number {

@@ -17,6 +17,7 @@ import { sqliteMigrations } from './migrations/index.js';
 import { migrateToLatest } from './migrator.js';
 import type { Clock } from './repositories/shared.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export const DEFAULT_DATA_DIR = './.data';
 export const DATABASE_FILENAME = 'govbot.sqlite';
@@ -100,7 +101,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     throw err;
   }
 
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateToLatest(db, sqliteMigrations);
   } catch (err) {

@@ -21,7 +21,11 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 /** Teams rejects bot messages over ~100 KB; stay well under. */
 export const MAX_CARD_BYTES = 80 * 1024;
 
-const cache = new Map<string, unknown>();
+/**
+ * One prepared Template per card: the library parses every `${...}` (an ANTLR parse each) when a Template is built,
+ * and a built Template can be expanded with different data again and again, so each file is read and parsed once.
+ */
+const prepared = new Map<CardTemplateName, ACData.Template>();
 
 export class CardTemplateError extends Error {}
 
@@ -43,12 +47,13 @@ function checkConditions(name: string, node: unknown): void {
   }
 }
 
-function load(name: CardTemplateName): unknown {
-  let template = cache.get(name);
+function load(name: CardTemplateName): ACData.Template {
+  let template = prepared.get(name);
   if (!template) {
-    template = JSON.parse(readFileSync(join(projectRoot(), 'cards', `${name}.json`), 'utf8'));
-    checkConditions(name, template);
-    cache.set(name, template);
+    const json: unknown = JSON.parse(readFileSync(join(projectRoot(), 'cards', `${name}.json`), 'utf8'));
+    checkConditions(name, json);
+    template = new ACData.Template(json);
+    prepared.set(name, template);
   }
   return template;
 }
@@ -77,7 +82,8 @@ function dropNulls(node: unknown): unknown {
 }
 
 export function renderCard(name: CardTemplateName, data: object): AdaptiveCard {
-  const template = new ACData.Template(load(name));
+  // expand() is synchronous and keeps its state on the instance only until it returns, so sharing is safe.
+  const template = load(name);
   const card = dropNulls(template.expand({ $root: data })) as AdaptiveCard;
   const warnings = template.getLastTemplateExpansionWarnings().filter((w) => !FALSE_WHEN.test(w));
   if (warnings.length > 0) throw new CardTemplateError(`${name}: ${warnings.join('; ')}`);
