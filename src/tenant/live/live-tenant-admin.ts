@@ -344,13 +344,19 @@ export class LiveTenantAdmin implements TenantAdmin {
     }
     if (hasDataverseRole(sysUser.systemuserroles_association, role)) return;
 
-    const rootBu = await dv.getRootBusinessUnit(org);
-    if (!rootBu)
-      throw new AdminApiError(404, 'RootBusinessUnitNotFound', 'The org has no root business unit', 'GET', org);
+    // Roles belong to a business unit and a user is given roles of their own unit: take the role of the user's
+    // unit, and the root unit's only when the user's unit has none (or is unknown).
     const roleName = DATAVERSE_ROLE_NAMES[role];
-    const [securityRole] = await dv.findRoles(org, roleName, rootBu.businessunitid);
+    const userBu = sysUser._businessunitid_value;
+    let [securityRole] = userBu ? await dv.findRoles(org, roleName, userBu) : [];
+    if (!securityRole) {
+      const rootBu = await dv.getRootBusinessUnit(org);
+      if (!rootBu)
+        throw new AdminApiError(404, 'RootBusinessUnitNotFound', 'The org has no root business unit', 'GET', org);
+      if (rootBu.businessunitid !== userBu) [securityRole] = await dv.findRoles(org, roleName, rootBu.businessunitid);
+    }
     if (!securityRole)
-      throw new AdminApiError(404, 'RoleNotFound', `No '${roleName}' role in the root business unit`, 'GET', org);
+      throw new AdminApiError(404, 'RoleNotFound', `No '${roleName}' role in the user's business unit`, 'GET', org);
     try {
       await dv.associateRole(org, sysUser.systemuserid, securityRole.roleid);
     } catch (e) {

@@ -26,12 +26,16 @@ export interface SimSystemUser extends FixtureSystemUser {
   /** Set for application users (`accessmode` 4). */
   applicationid?: string | null;
   isdisabled?: boolean;
+  /** The user's business unit (the root one when unset). */
+  businessunitid?: string;
 }
 
 export interface SimDataverse extends FixtureDataverse {
   systemusers: SimSystemUser[];
   instanceState?: string;
   securityGroupId?: string | null;
+  /** Business units under the root one (each has its own copy of every root role, as in Dataverse). */
+  childBusinessUnits?: { businessunitid: string; name: string }[];
 }
 
 export interface SimEnvironment extends FixtureEnvironment {
@@ -271,6 +275,17 @@ export class SimulatorState {
   /** The running lifecycle operation, if any (one at a time per tenant). */
   runningOperation(): LifecycleOperation | undefined {
     return [...this.operations.values()].find((op) => op.state === 'Running');
+  }
+
+  /** Adds a business unit under the root one, with its own copy of every root role (new role ids). */
+  addChildBusinessUnit(dataverse: SimDataverse, name: string): string {
+    const businessunitid = newGuid();
+    (dataverse.childBusinessUnits ??= []).push({ businessunitid, name });
+    const rootRoles = dataverse.roles.filter(
+      (r) => !r.businessunitid || r.businessunitid === dataverse.rootBusinessUnitId,
+    );
+    for (const role of rootRoles) dataverse.roles.push({ roleid: newGuid(), name: role.name, businessunitid });
+    return businessunitid;
   }
 
   /** Adds (or returns) the Dataverse system user for an Entra user. */

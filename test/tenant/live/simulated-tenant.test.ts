@@ -17,7 +17,8 @@ import { AdminApiError } from '../../../src/tenant/tenant-admin.js';
 const CONTOSO_DEV = '7c4ff43f-9f0d-5892-9f4a-69dd7e3fbcb6';
 const CONTOSO_TEST = 'd9f45590-b8cf-5fa5-8c9b-3e274c95c4ad';
 const HR_PROD = 'aa18e62c-5f16-5f07-b5bb-2177ccda47e3';
-const FINANCE_PROD = '6f553ca4-d0b2-5977-8aac-e7825409a59e'; // contosohr, instanceUrl on crm4
+const FINANCE_PROD = '6f553ca4-d0b2-5977-8aac-e7825409a59e';
+const JOHANNA = '24126d3b-3c9c-51f9-bb95-3135907ba515'; // Contoso Test: Basic User // contosohr, instanceUrl on crm4
 const ALEX = '1205d490-732f-537a-acd3-a0aa663f609f';
 
 /** Wraps a provider to see every token it hands out. */
@@ -247,5 +248,23 @@ describe('LiveTenantAdmin on the simulated tenant', () => {
     } finally {
       plan.capabilityStatus = before;
     }
+  });
+  it("grants the role of the user's own business unit when it is not the root one", async () => {
+    const org = sim.state.findEnvironment(CONTOSO_TEST)!.dataverse!;
+    const unit = sim.state.addChildBusinessUnit(org, 'Contoso Test - Sales');
+    const johanna = org.systemusers.find((s) => s.azureactivedirectoryobjectid === JOHANNA)!;
+    johanna.businessunitid = unit;
+    const env = (await admin.getEnvironment(CONTOSO_TEST))!;
+    const user = (await admin.getUser(JOHANNA))!;
+    await admin.grantEnvironmentRole(env, user, 'EnvironmentMaker');
+    assert.equal(await admin.hasEnvironmentRole(env, JOHANNA, 'EnvironmentMaker'), true);
+    const childMaker = org.roles.find((r) => r.name === 'Environment Maker' && r.businessunitid === unit)!;
+    const associations = sim.state.requests.filter(
+      (r) => r.method === 'POST' && r.path.includes('systemuserroles_association'),
+    );
+    assert.equal(associations.at(-1)?.status, 204, 'the role of her own unit was accepted');
+    assert.ok(childMaker);
+    await admin.revokeEnvironmentRole(env, JOHANNA, 'EnvironmentMaker');
+    assert.equal(await admin.hasEnvironmentRole(env, JOHANNA, 'EnvironmentMaker'), false);
   });
 });

@@ -81,7 +81,7 @@ function systemUserRecord(ctx: RequestContext, dv: SimDataverse, su: SimSystemUs
     domainname: su.domainname,
     fullname: su.fullname ?? user?.displayName ?? su.domainname,
     internalemailaddress: su.internalemailaddress ?? user?.mail ?? null,
-    _businessunitid_value: dv.rootBusinessUnitId,
+    _businessunitid_value: su.businessunitid ?? dv.rootBusinessUnitId,
     isdisabled: su.isdisabled ?? (user ? !user.accountEnabled : false),
     accessmode: isApp ? 4 : 0,
     applicationid: su.applicationid ?? null,
@@ -100,16 +100,25 @@ function roleRecord(dv: SimDataverse, role: SimDataverse['roles'][number]): Reco
   };
 }
 
-function businessUnitRecord(env: SimEnvironment, dv: SimDataverse): Record<string, unknown> {
+function businessUnitRecord(
+  env: SimEnvironment,
+  dv: SimDataverse,
+  child?: { businessunitid: string; name: string },
+): Record<string, unknown> {
+  const id = child?.businessunitid ?? dv.rootBusinessUnitId;
   return {
-    '@odata.etag': etag(dv.rootBusinessUnitId),
-    businessunitid: dv.rootBusinessUnitId,
-    name: dv.domainName,
-    _parentbusinessunitid_value: null,
+    '@odata.etag': etag(id),
+    businessunitid: id,
+    name: child?.name ?? dv.domainName,
+    _parentbusinessunitid_value: child ? dv.rootBusinessUnitId : null,
     isdisabled: false,
     _organizationid_value: dv.organizationId,
     divisionname: env.displayName,
   };
+}
+
+function unitOf(dv: SimDataverse, role: SimDataverse['roles'][number]): string {
+  return role.businessunitid || dv.rootBusinessUnitId;
 }
 
 function entityTypeName(set: string): string {
@@ -251,7 +260,14 @@ function systemUserExpander(ctx: RequestContext, dv: SimDataverse) {
   const expand = (rec: Record<string, unknown>) => {
     const su = dv.systemusers.find((s) => s.systemuserid === rec['systemuserid']);
     const held = su ? expandedRoleNames(ctx, dv, su, fresh) : [];
-    const roles = dv.roles.filter((r) => held.some((n) => n.toLowerCase() === r.name.toLowerCase()));
+    const unit = su?.businessunitid ?? dv.rootBusinessUnitId;
+    // Each held role as the copy in the user's business unit (the root one when the unit has none).
+    const roles = held.flatMap((n) => {
+      const named = dv.roles.filter((r) => r.name.toLowerCase() === n.toLowerCase());
+      const role =
+        named.find((r) => unitOf(dv, r) === unit) ?? named.find((r) => unitOf(dv, r) === dv.rootBusinessUnitId);
+      return role ? [role] : [];
+    });
     return { systemuserroles_association: roles.map((r) => project(roleRecord(dv, r), item.select, ['roleid'])) };
   };
   return { expand, sel };
@@ -331,7 +347,8 @@ function getRole(ctx: RequestContext): SimResponse {
 function listBusinessUnits(ctx: RequestContext): SimResponse {
   const { env, dv, apiBase } = org(ctx);
   const record = businessUnitRecord(env, dv);
-  return collection(ctx, 'businessunits', apiBase, [record], record, 'businessunitid');
+  const children = (dv.childBusinessUnits ?? []).map((c) => businessUnitRecord(env, dv, c));
+  return collection(ctx, 'businessunits', apiBase, [record, ...children], record, 'businessunitid');
 }
 
 function roleIdFromRef(ref: unknown): string | null {
@@ -366,6 +383,15 @@ function associateRole(ctx: RequestContext): SimResponse {
     );
   }
   const role = requireRole(dv, roleId);
+  // Roles belong to a business unit; a user gets roles of their own unit. (The real error code is not documented.)
+  const unit = su.businessunitid ?? dv.rootBusinessUnitId;
+  if (unitOf(dv, role) !== unit) {
+    throw dvError(
+      400,
+      'RoleFromAnotherBusinessUnit',
+      `The role '${role.name}' (${role.roleid}) belongs to business unit ${unitOf(dv, role)}, but the user belongs to ${unit}.`,
+    );
+  }
   if (!su.roles.some((n) => n.toLowerCase() === role.name.toLowerCase())) su.roles.push(role.name);
   return { status: 204, headers: { 'OData-Version': '4.0' } };
 }
