@@ -280,7 +280,7 @@ export class SimulatorState {
   /** Adds a business unit under the root one, with its own copy of every root role (new role ids). */
   addChildBusinessUnit(dataverse: SimDataverse, name: string): string {
     const businessunitid = newGuid();
-    (dataverse.childBusinessUnits ??= []).push({ businessunitid, name });
+    dataverse.childBusinessUnits = [...(dataverse.childBusinessUnits ?? []), { businessunitid, name }];
     const rootRoles = dataverse.roles.filter(
       (r) => !r.businessunitid || r.businessunitid === dataverse.rootBusinessUnitId,
     );
