@@ -38,6 +38,7 @@ import { refreshUsersFor } from './teams/cards/request-view.js';
 import { LanguageModelIntake } from './teams/language-model-intake.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
+import { refuseForeignTenant } from './teams/tenant-guard.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
 import { createTenantAdmin } from './tenant/live/create-live-tenant-admin.js';
 import { type RunningSimulator, startSimulator } from './tenant/simulator/server.js';
@@ -218,6 +219,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const server = await startBotServer(adapter, app, {
     port: config.PORT,
     host,
+    refuseActivity: (activity) => refuseForeignTenant(activity, config, store, clock, log),
     readiness: async () => {
       const report = await readiness.report();
       for (const check of report.checks.filter((c) => !c.ok))

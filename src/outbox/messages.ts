@@ -33,6 +33,8 @@ export const conversationKeys = {
 export const outboxKeys = {
   approvalCard: (requestId: string) => `approval:${requestId}`,
   approvalCardUpdate: (requestId: string, version: number) => `approval:${requestId}:v${version}`,
+  /** The receipt sent to the requester's personal chat when they asked in a group chat or channel. */
+  receipt: (requestId: string) => `receipt:${requestId}`,
   receiptUpdate: (requestId: string, version: number) => `receipt:${requestId}:v${version}`,
   requesterUpdate: (requestId: string, status: string) => `requester:${requestId}:${status}`,
   auditPost: (requestId: string, status: string) => `audit:${requestId}:${status}`,

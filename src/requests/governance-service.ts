@@ -146,15 +146,35 @@ export class GovernanceService {
   async publishProgressCards(session: StoreSession, request: GovernanceRequest): Promise<void> {
     await this.publishApprovalCard(session, request);
     const personal = conversationKeys.personal(request.requester.id);
-    if (!request.receiptCard || !(await session.conversations.get(personal))) return;
+    if (!(await session.conversations.get(personal))) return;
+    // The receipt is edited in place: where the front door posted it, or the one sent privately by the outbox.
+    const target = request.receiptCard
+      ? `activity:${request.receiptCard.activityId}`
+      : (await session.outbox.getByKey(outboxKeys.receipt(request.id)))
+        ? outboxKeys.receipt(request.id)
+        : undefined;
+    if (!target) return;
     await this.enqueue(
       session,
       personal,
       outboxKeys.receiptUpdate(request.id, request.version),
       this.deps.composer.receiptCard(request),
       request.id,
-      `activity:${request.receiptCard.activityId}`,
+      target,
     );
+  }
+
+  /**
+   * The receipt card for a request asked for in a group chat or channel goes to the requester's personal chat
+   * (others read the group). False when the bot has no personal conversation with them yet.
+   */
+  async sendReceiptPrivately(request: GovernanceRequest, notice?: CardNotice): Promise<boolean> {
+    const personal = conversationKeys.personal(request.requester.id);
+    return this.deps.store.transaction(async (session) => {
+      if (!(await session.conversations.get(personal))) return false;
+      const card = this.deps.composer.receiptCard(request, notice);
+      return this.enqueue(session, personal, outboxKeys.receipt(request.id), card, request.id);
+    });
   }
 
   /** Everything the requester and admins should see after a state change, enqueued in the caller's transaction. */

@@ -547,8 +547,9 @@ export class LifecycleService {
     const ms = durationMs(duration);
     let refusal: string | undefined;
     if (!request) refusal = `I can't find a request called ${requestId.slice(0, 64)}.`;
+    // Nothing about someone else's request, not even whose it is.
     else if (request.requester.id !== actorId)
-      refusal = `Only ${request.requester.displayName} can ask to extend ${request.id}.`;
+      refusal = `I can't find ${request.id} among the requests you can see. Nothing was changed.`;
     else if (!GRANT_TYPES.has(request.type) || !request.grantEndsAt)
       refusal = `${request.id} is not a time-bound grant.`;
     else if (request.status !== 'completed')

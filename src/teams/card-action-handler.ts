@@ -9,7 +9,7 @@ import { answerData, decisionData, extendData, parseCardData, questionData, requ
 import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
-import { maySeeRequest } from './visibility.js';
+import { auditUnseen, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
 
 export class CardActionHandler {
   constructor(private readonly bot: BotContext) {}
@@ -42,20 +42,22 @@ export class CardActionHandler {
     notice?: CardNotice,
     withRefresh = false,
   ) {
-    // A forged or guessed request id shows nothing to someone who is neither its requester nor an approver.
-    if (!(await maySeeRequest(this.bot, request, userId))) {
-      return noticeCard({
-        title: 'Not available',
-        color: 'Attention',
-        text: `${notice ? `${notice.text}\n\n` : ''}Only the requester and the approvers can see ${request.id}. Nothing was changed.`,
-      });
-    }
+    // A forged or guessed request id shows nothing to someone who is neither its requester nor an approver:
+    // the same answer as for an id that does not exist.
+    if (!(await maySeeRequest(this.bot, request, userId))) return notFoundCard(request.id);
     // Only the automatic refresh answers with a refresh block: teams-ai turns any other card carrying one into
     // an edit of the message for everyone, which would replace the channel's base card with one reader's view.
     const refresh = withRefresh ? (this.bot.stageApprovers?.(request) ?? []) : [];
     if (userId === request.requester.id) return requestCard(request, 'requester', notice, refresh);
     const approver = userId !== undefined && (await this.isStageApprover(request, userId));
     return requestCard(request, approver ? 'approver' : 'readonly', notice, refresh);
+  }
+
+  /** Visibility first, on every verb: undefined (and audited) when the request is unknown or not this user's. */
+  private async seen(verb: string, requestId: string, userId: string): Promise<GovernanceRequest | undefined> {
+    const request = await visibleRequest(this.bot, requestId, userId);
+    if (!request) await auditUnseen(this.bot, userId, `card.${verb}.refused`, requestId);
+    return request;
   }
 
   private async isStageApprover(request: GovernanceRequest, userId: string): Promise<boolean> {
@@ -72,9 +74,10 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(questionData, data);
     if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('needInfo', userId, data);
+    if (!(await this.seen('needInfo', parsed.value.requestId, userId))) return notFoundCard(parsed.value.requestId);
     const result = await this.bot.lifecycle.askForInfo(parsed.value.requestId, userId, parsed.value.comment ?? '');
     this.bot.kick();
-    if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
+    if (!result.request) return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused')
       return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
     return this.viewFor(result.request, userId, {
@@ -88,9 +91,10 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(answerData, data);
     if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('answerInfo', userId, data);
+    if (!(await this.seen('answerInfo', parsed.value.requestId, userId))) return notFoundCard(parsed.value.requestId);
     const result = await this.bot.lifecycle.answerInfo(parsed.value.requestId, userId, parsed.value.answer ?? '');
     this.bot.kick();
-    if (!result.request) return noticeCard({ title: 'Unknown request', text: result.message });
+    if (!result.request) return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused')
       return this.viewFor(result.request, userId, { text: result.message, tone: 'warning' });
     return this.viewFor(result.request, userId, {
@@ -104,6 +108,9 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(extendData, data);
     if (!parsed.ok || !userId || !this.bot.lifecycle) return this.malformed('extend', userId, data);
+    const original = await this.seen('extend', parsed.value.requestId, userId);
+    // Only the requester extends; an approver who may see the request gets the same answer as anyone else.
+    if (original?.requester.id !== userId) return notFoundCard(parsed.value.requestId);
     const result = await this.bot.lifecycle.requestExtension(
       parsed.value.requestId,
       userId,
@@ -139,6 +146,7 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(decisionData, data);
     if (!parsed.ok || !userId) return this.malformed(verdict, userId, data);
+    if (!(await this.seen(verdict, parsed.value.requestId, userId))) return notFoundCard(parsed.value.requestId);
     const result = await this.bot.service.decide({
       requestId: parsed.value.requestId,
       actorId: userId,
@@ -150,13 +158,7 @@ export class CardActionHandler {
       choices: { classification: parsed.value.classification, scope: parsed.value.scope },
     });
     this.bot.kick();
-    if (result.kind === 'unknown-request') {
-      return noticeCard({
-        title: 'Unknown request',
-        color: 'Attention',
-        text: `${result.message} Nothing was changed.`,
-      });
-    }
+    if (result.kind === 'unknown-request') return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused') {
       return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
     }
@@ -182,9 +184,10 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(requestRefData, data);
     if (!parsed.ok || !userId) return this.malformed('cancel', userId, data);
+    if (!(await this.seen('cancel', parsed.value.requestId, userId))) return notFoundCard(parsed.value.requestId);
     const result = await this.bot.service.cancel(parsed.value.requestId, userId);
     this.bot.kick();
-    if (result.kind === 'unknown-request') return noticeCard({ title: 'Unknown request', text: result.message });
+    if (result.kind === 'unknown-request') return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused')
       return this.viewFor(result.request, userId, { text: result.refusal.message, tone: 'warning' });
     return requestCard(result.request, 'requester', { text: 'Cancelled; nothing was changed.', tone: 'info' });
@@ -195,8 +198,9 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(requestRefData, data);
     if (!parsed.ok) return this.malformed('show', userId, data);
-    const request = await this.bot.store.requests.get(parsed.value.requestId);
-    if (!request) return noticeCard({ title: 'Unknown request', text: `I can't find ${parsed.value.requestId}.` });
+    // Visibility before anything is explained or rendered ("Who decides?", refresh, open).
+    const request = userId ? await this.seen(why ? 'why' : 'show', parsed.value.requestId, userId) : undefined;
+    if (!request) return notFoundCard(parsed.value.requestId);
     let notice: CardNotice | undefined;
     if (why && request.routing) {
       const explained = this.bot.policy ? await explainRequest(request, this.bot.policy, this.bot.tenant) : undefined;

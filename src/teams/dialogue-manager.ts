@@ -22,6 +22,7 @@ import { requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
 import { cardReply, changeCard, choiceCard, confirmCard, doneCard, textReply } from './replies.js';
+import { isSharedConversation } from './visibility.js';
 
 export class DialogueManager {
   readonly drafts: DraftStore;
@@ -248,6 +249,7 @@ export class DialogueManager {
     });
     this.bot.kick();
     failpoint('intake.after-filed-before-receipt');
+    const shared = isSharedConversation(context.activity);
     switch (result.kind) {
       case 'unknown-requester':
       case 'satisfied':
@@ -256,16 +258,27 @@ export class DialogueManager {
       case 'duplicate':
         await context.sendActivity(
           cardReply(
-            requestCard(result.request, 'requester', {
-              text: `You already asked for this: ${result.request.id} is ${result.request.status}.`,
-              tone: 'info',
-            }),
+            requestCard(
+              result.request,
+              'requester',
+              { text: `You already asked for this: ${result.request.id} is ${result.request.status}.`, tone: 'info' },
+              [],
+              shared,
+            ),
           ),
         );
         return undefined;
       case 'denied':
         await context.sendActivity(
-          cardReply(requestCard(result.request, 'requester', { text: `Not allowed: ${result.reason}`, tone: 'error' })),
+          cardReply(
+            requestCard(
+              result.request,
+              'requester',
+              { text: `Not allowed: ${result.reason}`, tone: 'error' },
+              [],
+              shared,
+            ),
+          ),
         );
         return undefined;
       case 'filed': {
@@ -285,6 +298,17 @@ export class DialogueManager {
                 text: `Received. I've sent it to ${result.request.stages[0]?.groupName ?? 'the approvers'}.${extra}`,
                 tone: 'good',
               } as const);
+        if (shared) {
+          // Others read a group chat or channel: a short receipt there, the details in the requester's own chat.
+          const privately = await this.bot.service.sendReceiptPrivately(result.request, notice);
+          this.bot.kick();
+          await context.sendActivity(
+            textReply(
+              `Received as ${result.request.id}. ${privately ? 'I sent the details to our personal chat; updates follow there.' : 'Open a personal chat with me and say "status" to follow it.'}`,
+            ),
+          );
+          return result.request.id;
+        }
         const sent = await context.sendActivity(
           cardReply(requestCard(result.request, 'requester', notice), `${result.request.id} received`),
         );

@@ -10,6 +10,7 @@ import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { cancelConfirmCard, doneCard } from './replies.js';
+import { auditUnseen, notFoundCard } from './visibility.js';
 
 const SLOTS = ['environment', 'connector', 'name', 'sku', 'location'] as const;
 const draftRef = z.object({ draftId: z.string().min(1).max(64) });
@@ -104,8 +105,7 @@ export class DraftActionHandler {
     const parsed = parseCardData(requestRefData, data);
     const userId = context.activity.from?.aadObjectId;
     const request = parsed.ok ? await this.bot.store.requests.get(parsed.value.requestId) : undefined;
-    if (!request || request.requester.id !== userId)
-      return doneCard('Unknown request', 'I can only cancel your own requests.');
+    if (!request || request.requester.id !== userId) return notFoundCard(parsed.ok ? parsed.value.requestId : '');
     if (request.status !== 'pending')
       return requestCard(request, 'requester', {
         text: `Only pending requests can be cancelled; this one is ${request.status}.`,
@@ -119,14 +119,17 @@ export class DraftActionHandler {
     const parsed = parseCardData(requestRefData, data);
     const userId = context.activity.from?.aadObjectId;
     if (!parsed.ok || !userId) return doneCard('This card action could not be read', 'Nothing was changed.');
+    // Only the requester cancels; anyone else gets the answer for an unknown id (nothing about the request).
+    const own = await this.bot.store.requests.get(parsed.value.requestId);
+    if (own?.requester.id !== userId) {
+      await auditUnseen(this.bot, userId, 'request.cancel.refused', parsed.value.requestId);
+      return notFoundCard(parsed.value.requestId);
+    }
     const result = await this.bot.service.cancel(parsed.value.requestId, userId);
     this.bot.kick();
-    if (result.kind === 'unknown-request') return doneCard('Unknown request', result.message);
+    if (result.kind === 'unknown-request') return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused')
-      return requestCard(result.request, result.request.requester.id === userId ? 'requester' : 'readonly', {
-        text: result.refusal.message,
-        tone: 'warning',
-      });
+      return requestCard(result.request, 'requester', { text: result.refusal.message, tone: 'warning' });
     return requestCard(result.request, 'requester', { text: 'Cancelled; nothing was changed.', tone: 'info' });
   }
 }

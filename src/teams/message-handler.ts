@@ -17,6 +17,7 @@ import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DialogueManager } from './dialogue-manager.js';
 import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
+import { auditUnseen, isSharedConversation, notFoundOrNotYours, visibleRequest } from './visibility.js';
 
 const HELP_POINTER =
   'Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".';
@@ -88,6 +89,11 @@ export class MessageHandler {
           return void (await context.sendActivity(
             textReply('Which request? Say for example "approve REQ-1001 looks fine".'),
           ));
+        // Visibility first: someone who may not see the request learns nothing, not even that it exists.
+        if (!(await visibleRequest(this.bot, requestId, userId))) {
+          await auditUnseen(this.bot, userId, `request.${p.verdict}.refused`, requestId);
+          return void (await context.sendActivity(textReply(notFoundOrNotYours(requestId))));
+        }
         const result = await this.bot.service.decide({
           requestId,
           actorId: userId,
@@ -97,7 +103,8 @@ export class MessageHandler {
           correlationId: activity.id,
         });
         this.bot.kick();
-        if (result.kind === 'unknown-request') return void (await context.sendActivity(textReply(result.message)));
+        if (result.kind === 'unknown-request')
+          return void (await context.sendActivity(textReply(notFoundOrNotYours(requestId))));
         const notice =
           result.kind === 'refused'
             ? ({ text: result.refusal.message, tone: 'warning' } as const)
@@ -105,7 +112,7 @@ export class MessageHandler {
                 text: `You ${p.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`,
                 tone: 'good',
               } as const);
-        await context.sendActivity(cardReply(requestCard(result.request, 'readonly', notice)));
+        await context.sendActivity(cardReply(this.requestView(context, result.request, 'readonly', notice)));
         return;
       }
       case 'status':
@@ -158,21 +165,33 @@ export class MessageHandler {
       const only = open.length === 1 ? open[0] : open.length === 0 ? mine[0] : undefined;
       if (only)
         return void (await context.sendActivity(
-          cardReply(requestCard(only, 'requester'), `${only.id}: ${only.status}`),
+          cardReply(this.requestView(context, only, 'requester'), `${only.id}: ${only.status}`),
         ));
       return this.listMine(context, userId, 0, open.length > 0 ? 'Your open requests' : undefined);
     }
-    const request = await this.bot.store.requests.get(requestId);
-    if (!request || (request.requester.id !== userId && !(await this.isApprover(userId)))) {
-      await context.sendActivity(textReply(`I can't find ${requestId} among the requests you can see.`));
+    const request = await visibleRequest(this.bot, requestId, userId);
+    if (!request) {
+      await auditUnseen(this.bot, userId, 'request.status.refused', requestId);
+      await context.sendActivity(textReply(notFoundOrNotYours(requestId)));
       return;
     }
     await context.sendActivity(
       cardReply(
-        requestCard(request, request.requester.id === userId ? 'requester' : 'readonly'),
+        this.requestView(context, request, request.requester.id === userId ? 'requester' : 'readonly'),
         `${request.id}: ${request.status}`,
       ),
     );
+  }
+
+  /** A request card for this conversation: in a group chat or channel, without the requester's email,
+   * department or licence (others read it there). */
+  private requestView(
+    context: TurnContext,
+    request: GovernanceRequest,
+    audience: 'requester' | 'readonly' | 'approver',
+    notice?: Parameters<typeof requestCard>[2],
+  ) {
+    return requestCard(request, audience, notice, [], isSharedConversation(context.activity));
   }
 
   async listMineCard(userId: string, page: number, title = 'Your requests') {
@@ -238,7 +257,8 @@ export class MessageHandler {
     }
     const request = await this.bot.store.requests.get(requestId);
     if (!request || request.requester.id !== userId) {
-      await context.sendActivity(textReply(`I can't find ${requestId} among your requests.`));
+      await auditUnseen(this.bot, userId, 'request.cancel.refused', requestId);
+      await context.sendActivity(textReply(notFoundOrNotYours(requestId)));
       return;
     }
     if (request.status !== 'pending') {
@@ -404,8 +424,8 @@ export class MessageHandler {
     }
     const request = id ? await this.bot.store.requests.get(id) : undefined;
     if (!id || !request || request.requester.id !== userId) {
-      await this.refused(userId, 'request.info-answer.refused', { reason: 'not the requester' }, request?.id);
-      await context.sendActivity(textReply(`I can't find ${id ?? 'that request'} among your requests.`));
+      await auditUnseen(this.bot, userId, 'request.info-answer.refused', id ?? '');
+      await context.sendActivity(textReply(notFoundOrNotYours(id ?? '')));
       return;
     }
     const text = (answer ?? '').trim();
@@ -418,7 +438,7 @@ export class MessageHandler {
     if (result.kind === 'refused') return void (await context.sendActivity(textReply(result.message)));
     await context.sendActivity(
       cardReply(
-        requestCard(result.request, 'requester', {
+        this.requestView(context, result.request, 'requester', {
           text: `Thanks, I added your answer to ${result.request.id}; the approvers see it on their card.`,
           tone: 'good',
         }),
@@ -459,9 +479,9 @@ export class MessageHandler {
     }
     const id = request?.id ?? p.requestIds[0] ?? '';
     if (!request || request.requester.id !== userId) {
-      // The use case refuses and audits it; the reply names nobody.
-      await lifecycle.requestExtension(id, userId, p.extension?.iso ?? 'P14D');
-      await context.sendActivity(textReply(`I can't find ${id} among your requests.`));
+      // The reply names nobody and says nothing about whether the request exists.
+      await auditUnseen(this.bot, userId, 'grant.extension.refused', id);
+      await context.sendActivity(textReply(notFoundOrNotYours(id)));
       return;
     }
     let duration = p.extension?.iso;
@@ -490,14 +510,17 @@ export class MessageHandler {
           ? `I asked to extend ${request.id} by ${label}: ${result.request.id} needs approval like a new request.`
           : `Extension ${result.request.id} (${label}) was approved by rule "${result.request.routing?.ruleId}".`;
         await context.sendActivity(
-          cardReply(requestCard(result.request, 'requester', { text, tone: 'good' }), `${result.request.id} received`),
+          cardReply(
+            this.requestView(context, result.request, 'requester', { text, tone: 'good' }),
+            `${result.request.id} received`,
+          ),
         );
         return;
       }
       case 'duplicate':
         await context.sendActivity(
           cardReply(
-            requestCard(result.request, 'requester', {
+            this.requestView(context, result.request, 'requester', {
               text: `You already asked to extend ${request.id}: ${result.request.id} is ${result.request.status}.`,
               tone: 'info',
             }),
@@ -507,7 +530,10 @@ export class MessageHandler {
       case 'denied':
         await context.sendActivity(
           cardReply(
-            requestCard(result.request, 'requester', { text: `Not allowed: ${result.reason}`, tone: 'warning' }),
+            this.requestView(context, result.request, 'requester', {
+              text: `Not allowed: ${result.reason}`,
+              tone: 'warning',
+            }),
           ),
         );
         return;

@@ -1,6 +1,7 @@
 // HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
 
 import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
+import { type Activity, ActivityTypes } from 'botbuilder';
 import restify from 'restify';
 import type { ReadinessReport } from '../health/readiness.js';
 
@@ -16,6 +17,11 @@ export async function startBotServer(
     port: number;
     host: string;
     extraRoutes?: (server: restify.Server) => void;
+    /**
+     * Checked after authentication, before the bot sees the activity: a reason refuses it (an invoke gets 403,
+     * a message no reply). Used for activities from another tenant.
+     */
+    refuseActivity?: (activity: Activity) => Promise<string | undefined>;
     /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
     readiness?: () => Promise<ReadinessReport>;
   },
@@ -35,6 +41,18 @@ export async function startBotServer(
       return;
     }
     await adapter.process(req, res, async (context) => {
+      const refused = await options.refuseActivity?.(context.activity);
+      if (refused) {
+        if (context.activity.type === ActivityTypes.Invoke)
+          await context.sendActivity({
+            type: ActivityTypes.InvokeResponse,
+            value: {
+              status: 403,
+              body: { error: { code: 'Forbidden', message: 'This bot does not serve your organisation.' } },
+            },
+          });
+        return;
+      }
       await app.run(context);
     });
   });

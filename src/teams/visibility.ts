@@ -1,6 +1,10 @@
 // Who may see a request's details: its requester and the approvers (any stage of it, its escalation groups,
 // and the configured approver groups). Decided from stored state and the directory, never from a card.
+// Everyone else gets the same answer as for an id that does not exist: nothing about whether it exists or
+// whose it is.
+import type { Activity } from 'botbuilder';
 import type { GovernanceRequest } from '../requests/model.js';
+import { noticeCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 
 export async function maySeeRequest(bot: BotContext, request: GovernanceRequest, userId: string | undefined) {
@@ -12,4 +16,47 @@ export async function maySeeRequest(bot: BotContext, request: GovernanceRequest,
     if (stage.escalatedTo) groups.add(stage.escalatedTo.groupId);
   }
   return (await bot.tenant.memberOfGroups(userId, [...groups].slice(0, 20))).length > 0;
+}
+
+/** The request if this user may see it; undefined both when it does not exist and when it is not theirs. */
+export async function visibleRequest(
+  bot: BotContext,
+  requestId: string,
+  userId: string | undefined,
+): Promise<GovernanceRequest | undefined> {
+  const request = await bot.store.requests.get(requestId);
+  return request && (await maySeeRequest(bot, request, userId)) ? request : undefined;
+}
+
+/** Only the id as the user typed it (already REQ-digits when parsed), cut short. */
+function shownId(requestId: string): string {
+  return /^REQ-\d{1,9}$/i.test(requestId) ? requestId.toUpperCase() : 'that request';
+}
+
+/** The one answer for a request that does not exist or that this user may not see. */
+export function notFoundOrNotYours(requestId: string): string {
+  return `I can't find ${shownId(requestId)} among the requests you can see. Nothing was changed.`;
+}
+
+export function notFoundCard(requestId: string) {
+  return noticeCard({ title: 'Request not found', color: 'Attention', text: notFoundOrNotYours(requestId) });
+}
+
+/** Audits a refused look or action on a request the user may not see (or that does not exist), alike. */
+export async function auditUnseen(bot: BotContext, userId: string | undefined, action: string, requestId: string) {
+  await bot.store.audit.append({
+    at: bot.clock().toISOString(),
+    actorId: userId ?? 'unknown',
+    action,
+    outcome: 'refused',
+    targetType: 'request',
+    targetId: requestId.slice(0, 64),
+    details: { code: 'NOT_FOUND_OR_NOT_YOURS' },
+  });
+}
+
+/** A group chat or channel: others read what the bot posts there. */
+export function isSharedConversation(activity: Partial<Activity>): boolean {
+  const type = activity.conversation?.conversationType;
+  return type === 'channel' || type === 'groupChat' || activity.conversation?.isGroup === true;
 }

@@ -1,9 +1,14 @@
-// A request's details (justification, routing, requester) are for its requester and the approvers only:
-// a forged or guessed request id on a card shows nothing to anyone else.
+// Issue 10.2: a request's details (justification, routing, requester) are for its requester and the approvers
+// only, on every path: text commands, every card verb, refresh. Everyone else gets the answer an id that does
+// not exist gets. In a group chat the receipt is short and the details go to the personal chat; activities
+// from another tenant are refused.
 import assert from 'node:assert/strict';
-import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
-import { cardText } from '../support/connector-double.js';
-import { team, users } from '../support/fixture-ids.js';
+import { randomUUID } from 'node:crypto';
+import { type Harness, setUpChannels, startHarness, type User } from '../support/bot-harness.js';
+import { cardText, firstCard } from '../support/connector-double.js';
+import { TENANT_ID, team, users } from '../support/fixture-ids.js';
+
+const SECRETS = /secret launch plan|alexw@|Marketing Sandbox|Alex Wilber|Power Apps licence|Department/;
 
 describe('teams: who may see a request', () => {
   let h: Harness;
@@ -15,29 +20,66 @@ describe('teams: who may see a request', () => {
       'I need the Environment Maker role in Marketing Sandbox because of the secret launch plan',
     );
     await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
   });
   afterEach(async () => {
     await h.stop();
   });
 
-  const inPersonal = (user: { id: string; name: string }) => ({ conversationId: h.personalConversationId(user) });
+  const inPersonal = (user: User) => ({ conversationId: h.personalConversationId(user) });
+  /** The answer with the request id taken out, so an existing and a made-up id can be compared. */
+  const neutral = (text: string, id: string) => text.replaceAll(id, 'REQ-?');
 
-  for (const verb of ['showRequest', 'why', 'refresh']) {
-    it(`"${verb}" with someone else's request id shows nothing to a non-approver`, async () => {
-      const res = await h.invoke(users.adele, verb, { requestId: 'REQ-1001' }, inPersonal(users.adele));
-      assert.equal(res.status, 200);
-      const text = cardText(res.body.value);
-      assert.match(text, /Only the requester and the approvers can see REQ-1001/);
-      assert.doesNotMatch(text, /secret launch plan/);
+  const cardVerbs: [string, Record<string, unknown>][] = [
+    ['showRequest', {}],
+    ['why', {}],
+    ['refresh', {}],
+    ['approve', { revision: 0 }],
+    ['reject', { revision: 0 }],
+    ['needInfo', { comment: 'what for?' }],
+    ['answerInfo', { answer: 'for the plan' }],
+    ['extend', { duration: 'P7D' }],
+    ['cancel', {}],
+    ['cancelAsk', {}],
+    ['cancelConfirm', {}],
+  ];
+  for (const [verb, extra] of cardVerbs) {
+    it(`card verb "${verb}" on someone else's request answers as for an id that does not exist`, async () => {
+      const real = await h.invoke(users.adele, verb, { requestId: 'REQ-1001', ...extra }, inPersonal(users.adele));
+      const made = await h.invoke(users.adele, verb, { requestId: 'REQ-4242', ...extra }, inPersonal(users.adele));
+      assert.equal(real.status, 200);
+      const text = cardText(real.body.value);
+      assert.doesNotMatch(text, SECRETS);
+      assert.equal(neutral(text, 'REQ-1001'), neutral(cardText(made.body.value), 'REQ-4242'));
+      assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending', 'nothing changed');
     });
   }
 
-  it('a forged approve by a non-approver is refused without revealing the request', async () => {
-    const res = await h.invoke(users.adele, 'approve', { requestId: 'REQ-1001', revision: 0 }, inPersonal(users.adele));
-    const text = cardText(res.body.value);
-    assert.match(text, /Only members of Power Platform Admins can decide on REQ-1001/);
-    assert.doesNotMatch(text, /secret launch plan/);
-    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
+  for (const command of ['approve REQ-1001 fine', 'reject REQ-1001 no', 'status REQ-1001', 'cancel REQ-1001']) {
+    it(`text "${command}" by a non-approver answers as for an id that does not exist`, async () => {
+      const [real] = await h.say(users.adele, command);
+      const [made] = await h.say(users.adele, command.replace('REQ-1001', 'REQ-4242'));
+      const text = `${real?.text ?? ''}${cardText(firstCard(real ?? {}))}`;
+      assert.doesNotMatch(text, SECRETS);
+      assert.equal(
+        neutral(text, 'REQ-1001'),
+        neutral(`${made?.text ?? ''}${cardText(firstCard(made ?? {}))}`, 'REQ-4242'),
+      );
+      assert.match(text, /can't find REQ-1001 among the requests you can see/);
+    });
+  }
+
+  it('the refusals are audited', async () => {
+    await h.say(users.adele, 'approve REQ-1001 fine');
+    await h.invoke(users.adele, 'why', { requestId: 'REQ-1001' }, inPersonal(users.adele));
+    const refused = await h.bot.store.audit.list({ actorId: users.adele.id });
+    assert.deepEqual(
+      refused.map((r) => [r.action, r.details?.code]),
+      [
+        ['request.approve.refused', 'NOT_FOUND_OR_NOT_YOURS'],
+        ['card.why.refused', 'NOT_FOUND_OR_NOT_YOURS'],
+      ],
+    );
   });
 
   it('the requester and an approver see the details', async () => {
@@ -47,11 +89,82 @@ describe('teams: who may see a request', () => {
       users.megan,
       'showRequest',
       { requestId: 'REQ-1001' },
-      {
-        conversationId: team.approvals,
-        channelId: team.approvals,
-      },
+      { conversationId: team.approvals, channelId: team.approvals },
     );
     assert.match(cardText(approver.body.value), /secret launch plan/);
+    const [status] = await h.say(users.megan, 'status REQ-1001');
+    assert.match(cardText(firstCard(status ?? {})), /secret launch plan/);
+  });
+});
+
+describe('teams: requests asked for in a group chat, and other tenants', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    await setUpChannels(h);
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const group = '19:group-chat-of-three@thread.v2';
+  const base = (user: User, tenant = TENANT_ID) => ({
+    serviceUrl: h.connector.url,
+    channelId: 'msteams',
+    recipient: { id: '28:governance-bot', name: 'Governance' },
+    from: { id: `29:${user.id}`, name: user.name, aadObjectId: user.id },
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    channelData: { tenant: { id: tenant } },
+  });
+
+  it('answers in a group chat with a short receipt and sends the details to the personal chat', async () => {
+    await h.say(users.alex, 'hello'); // the bot knows Alex's personal chat
+    const res = await h.post({
+      ...base(users.alex),
+      type: 'message',
+      conversation: { id: group, conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID },
+      text: '<at>Governance</at> I need the Environment Maker role in Marketing Sandbox because of the secret launch plan',
+      entities: [{ type: 'mention', text: '<at>Governance</at>', mentioned: { id: '28:governance-bot' } }],
+    });
+    assert.equal(res.status, 200);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
+    const inGroup = h.connector.messages(group).map((c) => `${c.body.text ?? ''}${cardText(firstCard(c.body))}`);
+    assert.ok(
+      inGroup.some((t) => /Received as REQ-1001/.test(t)),
+      inGroup.join('\n'),
+    );
+    for (const text of inGroup) assert.doesNotMatch(text, /alexw@|Department|Power Apps licence|secret launch plan/);
+    const personal = h.connector.messages(h.personalConversationId(users.alex)).map((c) => cardText(firstCard(c.body)));
+    assert.ok(
+      personal.some((t) => /REQ-1001/.test(t) && /alexw@/.test(t)),
+      'full receipt in the personal chat',
+    );
+  });
+
+  it('refuses activities from another tenant: no reply, nothing stored, audited; an invoke gets 403', async () => {
+    const other = '0b0b0b0b-1111-4222-8333-444455556666';
+    const res = await h.post({
+      ...base(users.alex, other),
+      type: 'message',
+      conversation: { id: h.personalConversationId(users.alex), conversationType: 'personal', tenantId: other },
+      text: 'I need the Environment Maker role in Marketing Sandbox',
+    });
+    assert.equal(res.status, 200);
+    const invoke = await h.post({
+      ...base(users.megan, other),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      conversation: { id: h.personalConversationId(users.megan), conversationType: 'personal', tenantId: other },
+      value: { action: { type: 'Action.Execute', verb: 'listPending', data: {} }, trigger: 'manual' },
+    });
+    assert.equal(invoke.status, 403);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.list()).length, 0);
+    assert.equal(h.connector.messages(h.personalConversationId(users.alex)).length, 0);
+    const refused = await h.bot.store.audit.list({ action: 'activity.refused' });
+    assert.equal(refused.length, 2);
+    assert.equal(refused[0]?.details?.code, 'FOREIGN_TENANT');
   });
 });

@@ -11,8 +11,9 @@ export function requestCard(
   audience: Audience,
   notice?: CardNotice,
   refreshUserIds: string[] = [],
+  shared = false,
 ) {
-  return renderCard('request-card', requestCardData(request, audience, notice, refreshUserIds));
+  return renderCard('request-card', requestCardData(request, audience, notice, refreshUserIds, shared));
 }
 
 /** Who gets a per-user view of a channel card (refresh.userIds): the requester and the current stage's approvers. */

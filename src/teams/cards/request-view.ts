@@ -239,6 +239,8 @@ export function requestCardData(
   audience: Audience,
   notice?: CardNotice,
   refreshUserIds: string[] = [],
+  /** Posted in a group chat or channel others read: no email, department or licence of the requester. */
+  shared = false,
 ): RequestCardData {
   const status = STATUS[request.status];
   const { summary, facts, sections } = describe(request);
@@ -246,15 +248,19 @@ export function requestCardData(
   const allFacts: Fact[] = [
     // Name and address on separate lines: an address in parentheses overflows a narrow Teams column.
     { title: 'Requested by', value: plain(requester.displayName) },
-    { title: 'Email', value: requester.upn },
-    ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
-    { title: 'Power Apps licence', value: requester.hasPowerAppsLicense ? 'Yes' : 'No' },
+    ...(shared
+      ? []
+      : [
+          { title: 'Email', value: plain(requester.upn) },
+          ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
+          { title: 'Power Apps licence', value: requester.hasPowerAppsLicense ? 'Yes' : 'No' },
+        ]),
     ...facts,
     { title: 'Asked on', value: when(request.createdAt) },
     ...(request.grantEndsAt ? [{ title: 'Grant ends', value: when(request.grantEndsAt) }] : []),
   ];
   let licenceWarning: string | null = null;
-  if (!requester.hasPowerAppsLicense && request.type === 'maker-role') {
+  if (!shared && !requester.hasPowerAppsLicense && request.type === 'maker-role') {
     const d = request.details;
     licenceWarning =
       d.type === 'maker-role' && d.environment.hasDataverse
