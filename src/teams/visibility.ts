@@ -49,6 +49,7 @@ export async function auditUnseen(bot: BotContext, userId: string | undefined, a
     actorId: userId ?? 'unknown',
     action,
     outcome: 'refused',
+    requestId: /^REQ-\d{1,9}$/i.test(requestId) ? requestId.toUpperCase() : undefined,
     targetType: 'request',
     targetId: requestId.slice(0, 64),
     details: { code: 'NOT_FOUND_OR_NOT_YOURS' },

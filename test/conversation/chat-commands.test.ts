@@ -185,7 +185,7 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     // Someone else cannot answer for Alex; the attempt is audited and changes nothing.
     await ask(id, 'How many users?');
     const [forged] = await say(users.adele, `answer ${id} nobody`);
-    assert.match(forged ?? '', new RegExp(`I can't find ${id} among your requests`));
+    assert.match(forged ?? '', new RegExp(`I can't find ${id} among the requests you can see`));
     assert.equal((await refusals('request.info-answer.refused')).length, 1);
 
     const [explicit] = await say(users.alex, `answer ${id} about 20 people in Marketing`);
@@ -223,7 +223,7 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     const [elsewhere] = await say(users.alex, 'can I keep the maker role in IT Tools another month');
     assert.match(elsewhere ?? '', /You have no time-bound grant in IT Tools to extend/);
     const [notYours] = await say(users.adele, `extend ${id} for 2 weeks`);
-    assert.match(notYours ?? '', new RegExp(`I can't find ${id} among your requests`));
+    assert.match(notYours ?? '', new RegExp(`I can't find ${id} among the requests you can see`));
     assert.equal((await refusals('grant.extension.refused')).length, 1);
 
     const [asked] = await say(users.alex, 'can I keep the maker role in Marketing Sandbox another month');

@@ -54,10 +54,11 @@ describe('conversation: refusals and answers without approval', () => {
   it('refuses a user outside the approver group', async () => {
     const post = await fileAndPost(users.alex);
     const res = await h.invoke(users.adele, 'approve', { requestId: 'REQ-1001', revision: 0 }, inApprovals(post.id));
-    assert.match(cardText(res.body.value), /Only members of Power Platform Admins/);
+    // Someone who may not see the request learns nothing about it (issue 10.2).
+    assert.match(cardText(res.body.value), /can't find REQ-1001 among the requests you can see/);
     assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
     const refused = await h.bot.store.audit.list({ requestId: 'REQ-1001', outcome: 'refused' });
-    assert.equal(refused[0]?.details?.code, 'NOT_AN_APPROVER');
+    assert.equal(refused[0]?.details?.code, 'NOT_FOUND_OR_NOT_YOURS');
     assert.equal(refused[0]?.actorId, users.adele.id);
   });
 
@@ -88,7 +89,7 @@ describe('conversation: refusals and answers without approval', () => {
       { requestId: 'REQ-999999', revision: 0 },
       inApprovals(post.id),
     );
-    assert.match(cardText(unknown.body.value), /can't find a request called REQ-999999/);
+    assert.match(cardText(unknown.body.value), /can't find REQ-999999 among the requests you can see/);
     const malformed = await h.invoke(
       users.megan,
       'approve',
@@ -100,7 +101,7 @@ describe('conversation: refusals and answers without approval', () => {
     assert.match(cardText(missing.body.value), /could not be read/);
     assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
     const refusals = await h.bot.store.audit.list({ outcome: 'refused' });
-    assert.ok(refusals.some((r) => r.details?.code === 'UNKNOWN_REQUEST'));
+    assert.ok(refusals.some((r) => r.details?.code === 'NOT_FOUND_OR_NOT_YOURS'));
     assert.equal(refusals.filter((r) => r.details?.code === 'MALFORMED_ACTION').length, 2);
   });
 
