@@ -3,7 +3,7 @@
 import type { Activity } from 'botbuilder';
 import type pino from 'pino';
 import type { Config } from '../config/config.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../requests/ports/store.js';
 
 /** The tenant an activity comes from: channelData.tenant.id (Teams), else conversation.tenantId. */
 export function activityTenant(activity: Partial<Activity>): string | undefined {

@@ -105,12 +105,7 @@ describe('conversation: two-stage approval', () => {
         ['Patti Fernandez', 1],
       ],
     );
-    assert.deepEqual(await refusals(id), [
-      'SELF_APPROVAL',
-      'NOT_FOUND_OR_NOT_YOURS',
-      'NOT_AN_APPROVER',
-      'STALE_CARD',
-    ]);
+    assert.deepEqual(await refusals(id), ['SELF_APPROVAL', 'NOT_FOUND_OR_NOT_YOURS', 'NOT_AN_APPROVER', 'STALE_CARD']);
 
     const trail = await h.bot.store.audit.list({ requestId: id });
     const out = process.env.TWO_STAGE_AUDIT_OUT;
