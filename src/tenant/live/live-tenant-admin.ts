@@ -524,7 +524,11 @@ export class LiveTenantAdmin implements TenantAdmin {
       instanceApiUrl: linked?.instanceApiUrl,
       createdBy: p.createdBy?.id,
       createdTime: p.createdTime,
-      state: p.states?.management?.id ?? p.provisioningState ?? 'Unknown',
+      // While it is still being provisioned the provisioning state says so, whatever the management state says.
+      state:
+        p.provisioningState && p.provisioningState !== 'Succeeded'
+          ? p.provisioningState
+          : (p.states?.management?.id ?? p.provisioningState ?? 'Unknown'),
       instanceState: linked?.instanceState,
       instanceUrl: linked?.instanceUrl,
       domainName: linked?.domainName,

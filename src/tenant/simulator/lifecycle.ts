@@ -219,8 +219,9 @@ export function startCreate(state: SimulatorState, pending: SimEnvironment, call
   };
   state.nextOperationFailure = null;
   state.operations.set(op.id, op);
-  // As the real list: a creating environment is listed (and readable) with provisioningState Creating.
-  pending.provisioningState = 'Creating';
+  // As the real list: a creating environment is listed (and readable) with its provisioning state.
+  // LinkedDatabaseProvisioning while a Dataverse database is made (the Terraform provider waits on it).
+  pending.provisioningState = pending.dataverse ? 'LinkedDatabaseProvisioning' : 'Creating';
   if (pending.dataverse) pending.dataverse.instanceState = 'NotReady';
   state.environments.push(pending);
   return op;

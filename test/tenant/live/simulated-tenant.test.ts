@@ -267,4 +267,25 @@ describe('LiveTenantAdmin on the simulated tenant', () => {
     await admin.revokeEnvironmentRole(env, JOHANNA, 'EnvironmentMaker');
     assert.equal(await admin.hasEnvironmentRole(env, JOHANNA, 'EnvironmentMaker'), false);
   });
+  it('lists an environment that is being created with its provisioning state, never as Ready', async () => {
+    const started = await admin.startEnvironmentCreation(
+      {
+        type: 'new-environment',
+        displayName: 'Provisioning probe',
+        sku: 'Sandbox',
+        location: 'unitedstates',
+        dataverse: { languageLcid: 1033, currency: 'USD', domainName: 'provisioningprobe' },
+      },
+      ALEX,
+    );
+    assert.equal(started.kind, 'accepted');
+    const listed = (await admin.listEnvironments()).find((e) => e.displayName === 'Provisioning probe');
+    assert.equal(listed?.state, 'LinkedDatabaseProvisioning');
+    assert.notEqual(listed?.instanceState, 'Ready');
+    if (started.kind === 'accepted') {
+      for (let i = 0; i < 5 && (await admin.getLifecycleOperation(started.operationUrl)).state === 'Running'; i++);
+    }
+    const done = (await admin.listEnvironments()).find((e) => e.displayName === 'Provisioning probe');
+    assert.equal(done?.state, 'Ready');
+  });
 });

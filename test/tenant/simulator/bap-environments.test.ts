@@ -130,7 +130,7 @@ describe('tenant simulator: BAP environments', () => {
     const creating = list.body.value.find(
       (e: { properties: { displayName: string } }) => e.properties.displayName === 'Contoso Research',
     );
-    assert.equal(creating.properties.provisioningState, 'Creating');
+    assert.equal(creating.properties.provisioningState, 'LinkedDatabaseProvisioning');
     assert.equal(creating.properties.states.management.id, 'NotReady');
     assert.equal(creating.properties.linkedEnvironmentMetadata.instanceState, 'NotReady');
 
@@ -250,9 +250,9 @@ describe('tenant simulator: BAP environments', () => {
     assert.equal(res.status, 202);
     const envId = res.body.name;
     const read = async () => (await bap.get(`${BAP}/scopes/admin/environments/${envId}?${V}`)).body.properties;
-    assert.equal((await read()).provisioningState, 'Creating');
+    assert.equal((await read()).provisioningState, 'LinkedDatabaseProvisioning');
     now = new Date(now.getTime() + 29_000);
-    assert.equal((await read()).provisioningState, 'Creating');
+    assert.equal((await read()).provisioningState, 'LinkedDatabaseProvisioning');
     now = new Date(now.getTime() + 1_000);
     const done = await read();
     assert.equal(done.provisioningState, 'Succeeded');
