@@ -168,15 +168,27 @@ describe('conversation: language-model intake', () => {
     });
 
     it('falls back to the parser when the model answers too late or not in JSON', async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // The model's answer to the first message is held until the test lets it go: it arrives after the timeout.
       model.answer((text) =>
-        /late/.test(text) ? { content: '{"intent":"help"}', delayMs: 3000 } : { content: 'Sure!' },
+        /late/.test(text) ? { content: '{"intent":"help"}', until: held } : { content: 'Sure!' },
       );
       await start({ ...openAiEnv(), INTAKE_LLM_TIMEOUT_MS: '300' });
       const late = await say(users.adele, 'status please, sorry if this is late');
-      assert.doesNotMatch(textOf(late[0] ?? {}), /What I can do/, 'the late answer ("help") is not used');
+      assert.equal(model.answered, 0, 'the bot answered while the model had not');
+      assert.match(textOf(late[0] ?? {}), /You have no requests yet/, 'the parser read "status"');
+      release();
+      await h.connector.waitFor(() => model.answered === 1);
       const prose = await say(users.adele, 'maker role in Finance Sandbox');
-      assert.match(textOf(prose[0] ?? {}), /REQ-1001/);
+      assert.match(textOf(prose[0] ?? {}), /REQ-1001/, 'prose instead of JSON: the parser filed it');
       assert.equal(model.calls.length, 2);
+      // The late "help" answer, delivered in between, was never used: two messages, two replies, no help card.
+      const replies = h.connector.messages(conv(users.adele)).map((c) => textOf(c.body));
+      assert.equal(replies.length, 2, replies.join(' | '));
+      assert.ok(!replies.some((r) => /What I can do/.test(r)), replies.join(' | '));
     });
 
     it('without a key the parser alone reads messages and nothing is sent anywhere', async () => {

@@ -160,17 +160,24 @@ describe('requests: state machine', () => {
 
   it('says the next step in plain words for every status', () => {
     assert.match(nextStep(request()), /Waiting for Admins/);
-    for (const status of [
-      'approved',
-      'executing',
-      'completed',
-      'failed',
-      'rejected',
-      'cancelled',
-      'expired',
-      'revoked',
-    ] as const) {
-      assert.ok(nextStep(request({ status })).length > 3, status);
+    // What the requester must read next, per status: who acts now, and whether anything changed.
+    const expected = {
+      approved: /^Approved; the change is about to run\.$/,
+      executing: /^The change is running now\.$/,
+      completed: /^Done\.$/,
+      failed: /^The change failed; an admin has been told\.$/,
+      rejected: /^Rejected; nothing was changed\.$/,
+      cancelled: /^Cancelled by you; nothing was changed\.$/,
+      expired: /^Expired without a decision; ask again if you still need it\.$/,
+      revoked: /^The time-bound grant has ended and was reverted\.$/,
+    } as const;
+    for (const [status, next] of Object.entries(expected) as [keyof typeof expected, RegExp][]) {
+      assert.match(nextStep(request({ status })), next, status);
     }
+    // A time-bound grant that is done says when it ends.
+    assert.equal(
+      nextStep(request({ status: 'completed', grantEndsAt: '2026-12-05T17:00:00.000Z' })),
+      'Done. It ends on 2026-12-05.',
+    );
   });
 });

@@ -5,7 +5,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailpointName } from '../../src/failpoints.js';
-import type { ConnectorDouble } from './connector-double.js';
 
 export interface BotProcess {
   url: string;
@@ -36,6 +35,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
       APP_ENV: 'local',
       TENANT_MODE: 'simulated',
       TENANT_SIMULATOR_URL: options.simulatorUrl,
@@ -61,7 +61,11 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot did not start in 30 s:\n${out}`)), 30_000);
+    // Generous: on a loaded CI machine loading the bot through tsx can take tens of seconds.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the bot did not start in 120 s:\n${out}`));
+    }, 120_000);
     const look = () => {
       const m = /governance bot: (http:\/\/[^\s]+)\/api\/messages/.exec(out);
       if (m?.[1]) {
@@ -112,9 +116,3 @@ export async function diedAt(bot: BotProcess, log: string, point: FailpointName,
     throw new Error(`expected to die at ${point}; failpoints hit: ${hits.join(', ') || 'none'}`);
 }
 
-/** The connector double's log of one conversation as "METHOD title-or-text" lines, for assertions on what users saw. */
-export function conversationLog(connector: ConnectorDouble, conversationId: string): string[] {
-  return connector.calls
-    .filter((c) => c.conversationId === conversationId && c.body.type === 'message')
-    .map((c) => `${c.method} ${c.id}`);
-}

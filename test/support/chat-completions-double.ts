@@ -22,11 +22,18 @@ export interface ChatCall {
   deployment?: string | undefined;
 }
 
-/** What to answer: the assistant's content (any text, usually JSON), an HTTP failure, or a late answer. */
-export type ChatReply = { content: string; delayMs?: number } | { status: number; error?: string; delayMs?: number };
+/**
+ * What to answer: the assistant's content (any text, usually JSON) or an HTTP failure, at once or, with `until`,
+ * only once the test settles that promise (a late answer, with no real wait).
+ */
+export type ChatReply =
+  | { content: string; until?: Promise<unknown> }
+  | { status: number; error?: string; until?: Promise<unknown> };
 
 export class ChatCompletionsDouble {
   readonly calls: ChatCall[] = [];
+  /** Answers written back so far (a held answer counts once it has been sent). */
+  answered = 0;
   private server: Server | undefined;
   private reply: (userText: string, call: ChatCall) => ChatReply = () => ({ content: '{"intent":"unknown"}' });
   url = '';
@@ -77,7 +84,8 @@ export class ChatCompletionsDouble {
     this.calls.push(call);
     const userText = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
     const reply = this.reply(userText, call);
-    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.until) await reply.until;
+    this.answered++;
     if ('status' in reply)
       return send(res, reply.status, { error: { message: reply.error ?? 'double failure', type: 'server_error' } });
     send(res, 200, {
