@@ -8,6 +8,7 @@ import { understand } from '../src/intake/understand.js';
 import type { Connector, Environment } from '../src/tenant/tenant-admin.js';
 import { CORPUS } from '../test/intake/corpus.js';
 import { evaluate, fixtureSnapshot, summarise } from '../test/intake/evaluate.js';
+import { describeFirstScore, FIRST_SCORES } from '../test/intake/first-scores.js';
 import { FRESH } from '../test/intake/fresh.js';
 import { HELD_OUT } from '../test/intake/held-out.js';
 
@@ -65,15 +66,18 @@ console.table(summarise(results));
 for (const [i, r] of results.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(CORPUS[i]?.[0])} → ${r.problems.join('; ')}`);
 const heldOut = HELD_OUT.map((row) => evaluate(row, snapshot));
-console.log('\nHeld-out accuracy (written apart from the corpus and the parser, %d utterances):', HELD_OUT.length);
+console.log('\nHeld-out set (written apart from the corpus and the parser)');
+console.log(`  first score, blind (never edited): ${describeFirstScore(FIRST_SCORES['held-out'])}`);
+console.log("  current score (%d utterances, with today's parser and scoring rules):", HELD_OUT.length);
 console.table(summarise(heldOut));
 for (const [i, r] of heldOut.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(HELD_OUT[i]?.[0])} → ${r.problems.join('; ')}`);
 const fresh = FRESH.map((row) => evaluate(row, snapshot));
+console.log('\nFresh set (written blind)');
 console.log(
-  '\nFresh accuracy (written blind, scored before the parser was changed for it, %d utterances):',
-  FRESH.length,
+  `  first score, blind, before the parser was changed for it (never edited): ${describeFirstScore(FIRST_SCORES.fresh)}`,
 );
+console.log('  current score (%d utterances, after the parser was tuned on it):', FRESH.length);
 console.table(summarise(fresh));
 for (const [i, r] of fresh.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(FRESH[i]?.[0])} → ${r.problems.join('; ')}`);

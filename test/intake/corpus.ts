@@ -11,7 +11,8 @@ export interface Expected {
   name?: string;
   dataverse?: boolean;
   verdict?: 'approve' | 'reject';
-  ends?: boolean;
+  /** A time-bound request: the UTC day its grant ends (NOW is Monday 2026-06-01 10:00 UTC). */
+  ends?: string;
 }
 export type CorpusRow = [text: string, intent: string, expected?: Expected];
 
@@ -45,12 +46,12 @@ export const CORPUS: CorpusRow[] = [
   ['I would like to become a maker in the marketing environment', 'maker-role', { env: 'Marketing Sandbox' }],
   ['Marketing Sandbox maker role please, building a campaign app', 'maker-role', { env: 'Marketing Sandbox' }],
   ['sandbox finance maker role', 'maker-role', { env: 'Finance Sandbox' }],
-  ['give me maker on IT Tools for 2 weeks', 'maker-role', { env: 'IT Tools', ends: true }],
-  ['maker role in Contoso Dev until Friday', 'maker-role', { env: 'Contoso Dev', ends: true }],
+  ['give me maker on IT Tools for 2 weeks', 'maker-role', { env: 'IT Tools', ends: '2026-06-15' }],
+  ['maker role in Contoso Dev until Friday', 'maker-role', { env: 'Contoso Dev', ends: '2026-06-05' }],
   [
     'maker rights in contoso test for a month because of the migration project',
     'maker-role',
-    { env: 'Contoso Test', ends: true },
+    { env: 'Contoso Test', ends: '2026-07-01' },
   ],
   ['maker role in my dev environment', 'maker-role', { env: "Adele Vance's Environment" }],
   ['i want maker rights in my own environment', 'maker-role', { env: "Adele Vance's Environment" }],
@@ -146,7 +147,7 @@ export const CORPUS: CorpusRow[] = [
   [
     'unblock servicenow in HR Production for 2 weeks',
     'unblock-connector',
-    { env: 'HR Production', connectors: ['shared_servicenow'], ends: true },
+    { env: 'HR Production', connectors: ['shared_servicenow'], ends: '2026-06-15' },
   ],
   ['UNBLOCK GITHUB IN CONTOSO DEV', 'unblock-connector', { env: 'Contoso Dev', connectors: ['shared_github'] }],
   [
@@ -191,7 +192,7 @@ export const CORPUS: CorpusRow[] = [
   [
     'unblock dropbox until 2030-01-31 in contoso dev',
     'unblock-connector',
-    { env: 'Contoso Dev', connectors: ['shared_dropbox'], ends: true },
+    { env: 'Contoso Dev', connectors: ['shared_dropbox'], ends: '2030-01-31' },
   ],
   ['unblock sftp in IT Tools', 'unblock-connector', { env: 'IT Tools', connectors: ['shared_sftpwithssh'] }],
   [
@@ -392,7 +393,7 @@ export const CORPUS: CorpusRow[] = [
   ['extension for req-1001, 3 more days', 'extend', { id: 'REQ-1001' }],
   ['could I keep access to IT Tools for another week?', 'extend', { env: 'IT Tools' }],
   ['renew my maker role in HR Dev for a month', 'extend', { env: 'HR Dev' }],
-  ['prolong REQ-1005 until Friday', 'extend', { id: 'REQ-1005' }],
+  ['prolong REQ-1005 until Friday', 'extend', { id: 'REQ-1005', ends: '2026-06-05' }],
   // help
   ['help', 'help'],
   ['what can you do?', 'help'],

@@ -17,6 +17,8 @@ export interface RowResult {
   entitiesOk?: boolean | undefined;
   /** undefined when the row expects no asking back */
   askedOk?: boolean | undefined;
+  /** False when it took something the row does not ask for (an end date, a connector on a request). */
+  negativesOk: boolean;
   problems: string[];
   understanding: Understanding;
 }
@@ -26,6 +28,17 @@ export async function fixtureSnapshot(): Promise<{ snapshot: CatalogueSnapshot; 
   const tenant = createTenantAdmin(parseConfig({ LOG_LEVEL: 'silent' }), { simulatorUrl: sim.url });
   const snapshot = await new Catalogue(tenant).get();
   return { snapshot, close: () => sim.close() };
+}
+
+/** Requests that take no connector: one picked up by mistake there is wrong even if nothing uses it yet. */
+const NO_CONNECTOR = new Set(['maker-role', 'new-environment']);
+
+/** True when the end instant falls on the given UTC day, or is the midnight that closes it. */
+function endsOn(end: string | undefined, day: string): boolean {
+  if (!end) return false;
+  const t = Date.parse(end);
+  const start = Date.parse(`${day}T00:00:00Z`);
+  return t >= start && t <= start + 86_400_000;
 }
 
 export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult {
@@ -64,7 +77,22 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
   if (e.name) check(ne.name === e.name, `name ${ne.name}`);
   if (e.location) check(u.location.value?.name === e.location, `location ${u.location.value?.name}`);
   if (e.dataverse !== undefined) check(ne.dataverse === e.dataverse, `dataverse ${ne.dataverse}`);
-  if (e.ends) check(Boolean(u.parsed.grantEndsAt), 'no end date');
+  // A time-bound request must end on the day asked for (any time that day, UTC: "until 30 June" may end at its
+  // last second or at midnight after it), and a request nobody bounded in time must not get an end.
+  const end = u.parsed.grantEndsAt;
+  if (e.ends) check(endsOn(end, e.ends), `ends ${end ?? 'never'} (expected ${e.ends})`);
+  // Negatives, scored on their own: something taken that the row does not ask for would change the action.
+  const negatives: boolean[] = [];
+  const refute = (ok: boolean, problem: string) => {
+    negatives.push(ok);
+    if (!ok) problems.push(problem);
+  };
+  // An extension always carries an end; its rows name the day only where the words fix it ("until Friday").
+  if (!e.ends && intent !== 'extend') refute(end === undefined, `a time-bound grant nobody asked for (ends ${end})`);
+  if (NO_CONNECTOR.has(intent)) {
+    const extra = u.connectors.accepted.map((a) => a.connector.name);
+    refute(extra.length === 0, `picked up connector ${extra.join(',')} nobody asked for`);
+  }
 
   let askedOk: boolean | undefined;
   if (e.ask === 'environment') {
@@ -79,6 +107,7 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
     intentOk,
     entitiesOk: checks.length > 0 ? checks.every(Boolean) : undefined,
     askedOk,
+    negativesOk: negatives.every(Boolean),
     problems,
     understanding: u,
   };
@@ -93,8 +122,9 @@ export function summarise(results: RowResult[]) {
     intent: pct(results.filter((r) => r.intentOk).length, results.length),
     entities: pct(ent.filter((r) => r.entitiesOk).length, ent.length),
     askedBackInsteadOfGuessing: pct(ask.filter((r) => r.askedOk).length, ask.length),
+    nothingUnasked: pct(results.filter((r) => r.negativesOk).length, results.length),
     allCorrect: pct(
-      results.filter((r) => r.intentOk && r.entitiesOk !== false && r.askedOk !== false).length,
+      results.filter((r) => r.intentOk && r.entitiesOk !== false && r.askedOk !== false && r.negativesOk).length,
       results.length,
     ),
   };

@@ -39,9 +39,9 @@ export const FRESH: CorpusRow[] = [
   ],
   ['maker role on my dev environment please', 'maker-role', { env: ADELE_ENV }],
   ['can u give me maker in my own env', 'maker-role', { env: ADELE_ENV }],
-  ['maker role on Finance Sandbox for two weeks', 'maker-role', { env: 'Finance Sandbox', ends: true }],
-  ['I need to build apps in HR Dev until the end of the month', 'maker-role', { env: 'HR Dev', ends: true }],
-  ['maker access to contoso dev for 30 days pls', 'maker-role', { env: 'Contoso Dev', ends: true }],
+  ['maker role on Finance Sandbox for two weeks', 'maker-role', { env: 'Finance Sandbox', ends: '2026-06-15' }],
+  ['I need to build apps in HR Dev until the end of the month', 'maker-role', { env: 'HR Dev', ends: '2026-06-30' }],
+  ['maker access to contoso dev for 30 days pls', 'maker-role', { env: 'Contoso Dev', ends: '2026-07-01' }],
   ['maker role on Finance Sandbox - sorry, I meant Finance Production', 'maker-role', { env: 'Finance Production' }],
   ["I don't need a new environment, just maker role on Contoso Test", 'maker-role', { env: 'Contoso Test' }],
   ['can i be a maker in the marketing env?', 'maker-role', { env: 'Marketing Sandbox' }],
@@ -106,7 +106,7 @@ export const FRESH: CorpusRow[] = [
   [
     'need docusign unblocked in finance prod for 3 months',
     'unblock-connector',
-    { env: 'Finance Production', connectors: ['shared_docusign'], ends: true },
+    { env: 'Finance Production', connectors: ['shared_docusign'], ends: '2026-09-01' },
   ],
   [
     'unblock azure blob storage in operations production',
@@ -271,7 +271,7 @@ export const FRESH: CorpusRow[] = [
     'extend',
     { env: 'Contoso Dev', connectors: ['shared_dropbox'] },
   ],
-  ['please prolong REQ-1005 until end of next month', 'extend', { id: 'REQ-1005' }],
+  ['please prolong REQ-1005 until end of next month', 'extend', { id: 'REQ-1005', ends: '2026-07-31' }],
 
   // help, greetings, thanks, off-topic
   ['what can you do?', 'help'],

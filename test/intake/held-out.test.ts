@@ -1,12 +1,19 @@
 // Table-driven, like the corpus: the held-out utterances (written apart from the corpus and the parser) must be
-// understood as expected. The floors sit just below today's figures; known misses are listed, not hidden.
+// understood as expected, taking nothing they do not ask for. First score (blind, never edited): see
+// first-scores.ts; today's score is printed beside it when this file runs. The floors sit just below today's
+// figures; known misses are listed, not hidden.
 import assert from 'node:assert/strict';
 import type { CatalogueSnapshot } from '../../src/intake/catalogue.js';
 import { evaluate, fixtureSnapshot, summarise } from './evaluate.js';
+import { describeFirstScore, FIRST_SCORES } from './first-scores.js';
 import { HELD_OUT } from './held-out.js';
 
 /** Understood differently today; kept in the set so the accuracy figure stays honest. */
-const KNOWN_MISSES = new Set<string>([]);
+const KNOWN_MISSES = new Set<string>([
+  // Maker-role requests that also pick up a connector from their prose ("approvals app", "power apps"/"Power BI").
+  "Hi team, hope you're all well! I've just joined the finance reporting squad and I'm supposed to build a small approvals app in Finance Sandbox. Could someone give me the environment maker role there? Thanks so much, Adele",
+  'hey! so we are migrating the old access db to power apps and i need to be able to create apps in IT Tools. can you make me a maker there? cheers',
+]);
 
 describe('intake held-out set', () => {
   let snapshot: CatalogueSnapshot;
@@ -27,8 +34,10 @@ describe('intake held-out set', () => {
     });
   }
 
-  it('reaches the accuracy floor overall (intent ≥ 98%, entities ≥ 98%, asks back every time)', () => {
+  it('reaches the accuracy floor overall (intent ≥ 98%, entities ≥ 98%, asks back every time)', function () {
     const s = summarise(HELD_OUT.map((row) => evaluate(row, snapshot)));
+    this.test!.title +=
+      `\n        first score (blind): ${describeFirstScore(FIRST_SCORES['held-out'])}\n        current score: ${JSON.stringify(s)}`;
     const pct = (v: string) => Number.parseFloat(v);
     assert.ok(pct(s.intent) >= 98, s.intent);
     assert.ok(pct(s.entities) >= 98, s.entities);

@@ -64,11 +64,11 @@ export const HELD_OUT: CorpusRow[] = [
   ['I want permission to make apps in the HR Dev environment', 'maker-role', { env: 'HR Dev' }],
   ['maker role for Grady in Finance Sandbox, he starts monday', 'maker-role', { env: 'Finance Sandbox' }],
   // maker role: durations
-  ['maker role in Contoso Test for two weeks', 'maker-role', { env: 'Contoso Test', ends: true }],
-  ['temporary maker access to HR Dev for the next 10 days', 'maker-role', { env: 'HR Dev', ends: true }],
-  ['maker on finance sandbox till end of month', 'maker-role', { env: 'Finance Sandbox', ends: true }],
-  ['maker role in IT Tools until 30 June', 'maker-role', { env: 'IT Tools', ends: true }],
-  ['just need maker in sales trial for 3 days', 'maker-role', { env: 'Sales Trial', ends: true }],
+  ['maker role in Contoso Test for two weeks', 'maker-role', { env: 'Contoso Test', ends: '2026-06-15' }],
+  ['temporary maker access to HR Dev for the next 10 days', 'maker-role', { env: 'HR Dev', ends: '2026-06-11' }],
+  ['maker on finance sandbox till end of month', 'maker-role', { env: 'Finance Sandbox', ends: '2026-06-30' }],
+  ['maker role in IT Tools until 30 June', 'maker-role', { env: 'IT Tools', ends: '2026-06-30' }],
+  ['just need maker in sales trial for 3 days', 'maker-role', { env: 'Sales Trial', ends: '2026-06-04' }],
   ['maker role marketing sandbox for a sprint', 'maker-role', { env: 'Marketing Sandbox' }],
   // maker role: must ask back
   ['I need the maker role', 'maker-role', { ask: 'environment' }],
@@ -265,7 +265,7 @@ export const HELD_OUT: CorpusRow[] = [
   [
     'unblock dropbox in contoso dev for two weeks',
     'unblock-connector',
-    { env: 'Contoso Dev', connectors: ['shared_dropbox'], ends: true },
+    { env: 'Contoso Dev', connectors: ['shared_dropbox'], ends: '2026-06-15' },
   ],
   // connector unblock: must ask back
   ['unblock dropbox', 'unblock-connector', { connectors: ['shared_dropbox'], ask: 'environment' }],
@@ -484,7 +484,7 @@ export const HELD_OUT: CorpusRow[] = [
   ['i cant create apps in contoso dev, can you give me the rights?', 'maker-role', { env: 'Contoso Dev' }],
   ['I need to be a maker in the sales env', 'maker-role', { env: 'Sales Trial' }],
   ['maker role in the operations environment', 'maker-role', { env: 'Operations Production' }],
-  ['give maker to me for HR prod for one week', 'maker-role', { env: 'HR Production', ends: true }],
+  ['give maker to me for HR prod for one week', 'maker-role', { env: 'HR Production', ends: '2026-06-08' }],
   ['maker role pls', 'maker-role', { ask: 'environment' }],
   ['Maker role in Contoso', 'maker-role', { ask: 'environment' }],
   ['maker on uat', 'maker-role', { ask: 'environment' }],
@@ -512,7 +512,7 @@ export const HELD_OUT: CorpusRow[] = [
   ['reject REQ-1006', 'decide', { id: 'REQ-1006', verdict: 'reject' }],
   ['this channel is for audit', 'set-channel'],
   ['who granted maker roles last month?', 'audit'],
-  ['please extend my maker access in contoso test until end of month', 'extend'],
+  ['please extend my maker access in contoso test until end of month', 'extend', { ends: '2026-06-30' }],
   ['what is a DLP policy?', 'help'],
   ['Salut!', 'greeting'],
   ['moin moin', 'greeting'],
@@ -543,7 +543,7 @@ export const HELD_OUT: CorpusRow[] = [
   [
     'unblock gmail in my dev env for 2 weeks',
     'unblock-connector',
-    { env: ADELE_ENV, connectors: ['shared_gmail'], ends: true },
+    { env: ADELE_ENV, connectors: ['shared_gmail'], ends: '2026-06-15' },
   ],
   ['need the google mail connector on HR Dev', 'unblock-connector', { env: 'HR Dev', connectors: ['shared_gmail'] }],
   ['unblock slack in hr', 'unblock-connector', { connectors: ['shared_slack'], ask: 'environment' }],

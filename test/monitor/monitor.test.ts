@@ -182,7 +182,8 @@ describe('governance monitor', () => {
     );
   });
 
-  it('does not re-announce after a restart, and a crash before commit posts exactly once', async () => {
+  // A real crash before the commit (SIGKILL at monitor.before-commit) is in test/crash/bot-crashes.test.ts.
+  it('posts a change once, and a new monitor on the same storage does not announce it again', async () => {
     await monitor().tick();
     sim.state.connectors.push({
       id: '/providers/Microsoft.PowerApps/apis/shared_notion',

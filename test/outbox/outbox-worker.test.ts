@@ -155,7 +155,8 @@ describe('outbox worker', () => {
       };
     }
 
-    it('a message never handed to Teams is sent exactly once after restart', async () => {
+    // A real crash before the Bot Connector call (SIGKILL at outbox.before-send) is in test/crash/bot-crashes.test.ts.
+    it('a message waiting when its process stopped is sent by the next worker, and never again by a third', async () => {
       const conv = await rig.addConversation('19:c1@thread');
       await rig.enqueue('m1', conv, 'hello');
       // The first process died before its worker ran: nothing in flight, the message simply waits.

@@ -115,4 +115,3 @@ export async function diedAt(bot: BotProcess, log: string, point: FailpointName,
   if (hits.at(-1) !== point)
     throw new Error(`expected to die at ${point}; failpoints hit: ${hits.join(', ') || 'none'}`);
 }
-
