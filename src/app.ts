@@ -3,7 +3,7 @@
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import type pino from 'pino';
-import type { Config } from './config/config.js';
+import { type Config, isLoopback } from './config/config.js';
 import { unblockConnector } from './execution/connector-unblock.js';
 import { Executor } from './execution/executor.js';
 import { JobRunner } from './execution/job-runner.js';
@@ -82,6 +82,12 @@ export interface RunningBot {
 export async function startGovernanceBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+
+  // Without a bot registration nothing authenticates callers: refuse before anything starts (config checks it too).
+  if (!config.BOT_ID && (!isLoopback(listenHost(config)) || config.TENANT_MODE === 'live'))
+    throw new Error('Without BOT_ID the bot runs only on a loopback address and only with the simulated tenant.');
+  if (config.TENANT_MODE === 'live' && !config.ACTIVITY_FEED_AUTH_ID)
+    log.warn('activity feed webhook disabled: ACTIVITY_FEED_AUTH_ID is not set (POST /api/activity-feed answers 503)');
 
   // Fail fast, before anything listens: an invalid policy file names its line and field.
   const policy = new RulesPolicy(loadPolicyFile(config.POLICY_FILE, config));
@@ -200,8 +206,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     languageModel: LanguageModelIntake.fromConfig(config, { log, httpAgent: options.languageModelHttpAgent }),
   });
 
-  // Without a bot registration nothing authenticates callers, so only this machine may reach the bot.
-  const host = config.HOST ?? (config.BOT_ID ? '0.0.0.0' : '127.0.0.1');
+  const host = listenHost(config);
   const feed = createGovernanceFeed(config, {
     store,
     tenant,
@@ -259,4 +264,9 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
       await simulator?.close();
     },
   };
+}
+
+/** Without a bot registration nothing authenticates callers, so only this machine may reach the bot. */
+function listenHost(config: Config): string {
+  return config.HOST ?? (config.BOT_ID ? '0.0.0.0' : '127.0.0.1');
 }

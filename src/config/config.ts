@@ -121,6 +121,15 @@ function crossFieldProblems(vars: Record<string, string | undefined>): string[] 
   }
   if (has('AAD_CERTIFICATE_PATH') && !has('AAD_CERTIFICATE_THUMBPRINT'))
     problems.push('AAD_CERTIFICATE_THUMBPRINT: required with AAD_CERTIFICATE_PATH');
+  // Without BOT_ID nothing authenticates callers of /api/messages: only this machine may reach the bot, and it
+  // never touches a real tenant.
+  if (!has('BOT_ID')) {
+    if (vars.TENANT_MODE === 'live')
+      problems.push('BOT_ID: required when TENANT_MODE=live (without it nobody authenticates the callers)');
+    const host = vars.HOST?.trim();
+    if (host && !isLoopback(host))
+      problems.push(`HOST: without BOT_ID the bot only listens on a loopback address (127.0.0.1, ::1), not ${host}`);
+  }
   const botType = vars.BOT_TYPE?.trim() || 'SingleTenant';
   if (has('BOT_ID') && botType !== 'UserAssignedMSI' && !has('BOT_PASSWORD'))
     problems.push('BOT_PASSWORD: required when BOT_ID is set');
@@ -134,6 +143,15 @@ function crossFieldProblems(vars: Record<string, string | undefined>): string[] 
   }
   return problems;
 }
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The webhook secret committed in env/.env.local for the simulated feed; never accepted for a real tenant. */
+export const LOCAL_ACTIVITY_FEED_AUTH_ID = 'local-activity-feed';
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
@@ -152,7 +170,12 @@ export function parseConfig(vars: Record<string, string | undefined>): Config {
     ...crossFieldProblems(vars),
   ];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  return Object.freeze(result.data);
+  const data = { ...result.data };
+  // The committed local secret authenticates nothing outside the simulator: a live start without a real one
+  // runs with the activity-feed webhook disabled (the bot says so at start).
+  if (data.TENANT_MODE !== 'simulated' && data.ACTIVITY_FEED_AUTH_ID === LOCAL_ACTIVITY_FEED_AUTH_ID)
+    data.ACTIVITY_FEED_AUTH_ID = undefined;
+  return Object.freeze(data);
 }
 
 /** True when the bot must authenticate every request to /api/messages. */

@@ -57,4 +57,34 @@ describe('config', () => {
     // The dev template is intentionally incomplete: it must name what is missing, not crash.
     assert.throws(() => parseConfig(readEnvFiles('dev')), ConfigError);
   });
+
+  it('without BOT_ID refuses a non-loopback address and a live tenant (issue 10.6)', () => {
+    assert.doesNotThrow(() => parseConfig({ HOST: '127.0.0.1' }));
+    assert.doesNotThrow(() => parseConfig({ HOST: '::1' }));
+    assert.throws(() => parseConfig({ HOST: '0.0.0.0' }), /HOST: without BOT_ID/);
+    assert.throws(() => parseConfig({ HOST: '10.1.2.3' }), /HOST: without BOT_ID/);
+    assert.throws(
+      () => parseConfig({ TENANT_MODE: 'live', AAD_CLIENT_ID: 'a', AAD_CLIENT_SECRET: 'b' }),
+      /BOT_ID: required when TENANT_MODE=live/,
+    );
+    const registered = { BOT_ID: 'app', BOT_PASSWORD: 'p', BOT_TENANT_ID: 't', HOST: '0.0.0.0' };
+    assert.equal(parseConfig(registered).HOST, '0.0.0.0');
+  });
+
+  it('never keeps the committed local activity-feed secret outside the simulated tenant (issue 10.6)', () => {
+    const live = {
+      TENANT_MODE: 'live',
+      AAD_CLIENT_ID: 'a',
+      AAD_CLIENT_SECRET: 'b',
+      BOT_ID: 'app',
+      BOT_PASSWORD: 'p',
+      BOT_TENANT_ID: 't',
+    };
+    const local = readEnvFiles('local').ACTIVITY_FEED_AUTH_ID;
+    assert.ok(local, 'the local env file has a committed value');
+    assert.equal(parseConfig({ ...live, ACTIVITY_FEED_AUTH_ID: local }).ACTIVITY_FEED_AUTH_ID, undefined);
+    assert.equal(parseConfig({ ACTIVITY_FEED_AUTH_ID: local }).ACTIVITY_FEED_AUTH_ID, local);
+    const own = 'f3a9c1e0b2d84b7f9e6a5c4d3b2a1908';
+    assert.equal(parseConfig({ ...live, ACTIVITY_FEED_AUTH_ID: own }).ACTIVITY_FEED_AUTH_ID, own);
+  });
 });
