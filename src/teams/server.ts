@@ -1,7 +1,7 @@
 // HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
 
 import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
-import { type Activity, ActivityTypes } from 'botbuilder';
+import { type Activity, ActivityTypes, INVOKE_RESPONSE_KEY } from 'botbuilder';
 import restify from 'restify';
 import type { ReadinessReport } from '../health/readiness.js';
 
@@ -35,7 +35,8 @@ export async function startBotServer(
       res.send(400, {
         error: {
           code: 'BadActivity',
-          message: 'The body must be a Bot Framework activity with a type, a from.id and a conversation.id.',
+          message:
+            'The body must be a Bot Framework activity: a type, an http(s) serviceUrl, a from.id, a conversation.id, and fields of the right types.',
         },
       });
       return;
@@ -54,6 +55,15 @@ export async function startBotServer(
         return;
       }
       await app.run(context);
+      // An invoke nobody answered (an unknown name, an action without a verb) is a bad request, not the SDK's 501.
+      if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY))
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: {
+            status: 400,
+            body: { error: { code: 'UnsupportedInvoke', message: 'This invoke is not handled.' } },
+          },
+        });
     });
   });
   server.get('/healthz', (_req, res, next) => {
@@ -80,19 +90,71 @@ export async function startBotServer(
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, test: (x: unknown) => boolean) => v === undefined || test(v);
+const isString = (v: unknown) => typeof v === 'string';
+const withStringId = (v: unknown) => isObject(v) && optional(v.id, isString);
+
+/** A reply goes back to serviceUrl: it must be an absolute http(s) address. */
+function usableServiceUrl(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > 2048) return false;
+  try {
+    const url = new URL(v);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every field the SDK or the bot reads, with the type it must have. Anything else is a malformed activity and
+ * gets 400 before the SDK sees it (it would otherwise fail deep inside with a 500).
+ */
 function isActivityShape(body: unknown): boolean {
-  if (!body || typeof body !== 'object') return false;
-  const a = body as {
-    type?: unknown;
-    from?: { id?: unknown } | null;
-    conversation?: { id?: unknown } | null;
-    entities?: unknown;
-  };
+  if (!isObject(body)) return false;
+  const a = body;
+  const from = a.from;
+  const conversation = a.conversation;
+  const channelData = a.channelData;
   return (
     typeof a.type === 'string' &&
-    typeof a.from?.id === 'string' &&
-    typeof a.conversation?.id === 'string' &&
-    a.conversation.id !== '' &&
-    (a.entities === undefined || Array.isArray(a.entities))
+    a.type !== '' &&
+    usableServiceUrl(a.serviceUrl) &&
+    isObject(from) &&
+    typeof from.id === 'string' &&
+    from.id !== '' &&
+    optional(from.name, isString) &&
+    optional(from.aadObjectId, isString) &&
+    isObject(conversation) &&
+    typeof conversation.id === 'string' &&
+    conversation.id !== '' &&
+    optional(conversation.conversationType, isString) &&
+    optional(conversation.tenantId, isString) &&
+    optional(conversation.isGroup, (v) => typeof v === 'boolean') &&
+    optional(a.channelId, isString) &&
+    optional(a.id, isString) &&
+    optional(a.replyToId, isString) &&
+    optional(a.name, isString) &&
+    optional(a.text, (v) => v === null || isString(v)) &&
+    optional(a.locale, isString) &&
+    optional(a.timestamp, isString) &&
+    optional(a.recipient, withStringId) &&
+    optional(a.entities, (v) => Array.isArray(v) && v.every(isObject)) &&
+    optional(a.attachments, (v) => Array.isArray(v) && v.every(isObject)) &&
+    optional(a.membersAdded, (v) => Array.isArray(v) && v.every(withStringId)) &&
+    optional(a.membersRemoved, (v) => Array.isArray(v) && v.every(withStringId)) &&
+    optional(
+      channelData,
+      (v) =>
+        isObject(v) &&
+        optional(v.tenant, withStringId) &&
+        optional(v.team, withStringId) &&
+        optional(v.channel, withStringId) &&
+        optional(v.eventType, isString),
+    ) &&
+    // An invoke carries its payload in value: an object (Action.Execute: value.action with a string verb).
+    (a.type !== 'invoke' || optional(a.value, isObject)) &&
+    (a.name !== 'adaptiveCard/action' ||
+      (isObject(a.value) && isObject(a.value.action) && optional(a.value.action.verb, isString)))
   );
 }
