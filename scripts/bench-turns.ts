@@ -136,7 +136,9 @@ const idleRss = { echo: echo.rssMb(), bot: bot.rssMb() };
 
 // What each answers to "help" (the bot's reply must be the same as before any speed work).
 for (const target of [echo, bot]) {
-  const reply = connector.next((c) => c.conversationId === personalConversationId(users[0] as User));
+  const reply = connector.next(
+    (c) => c.conversationId === personalConversationId(users[0] as User) && c.body.type === 'message',
+  );
   await post(target.url, personalMessage(connector.double.url, users[0] as User, 'help'));
   console.log(`  ${target.name} answers "help" with ${replyKind(await reply)}`);
 }
