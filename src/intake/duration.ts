@@ -40,9 +40,9 @@ export interface Duration {
 }
 
 const FOR =
-  /\b(?:for|during|over)\s+(?:the\s+next\s+|the\s+)?(\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s*(hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?)\b/i;
+  /\b(?:for|during|over) (?:the next |the )?(\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten) ?(hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?)\b/i;
 const UNTIL =
-  /\b(?:until|till|til|through|thru|up to|up until|to|by)\s+(?:the\s+)?(?:(next|this)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|end of (?:the\s+)?(?:week|month|year|quarter)|eow|eom|eoy|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?)\b/i;
+  /\b(?:until|till|til|through|thru|up to|up until|to|by) (?:the )?(?:(next|this) )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month|year|quarter)|eow|eom|eoy|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?)\b/i;
 
 function endOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 23, 59, 59));
@@ -74,11 +74,11 @@ function untilDate(what: string, modifier: string | undefined, now: Date): Date 
     return new Date(now.getTime() + ahead * DAY_MS);
   }
   if (what === 'tomorrow') return new Date(now.getTime() + DAY_MS);
-  if (/end of (the\s+)?week|eow/.test(what))
+  if (/end of (the )?week|eow/.test(what))
     return new Date(now.getTime() + ((5 - now.getUTCDay() + 7) % 7 || 7) * DAY_MS);
-  if (/end of (the\s+)?month|eom/.test(what)) return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0));
-  if (/end of (the\s+)?year|eoy/.test(what)) return new Date(Date.UTC(now.getUTCFullYear(), 11, 31));
-  if (/end of (the\s+)?quarter/.test(what)) {
+  if (/end of (the )?month|eom/.test(what)) return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0));
+  if (/end of (the )?year|eoy/.test(what)) return new Date(Date.UTC(now.getUTCFullYear(), 11, 31));
+  if (/end of (the )?quarter/.test(what)) {
     const q = Math.floor(now.getUTCMonth() / 3);
     return new Date(Date.UTC(now.getUTCFullYear(), q * 3 + 3, 0));
   }
@@ -87,8 +87,7 @@ function untilDate(what: string, modifier: string | undefined, now: Date): Date 
     const d = new Date(Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])));
     return Number.isNaN(d.getTime()) ? undefined : d;
   }
-  const dm =
-    /^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3})/.exec(what) ?? /^([a-z]{3})[a-z]*\s+(\d{1,2})/.exec(what);
+  const dm = /^(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]{3})/.exec(what) ?? /^([a-z]{3})[a-z]* (\d{1,2})/.exec(what);
   if (dm?.[1] && dm[2]) {
     const [dayText, monthText] = /^\d/.test(dm[1]) ? [dm[1], dm[2]] : [dm[2], dm[1]];
     const month = MONTHS.indexOf(monthText.slice(0, 3));
@@ -111,7 +110,7 @@ export interface Span {
 
 const AMOUNT = '(\\d+|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten)';
 const SPAN = new RegExp(
-  `\\b(?:(another|a further|an? extra|an? additional|one more)\\s+)?(?:${AMOUNT}\\s+)?(?:more\\s+|extra\\s+|additional\\s+|further\\s+)?(hours?|hrs?|days?|weeks?|wks?|months?|mos?)\\b`,
+  `\\b(?:(another|a further|an? extra|an? additional|one more) )?(?:${AMOUNT} )?(?:more |extra |additional |further )?(hours?|hrs?|days?|weeks?|wks?|months?|mos?)\\b`,
   'i',
 );
 

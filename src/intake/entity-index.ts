@@ -128,6 +128,8 @@ export class EntityIndex<T> {
   private readonly buckets = new Map<string, { words: string[]; fuse?: Fuse<string> }>();
   private readonly corrections = new Map<string, string | null>();
   private readonly splits = new Map<string, [string, string] | null>();
+  /** The longest word a half of a glued word can be (vocabulary or abbreviation): bounds split's work. */
+  private longestPiece = Math.max(...Object.keys(CANONICAL).map((k) => k.length));
 
   constructor(readonly entities: IndexedEntity<T>[]) {
     const postings = new Map<string, number[]>();
@@ -150,6 +152,7 @@ export class EntityIndex<T> {
     for (const [word, slots] of postings) {
       const count = df.get(word) ?? 1;
       const weak = WEAK.has(word);
+      this.longestPiece = Math.max(this.longestPiece, word.length);
       this.words.set(word, {
         slots,
         entities: count,
@@ -224,8 +227,13 @@ export class EntityIndex<T> {
     if (word.length < 4) return undefined;
     const cached = this.splits.get(word);
     if (cached !== undefined) return cached ?? undefined;
+    // Both halves are known words, so neither is longer than the longest one: a long word is never cut in every
+    // place (that was quadratic on one long "word" of 28 KB).
+    if (word.length > 2 * this.longestPiece) return undefined;
     let found: [string, string] | null = null;
-    for (let i = 2; i <= word.length - 2 && !found; i++) {
+    const first = Math.max(2, word.length - this.longestPiece);
+    const last = Math.min(word.length - 2, this.longestPiece);
+    for (let i = first; i <= last && !found; i++) {
       const left = canonical(word.slice(0, i));
       const right = canonical(word.slice(i));
       const a = this.words.get(left);

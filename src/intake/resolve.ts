@@ -128,7 +128,7 @@ const CONNECTOR_ALIASES: Record<string, string[]> = {
 };
 
 function connectorEntry(c: Connector): IndexedEntity<Connector> {
-  const display = c.displayName.replace(/\([^)]*\)/g, ' ');
+  const display = c.displayName.replace(/\([^()]*\)/g, ' ');
   const names = [nameWords(display), [c.name.toLowerCase()], [c.name.toLowerCase().replace(/^shared_/, '')]];
   for (const alias of CONNECTOR_ALIASES[c.name.toLowerCase()] ?? []) names.push(nameWords(alias));
   return { id: c.name, label: c.displayName, value: c, names: names.filter((n) => n.length > 0) };

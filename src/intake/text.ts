@@ -44,3 +44,59 @@ export const STOPWORDS = new Set(
   im ive id role rights access permission permissions request requests environment environments env envs connector connectors
   new create make set use using used build app apps flow flows`.split(/\s+/),
 );
+
+/**
+ * The match of `then` that starts after the first match of `first`, like the tail of /first.*then/ but linear:
+ * a regex with .* between two parts retries the .* from every occurrence of the first part, which is quadratic
+ * on a message that repeats it. (Chat text reaching the parser has no line breaks: cleanText collapses them.)
+ */
+export function matchAfter(first: RegExp, then: RegExp, text: string): RegExpExecArray | null {
+  const a = first.exec(text);
+  if (!a) return null;
+  return then.exec(text.slice(a.index + a[0].length));
+}
+
+/** A predicate for "these patterns occur in this order" (see matchAfter). */
+export function inOrder(...patterns: RegExp[]): (text: string) => boolean {
+  return (text) => {
+    let rest = text;
+    for (const p of patterns) {
+      const m = p.exec(rest);
+      if (!m) return false;
+      rest = rest.slice(m.index + m[0].length);
+    }
+    return true;
+  };
+}
+
+/** Removes characters of a set from the end (a loop, not /[.!?]+$/, which is quadratic on a long run). */
+export function trimEndChars(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1] ?? '')) end--;
+  return text.slice(0, end);
+}
+
+/** Removes characters of a set from the start. */
+export function trimStartChars(text: string, chars: string): string {
+  let start = 0;
+  while (start < text.length && chars.includes(text[start] ?? '')) start++;
+  return text.slice(start);
+}
+
+/**
+ * How much of a chat message is understood. Teams lets a message reach about 28 KB; a request with its reason
+ * is a few sentences, so the understanding reads a prefix and the reply says the rest was left out.
+ */
+export const MAX_UNDERSTOOD_CHARS = 2000;
+
+/** The prefix of a message that is understood (cut at a word boundary), and whether anything was cut. */
+export function boundMessage(text: string): { text: string; cut: boolean; length: number } {
+  if (text.length <= MAX_UNDERSTOOD_CHARS) return { text, cut: false, length: text.length };
+  const prefix = text.slice(0, MAX_UNDERSTOOD_CHARS);
+  const lastSpace = prefix.lastIndexOf(' ');
+  return {
+    text: lastSpace > MAX_UNDERSTOOD_CHARS * 0.8 ? prefix.slice(0, lastSpace) : prefix,
+    cut: true,
+    length: text.length,
+  };
+}

@@ -22,11 +22,11 @@ const startOfWeek = (t: number) => startOfDay(t) - ((new Date(t).getUTCDay() + 6
 const iso = (t: number) => new Date(t).toISOString();
 
 const PAST =
-  /\b(?:in\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|a|an|one|two|three|four|five|six|seven)?\s*(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b/i;
-const CALENDAR = /(?<!\bthe\s)\b(today|yesterday|(?:this|last|previous)\s+(?:week|month))\b/i;
+  /\b(?:in )?(?:the )?(?:last|past|previous) (?:(\d+|a|an|one|two|three|four|five|six|seven) ?)?(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b/i;
+const CALENDAR = /(?<!\bthe )\b(today|yesterday|(?:this|last|previous) (?:week|month))\b/i;
 const SINCE =
-  /\bsince\s+(yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?)\b/i;
-const ON_DATE = /\b(?:on\s+)?(\d{4}-\d{2}-\d{2})\b/;
+  /\bsince (yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?)\b/i;
+const ON_DATE = /\b(?:on )?(\d{4}-\d{2}-\d{2})\b/;
 
 export function parseTimeRange(text: string, now: Date): TimeRange | undefined {
   const t = now.getTime();
@@ -40,7 +40,7 @@ export function parseTimeRange(text: string, now: Date): TimeRange | undefined {
     if (n > 0) return { since: iso(t - ms), label: `the past ${n} ${unit}${n === 1 ? '' : 's'}`, text: past[0] };
   }
   if (cal?.[1]) {
-    const what = cal[1].toLowerCase().replace(/\s+/, ' ').replace('previous', 'last');
+    const what = cal[1].toLowerCase().replace(/ /, ' ').replace('previous', 'last');
     const today = startOfDay(t);
     const d = new Date(t);
     const ranges: Record<string, [number, number | undefined]> = {

@@ -135,7 +135,7 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   if (
     !scores.status &&
     REQUEST_REFERENCE.test(parsed.text) &&
-    /\?\s*$|^\s*(did|has|have|is|was|any)\b/i.test(parsed.text)
+    /\? ?$|^ ?(did|has|have|is|was|any)\b/i.test(parsed.text)
   )
     scores.status = 0.7;
   // "how do I ask for a connector?": a question about the bot, when nothing concrete is named. Not when the
@@ -194,10 +194,10 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
 const REQUEST_KINDS: IntentKind[] = ['maker-role', 'unblock-connector', 'new-environment'];
 const PLEASANTRIES: IntentKind[] = ['greeting', 'thanks'];
 /** "my maker role request", "the dropbox ticket", "that req". */
-const REQUEST_REFERENCE = /\b(my|the|that|this)\s+(\w+\s+){0,3}(request|ticket|ask|req)\b/i;
+const REQUEST_REFERENCE = /\b(my|the|that|this) (\w+ ){0,3}(request|ticket|ask|req)\b/i;
 /** "don't need X anymore", "no longer use", "not using X any more", "stopped using". */
 const NEGATED_NEED =
-  /\b(don'?t|do not|doesn'?t|does not|no longer|(?<!\bcan )not|never|stopped)\s+(\w+\s+)?(need|needs|needed|use|using|want|wants|require|requires)\b|\bany ?more\b/i;
+  /\b(don'?t|do not|doesn'?t|does not|no longer|(?<!\bcan )not|never|stopped) (\w+ )?(need|needs|needed|use|using|want|wants|require|requires)\b|\bany ?more\b/i;
 
 /** "my laptop keeps restarting, can you help": a plea about something else, not a question about the bot. */
 function offTopicPlea(parsed: ParsedMessage): boolean {
@@ -238,11 +238,20 @@ function withoutDataverse(c: ConnectorResolution): ConnectorResolution {
   return { ...c, accepted };
 }
 
+const USE_VERB = /\b(?:unblock|allow|enable|whitelist|use|using|unban) (?:(?:the|a|my) )?(?=[a-z0-9])/i;
+const PHRASE_END = /(?: connector)?(?: (?:in|on|for|at|so|because|to|please|pls|within|inside)\b|[,.;!?]|$)/i;
+
+/**
+ * "unblock Foo Cloud in …": up to 41 characters after the verb, to a joining word or punctuation. In code rather
+ * than one regex with a lazy bounded phrase and a look-ahead (polynomial on repeated verbs, says recheck).
+ */
 function unknownConnectorText(text: string): string | undefined {
-  const m =
-    /\b(?:unblock|allow|enable|whitelist|use|using|unban)\s+(?:the\s+|a\s+|my\s+)?([a-z0-9][\w.\- ]{1,40}?)(?:\s+connector)?(?=\s+(?:in|on|for|at|so|because|to|please|pls|within|inside)\b|[,.;!?]|$)/i.exec(
-      text,
-    );
+  const lead = USE_VERB.exec(text);
+  if (!lead) return undefined;
+  const window = text.slice(lead.index + lead[0].length, lead.index + lead[0].length + 60);
+  const end = PHRASE_END.exec(window);
+  const candidate = end && end.index >= 2 && end.index <= 41 ? window.slice(0, end.index) : undefined;
+  const m = candidate && /^[\w.\- ]+$/.test(candidate) ? [candidate, candidate] : undefined;
   const phrase = m?.[1]?.trim();
   if (!phrase) return undefined;
   const words = phrase.toLowerCase().split(/\s+/);

@@ -8,6 +8,7 @@ import { parserSuffices, resolveExtraction } from '../intake/extraction.js';
 import { extendableGrants, openQuestions } from '../intake/follow-ups.js';
 import { cleanText, isRequestIntent } from '../intake/intent.js';
 import { findPeople } from '../intake/people.js';
+import { boundMessage, MAX_UNDERSTOOD_CHARS } from '../intake/text.js';
 import { explain, type Understanding, understand } from '../intake/understand.js';
 import { LICENCE_EXPORT_COMMAND, licenceRows, summariseLicences } from '../reports/licences.js';
 import { FINAL_STATUSES, type GovernanceRequest } from '../requests/model.js';
@@ -38,9 +39,17 @@ export class MessageHandler {
       );
       return;
     }
+    // Bounded before anything reads it: no message, however long, keeps the event loop busy.
+    const bounded = boundMessage(activity.text ?? '');
+    if (bounded.cut)
+      await context.sendActivity(
+        textReply(
+          `Your message is long (${bounded.length.toLocaleString('en-US')} characters), so I read only the first ${MAX_UNDERSTOOD_CHARS.toLocaleString('en-US')}. If something after that matters, send it as a shorter message.`,
+        ),
+      );
     const snapshot = await this.bot.catalogue.get();
     const draft = await this.dialogue.drafts.get(userId, activity.conversation.id);
-    const u = await this.read(context, snapshot, userId, Boolean(draft));
+    const u = await this.read(context, bounded.text, snapshot, userId, Boolean(draft));
     this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
 
     if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
@@ -65,11 +74,11 @@ export class MessageHandler {
    */
   private async read(
     context: TurnContext,
+    text: string,
     snapshot: CatalogueSnapshot,
     userId: string,
     draftOpen: boolean,
   ): Promise<Understanding> {
-    const text = context.activity.text ?? '';
     const parsed = understand(text, snapshot, { requesterId: userId, now: this.bot.clock() });
     const model = this.bot.languageModel;
     if (!model || draftOpen || parserSuffices(parsed) || cleanText(text).length === 0) return parsed;

@@ -88,7 +88,7 @@ export function renderCard(name: CardTemplateName, data: object): AdaptiveCard {
   const warnings = template.getLastTemplateExpansionWarnings().filter((w) => !FALSE_WHEN.test(w));
   if (warnings.length > 0) throw new CardTemplateError(`${name}: ${warnings.join('; ')}`);
   const json = JSON.stringify(card);
-  const hole = /\$\{[^}]*\}/.exec(json);
+  const hole = /\$\{[^{}]*\}/.exec(json);
   if (hole) throw new CardTemplateError(`${name}: unresolved ${hole[0]}`);
   if (Buffer.byteLength(json) > MAX_CARD_BYTES) throw new CardTemplateError(`${name}: card is over 80 KB`);
   return card;
