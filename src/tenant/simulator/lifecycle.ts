@@ -248,10 +248,11 @@ export function settleOperations(state: SimulatorState): void {
 }
 
 function finish(state: SimulatorState, op: LifecycleOperation): void {
-  const env = op.pending;
+  // By name, not object identity: a simulator restored from its saved state has separate copies.
+  const env = state.environments.find((e) => sameId(e.name, op.environmentName)) ?? op.pending;
   if (op.failure) {
     op.state = 'Failed';
-    state.environments = state.environments.filter((e) => e !== env);
+    state.environments = state.environments.filter((e) => !sameId(e.name, op.environmentName));
     return;
   }
   op.state = 'Succeeded';
