@@ -66,8 +66,8 @@ export class PlaygroundPage {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1400, height: 1000 });
     const playground = new PlaygroundPage(page, screenshotDir);
-    await page.goto(url);
-    await page.getByRole('treeitem').getByText('Personal Chat', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.goto(url, { timeout: 90_000 }); // slow on a busy machine
+    await page.getByRole('treeitem').getByText('Personal Chat', { exact: true }).waitFor({ timeout: 90_000 });
     // The activity log panel is for debugging the bot; hidden, the conversation reads like Teams.
     await page.getByTitle('Hide log panel').click();
     return playground;
