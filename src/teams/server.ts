@@ -2,6 +2,7 @@
 
 import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
 import { type Activity, ActivityTypes, INVOKE_RESPONSE_KEY } from 'botbuilder';
+import './quiet-restify-warning.js'; // before restify, which trips DEP0111 while loading
 import restify from 'restify';
 import type { ReadinessReport } from '../health/readiness.js';
 
