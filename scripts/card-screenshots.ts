@@ -52,7 +52,12 @@ async function main(): Promise<void> {
   let playground: Awaited<ReturnType<typeof startAgentsPlayground>> | undefined;
   const open = async (role: PlaygroundRole) => {
     await playground?.stop();
-    playground = await startAgentsPlayground({ botEndpoint: `${bot.url}/api/messages`, role, port, timeoutMs: 120_000 });
+    playground = await startAgentsPlayground({
+      botEndpoint: `${bot.url}/api/messages`,
+      role,
+      port,
+      timeoutMs: 120_000,
+    });
     return PlaygroundPage.open(browser.context, playground.url, join(dataDir, 'shots'));
   };
   /** The newest card matching, screenshot in the Playground, its JSON kept for the renderer. */
@@ -107,7 +112,9 @@ async function main(): Promise<void> {
     for (const [name, json] of cards)
       for (const width of WIDTHS) {
         const report = await renderer.render(json, width, join(out, `${label}-${name}.renderer.${width}.png`));
-        console.log(`${name} renderer ${width}px: ${Math.round(report.height)} px tall, clipped ${report.clipped.length}`);
+        console.log(
+          `${name} renderer ${width}px: ${Math.round(report.height)} px tall, clipped ${report.clipped.length}`,
+        );
       }
     console.log(`Screenshots in ${out} (${label}-*)`);
   } finally {

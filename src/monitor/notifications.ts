@@ -86,7 +86,7 @@ export function notificationCards(
     const heading = title(type, list.length);
     const card = renderCard('notice-card', {
       title: heading,
-      color: type.endsWith('deleted') || type === 'role.added' ? 'Warning' : 'Default',
+      color: type.endsWith('deleted') || type === 'role.added' ? 'Attention' : 'Default', // Teams' yellow is unreadable on white
       text: null,
       facts: [],
       items: lines,

@@ -5,6 +5,7 @@ import type { CardNotice } from '../outbox/messages.js';
 import { explainRequest } from '../policy/explain-request.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import { currentStage } from '../requests/state-machine.js';
+import { usualDecisionMs, whoDecidesSentence } from '../requests/who-decides.js';
 import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
@@ -201,17 +202,7 @@ export class CardActionHandler {
     // Visibility before anything is explained or rendered ("Who decides?", refresh, open).
     const request = userId ? await this.seen(why ? 'why' : 'show', parsed.value.requestId, userId) : undefined;
     if (!request) return notFoundCard(parsed.value.requestId);
-    let notice: CardNotice | undefined;
-    if (why && request.routing) {
-      const explained = this.bot.policy ? await explainRequest(request, this.bot.policy, this.bot.tenant) : undefined;
-      const considered = explained?.explanation?.considered
-        .map((c) => `${c.matched ? '✔' : '✘'} ${c.ruleId}: ${c.because.join('; ')}`)
-        .join('\n');
-      notice = {
-        text: `Rule "${request.routing.ruleId}": ${request.routing.reason}${considered ? `\n\nRules considered:\n${considered}` : ''}`,
-        tone: 'info',
-      };
-    }
+    const notice = why ? await this.whoDecides(request, userId) : undefined;
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
     if (verb !== 'refresh') return this.viewFor(request, userId, notice);
     // The user-specific refresh: answered directly, so this reader's view replaces the card for them alone.
@@ -221,6 +212,30 @@ export class CardActionHandler {
       value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
     });
     return card;
+  }
+
+  /**
+   * "Who decides?": the requester reads one sentence (who, why, how long it usually takes); an approver also
+   * gets the rule-by-rule trace. Anyone else gets nothing here (viewFor shows them "Not available").
+   */
+  private async whoDecides(request: GovernanceRequest, userId: string | undefined): Promise<CardNotice | undefined> {
+    const similar = await this.bot.store.requests.list({
+      type: request.type,
+      status: ['approved', 'executing', 'completed', 'failed', 'rejected', 'revoked'],
+      limit: 50,
+    });
+    const sentence = whoDecidesSentence(request, usualDecisionMs(similar), {
+      remindAfterHours: this.bot.config.REMINDER_AFTER_HOURS,
+      expireAfterDays: this.bot.config.EXPIRE_AFTER_DAYS,
+    });
+    if (userId === request.requester.id || !request.routing) return { text: sentence, tone: 'info' };
+    if (!(await maySeeRequest(this.bot, request, userId))) return undefined;
+    const explained = this.bot.policy ? await explainRequest(request, this.bot.policy, this.bot.tenant) : undefined;
+    const considered = (explained?.explanation?.considered ?? []).map(
+      (c) => `${c.matched ? '✔' : '✘'} ${c.ruleId}: ${c.because.join('; ')}`,
+    );
+    const trace = [`Rule "${request.routing.ruleId}" (${request.routing.outcome}).`, ...considered];
+    return { text: [sentence, 'Rules considered, in order:', ...trace].join('\n\n'), tone: 'info' };
   }
 
   async unknownVerb(context: TurnContext): Promise<AdaptiveCard> {

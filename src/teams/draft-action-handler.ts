@@ -9,7 +9,7 @@ import { noticeCard, requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
-import { cancelConfirmCard, doneCard } from './replies.js';
+import { cancelConfirmCard, doneCard, helpCard } from './replies.js';
 import { auditUnseen, notFoundCard } from './visibility.js';
 
 const SLOTS = ['environment', 'connector', 'name', 'sku', 'location'] as const;
@@ -95,9 +95,8 @@ export class DraftActionHandler {
     const card = userId
       ? await this.messages.listPendingCard(userId, parsed.ok ? (parsed.value.page ?? 0) : 0)
       : undefined;
-    return (
-      card ?? noticeCard({ title: 'Only approvers can list pending requests', text: 'You can ask for "my requests".' })
-    );
+    // A maker pressing it on an older or shared help card gets their own help card back, not a refusal.
+    return card ?? helpCard('maker');
   }
 
   /** "Cancel…" on a list: ask first. */

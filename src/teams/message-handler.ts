@@ -141,7 +141,9 @@ export class MessageHandler {
       case 'extend':
         return this.extend(context, userId, u);
       case 'help':
-        await context.sendActivity(cardReply(helpCard(), 'What I can do'));
+        await context.sendActivity(
+          cardReply(helpCard((await this.isApprover(userId)) ? 'approver' : 'maker'), 'What I can do'),
+        );
         return;
       case 'greeting': {
         const name = activity.from.name?.split(' ')[0];

@@ -1,6 +1,6 @@
 // Reply builders shared by the Teams handlers: text, help, request lists (paginated), choices and summaries.
 import type { Activity } from 'botbuilder';
-import { BOT_COMMANDS } from '../intake/commands.js';
+import { BOT_COMMANDS, type BotCommand } from '../intake/commands.js';
 import { describeDraft, MAX_BUTTONS, type NextAction } from '../intake/dialogue.js';
 import type { Draft } from '../intake/draft.js';
 import type { LicenceSummary } from '../reports/licences.js';
@@ -19,27 +19,42 @@ export function cardReply(card: Record<string, unknown>, summary?: string): Part
 
 type CardAction = { title: string; verb: string; data: Record<string, unknown>; style?: string };
 
-export function helpCard(): AdaptiveCard {
+const HELP_GROUPS: { group: BotCommand['group']; heading: string }[] = [
+  { group: 'decide', heading: 'Decide (approvers)' },
+  { group: 'ask', heading: 'Ask for' },
+  { group: 'follow-up', heading: 'Follow up' },
+];
+
+/**
+ * What this reader can do: a maker sees what to ask for and how to follow up; an approver sees what to decide
+ * first, then the rest. One line per command with one example, so it stays short in a narrow column.
+ */
+export function helpCard(reader: 'maker' | 'approver'): AdaptiveCard {
+  const groups = HELP_GROUPS.filter((g) => reader === 'approver' || g.group !== 'decide');
   return renderCard('help-card', {
     title: 'What I can do',
     intro: 'Ask me in your own words; I ask back when something is unclear and never file a guess.',
-    sections: BOT_COMMANDS.map((c) => ({
-      heading: c.title[0]?.toUpperCase() + c.title.slice(1),
-      description: plain(c.description),
-      examples: c.examples.map((e) => `"${plain(e)}"`).join(' · '),
+    sections: groups.map((g) => ({
+      heading: g.heading,
+      lines: BOT_COMMANDS.filter((c) => c.group === g.group && c.title !== 'help').map((c) => ({
+        text: `**${c.title[0]?.toUpperCase()}${c.title.slice(1)}**: "${plain(c.examples[0] ?? c.title)}"`,
+      })),
     })),
-    actions: [
-      { title: 'My requests', verb: 'listMine', data: { page: 0 } },
-      { title: 'Pending approvals', verb: 'listPending', data: { page: 0 } },
-    ],
+    actions:
+      reader === 'approver'
+        ? [
+            { title: 'Waiting for me', verb: 'listPending', data: { page: 0 } },
+            { title: 'My requests', verb: 'listMine', data: { page: 0 } },
+          ]
+        : [{ title: 'My requests', verb: 'listMine', data: { page: 0 } }],
   });
 }
 
 const STATUS_COLOR: Record<RequestStatus, string> = {
-  pending: 'Warning',
+  pending: 'Accent',
   approved: 'Accent',
   executing: 'Accent',
-  completed: 'Good',
+  completed: 'Default',
   failed: 'Attention',
   rejected: 'Attention',
   cancelled: 'Default',

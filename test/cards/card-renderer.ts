@@ -8,56 +8,52 @@ import type { Browser } from '../e2e/chromium.js';
 
 const require = createRequire(import.meta.url);
 
-/** Close to the Teams light theme: Segoe-like font, its type ramp and spacing, emphasis and accent colours. */
+// The host config Teams uses (light theme): Microsoft's microsoft-teams-light.json from the AdaptiveCards
+// repository (samples/HostConfig), which is also what the Agents Playground bundles. Its factSet says "warp"
+// (sic) for "wrap", so the renderer's default applies: titles and values wrap, at spaces only; a long word such
+// as an e-mail address widens the fact column and the card cuts it. This renderer adds no CSS that would
+// forgive that, so it flags what Teams and the Playground would cut. Note its text colours: "good" (#92c353)
+// and "warning" (#f8d22a) are unreadable on white, which the contrast check below catches.
+const TEAMS_COLORS = {
+  default: { default: '#252424', subtle: '#bf252424' },
+  dark: { default: '#252424', subtle: '#bf252424' },
+  light: { default: '#ffffff', subtle: '#fff3f2f1' },
+  accent: { default: '#6264a7', subtle: '#8b8cc7' },
+  good: { default: '#92c353', subtle: '#e592c353' },
+  warning: { default: '#f8d22a', subtle: '#e5f8d22a' },
+  attention: { default: '#c4314b', subtle: '#e5c4314b' },
+};
+
 export const TEAMS_HOST_CONFIG = {
   fontFamily: "'Segoe UI', 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans Arabic', system-ui, sans-serif",
   supportsInteractivity: true,
-  spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 16 },
-  separator: { lineThickness: 1, lineColor: '#E1DFDD' },
-  fontSizes: { small: 12, default: 14, medium: 16, large: 18, extraLarge: 24 },
-  fontWeights: { lighter: 300, default: 400, bolder: 600 },
+  spacing: { small: 8, default: 12, medium: 16, large: 20, extraLarge: 24, padding: 16 },
+  separator: { lineThickness: 1, lineColor: '#EEEEEE' },
+  fontSizes: { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 },
+  fontWeights: { lighter: 200, default: 400, bolder: 600 },
   containerStyles: {
-    default: {
-      backgroundColor: '#FFFFFF',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        accent: { default: '#5B5FC7', subtle: '#5B5FC7' },
-        good: { default: '#0E700E', subtle: '#0E700E' },
-        warning: { default: '#835B00', subtle: '#835B00' },
-        attention: { default: '#C4314B', subtle: '#C4314B' },
-        dark: { default: '#242424', subtle: '#424242' },
-        light: { default: '#FFFFFF', subtle: '#F5F5F5' },
-      },
-    },
-    emphasis: {
-      backgroundColor: '#F5F5F5',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        accent: { default: '#4F52B2', subtle: '#4F52B2' },
-        good: { default: '#0E700E', subtle: '#0E700E' },
-        warning: { default: '#835B00', subtle: '#835B00' },
-        attention: { default: '#C4314B', subtle: '#C4314B' },
-      },
-    },
-    accent: { backgroundColor: '#E8EBFA', foregroundColors: { default: { default: '#242424', subtle: '#424242' } } },
-    good: { backgroundColor: '#E7F2DA', foregroundColors: { default: { default: '#242424', subtle: '#424242' } } },
-    warning: { backgroundColor: '#FBF6D9', foregroundColors: { default: { default: '#242424', subtle: '#424242' } } },
-    attention: { backgroundColor: '#FCF4F6', foregroundColors: { default: { default: '#242424', subtle: '#424242' } } },
+    default: { backgroundColor: '#ffffff', foregroundColors: TEAMS_COLORS },
+    emphasis: { backgroundColor: '#fff9f8f7', foregroundColors: TEAMS_COLORS },
+    accent: { backgroundColor: '#C7DEF9', foregroundColors: TEAMS_COLORS },
+    good: { backgroundColor: '#CCFFCC', foregroundColors: TEAMS_COLORS },
+    attention: { backgroundColor: '#FFC5B2', foregroundColors: TEAMS_COLORS },
+    warning: { backgroundColor: '#FFE2B2', foregroundColors: TEAMS_COLORS },
   },
   actions: {
     maxActions: 6,
     spacing: 'default',
     buttonSpacing: 8,
-    showCard: { actionMode: 'inline', inlineTopMargin: 16 },
+    showCard: { actionMode: 'inline', inlineTopMargin: 16, style: 'emphasis' },
     actionsOrientation: 'horizontal',
     actionAlignment: 'left',
   },
+  adaptiveCard: { allowCustomStyle: false },
+  imageSet: { imageSize: 'medium', maxImageHeight: 100 },
   factSet: {
-    title: { weight: 'bolder', size: 'default', color: 'default', wrap: true, maxWidth: 150 },
-    value: { weight: 'default', size: 'default', color: 'default', wrap: true },
-    spacing: 8,
+    title: { weight: 'bolder', size: 'default', color: 'default', isSubtle: false, wrap: true, maxWidth: 150 },
+    value: { weight: 'default', size: 'default', color: 'default', isSubtle: false, wrap: true },
+    spacing: 16,
   },
-  inputs: { label: { requiredInputs: { weight: 'bolder' }, optionalInputs: { weight: 'bolder' } } },
 };
 
 const PAGE_CSS = `
@@ -69,9 +65,6 @@ const PAGE_CSS = `
   .ac-pushButton.style-positive { background: #5B5FC7; border-color: #5B5FC7; color: #FFFFFF; }
   .ac-pushButton.style-destructive { color: #C4314B; border-color: #C4314B; }
   .ac-input { font-family: inherit; font-size: 14px; }
-  /* Teams breaks over-long words (addresses, ids) instead of letting them run out of the card. */
-  .ac-textBlock { overflow-wrap: anywhere !important; }
-  .ac-fact-title .ac-textBlock { overflow-wrap: break-word !important; }
   .ac-textBlock p { margin: 0; }
   .ac-textBlock ul, .ac-textBlock ol { margin: 2px 0; padding-left: 20px; box-sizing: border-box; } /* the renderer sets width: 100% on lists */
   .ac-textInput, .ac-multichoiceInput { border: 1px solid #D1D1D1; border-radius: 4px; padding: 6px; }
@@ -82,6 +75,8 @@ export interface RenderReport {
   problems: string[];
   /** Text that does not fit its box (cut off or ellipsed). */
   clipped: string[];
+  /** Text whose colour on its background is below WCAG AA (4.5:1), with the ratio. */
+  lowContrast: string[];
   /** Labels of the buttons, in order. */
   buttons: string[];
   height: number;
@@ -96,7 +91,8 @@ export class CardRenderer {
     if (this.page) return this.page;
     const page = await this.browser.context.newPage();
     await page.setContent(
-      `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_CSS}</style></head><body><div id="card"></div></body></html>`,
+      // tsx names the functions passed to page.evaluate through a helper the page must have.
+      `<!doctype html><html><head><meta charset="utf-8"><script>window.__name = (f) => f;</script><style>${PAGE_CSS}</style></head><body><div id="card"></div></body></html>`,
     );
     // markdown-it's exports map hides its browser bundle; find it next to its package.json.
     const markdownIt = join(
@@ -150,6 +146,41 @@ export class CardRenderer {
           if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
             clipped.push((el.textContent ?? '').slice(0, 80));
         }
+        // A table (FactSet) sized by its longest word runs past the card, which cuts it without a scrollbar.
+        const right = host.getBoundingClientRect().right;
+        for (const el of Array.from(host.querySelectorAll<HTMLElement>('.ac-textBlock'))) {
+          if (el.getBoundingClientRect().right > right + 1)
+            clipped.push(`past the edge: ${(el.textContent ?? '').slice(0, 80)}`);
+        }
+        const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number) as number[];
+        const luminance = ([r, g, b]: number[]) => {
+          const lin = (c: number) => {
+            const v = c / 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
+        };
+        const backgroundOf = (el: HTMLElement | null): number[] => {
+          for (let node = el; node; node = node.parentElement) {
+            const [r, g, b, a = 1] = rgba(getComputedStyle(node).backgroundColor);
+            if (a > 0) return [r ?? 255, g ?? 255, b ?? 255];
+          }
+          return [255, 255, 255];
+        };
+        const lowContrast: string[] = [];
+        for (const el of Array.from(host.querySelectorAll<HTMLElement>('.ac-textBlock'))) {
+          if (!(el.textContent ?? '').trim()) continue;
+          const bg = backgroundOf(el);
+          const [r = 0, g = 0, b = 0, a = 1] = rgba(getComputedStyle(el).color);
+          const fg = [
+            r * a + (bg[0] ?? 255) * (1 - a),
+            g * a + (bg[1] ?? 255) * (1 - a),
+            b * a + (bg[2] ?? 255) * (1 - a),
+          ];
+          const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x) as [number, number];
+          const ratio = (hi + 0.05) / (lo + 0.05);
+          if (ratio < 4.5) lowContrast.push(`${ratio.toFixed(1)}:1 ${(el.textContent ?? '').slice(0, 60)}`);
+        }
         for (const b of Array.from(host.querySelectorAll<HTMLElement>('.ac-pushButton *'))) {
           if (b.children.length === 0 && b.scrollWidth > b.clientWidth + 1)
             clipped.push(`button: ${b.textContent ?? ''}`);
@@ -157,7 +188,7 @@ export class CardRenderer {
         const buttons = Array.from(host.querySelectorAll<HTMLElement>('.ac-pushButton')).map(
           (b) => b.textContent ?? '',
         );
-        return { problems, clipped, buttons, height: host.getBoundingClientRect().height };
+        return { problems, clipped, lowContrast, buttons, height: host.getBoundingClientRect().height };
       },
       { card, width, hostConfig: TEAMS_HOST_CONFIG },
     );

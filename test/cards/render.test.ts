@@ -11,7 +11,7 @@ import { CardRenderer } from './card-renderer.js';
 import { SCENARIOS } from './scenarios.js';
 
 const OUT = join(projectRoot(), 'test-output', 'cards');
-const WIDTHS = { narrow: 340, wide: 560 } as const;
+const WIDTHS = { narrow: 320, wide: 560 } as const;
 
 describe('cards: rendered with the Adaptive Cards renderer', function () {
   this.timeout(120_000);
@@ -56,6 +56,7 @@ describe('cards: rendered with the Adaptive Cards renderer', function () {
         const report = await renderer.render(card, width, join(OUT, `${scenario.name}.${label}.png`));
         assert.deepEqual(report.problems, [], `${scenario.name} at ${width}px`);
         assert.deepEqual(report.clipped, [], `${scenario.name} at ${width}px: text cut off`);
+        assert.deepEqual(report.lowContrast, [], `${scenario.name} at ${width}px: text hard to read on its background`);
         assert.ok(report.height > 40, 'the card has a body');
         for (const b of report.buttons) assert.ok(b.trim().length >= 2, `a button without a label in ${scenario.name}`);
       }

@@ -403,7 +403,8 @@ export const SCENARIOS: CardScenario[] = [
         ),
       ),
   },
-  { name: 'help', template: 'help-card', card: () => helpCard() },
+  { name: 'help-maker', template: 'help-card', card: () => helpCard('maker') },
+  { name: 'help-approver', template: 'help-card', card: () => helpCard('approver') },
   {
     name: 'licence-report',
     template: 'notice-card',

@@ -145,6 +145,24 @@ describe('conversation: natural language', () => {
     assert.ok(actionsOf(firstCard(help!)).some((a) => a.verb === 'listMine'));
   });
 
+  it('shows each reader what they can do: no approver commands or buttons for a maker', async () => {
+    const [maker] = await say(users.alex, 'help');
+    const makerText = cardText(firstCard(maker!));
+    assert.match(makerText, /Maker role/);
+    assert.doesNotMatch(makerText, /Decide|Pending requests|Audit|Licence report|Set approvals channel/);
+    assert.deepEqual(
+      actionsOf(firstCard(maker!)).map((a) => a.verb),
+      ['listMine'],
+    );
+    const [approver] = await say(users.megan, 'help');
+    const approverText = cardText(firstCard(approver!));
+    assert.match(approverText, /Decide \(approvers\)[\s\S]*Pending requests[\s\S]*Ask for/);
+    assert.deepEqual(
+      actionsOf(firstCard(approver!)).map((a) => a.verb),
+      ['listPending', 'listMine'],
+    );
+  });
+
   it('cancels a pending request only after confirmation, and shows status as a card', async () => {
     await say(
       users.alex,

@@ -220,9 +220,24 @@ fallback:
   it('explains the routing on the "why?" button', async () => {
     await boot();
     const id = await ask(users.alex, envs.itTools);
-    const text = cardText((await click(users.alex, 'why', id, 0)).body.value);
+    // The rule trace is for approvers; someone who is neither approver nor requester sees none of it.
+    const outsider = cardText((await click(users.lidia, 'why', id, 0)).body.value);
+    assert.doesNotMatch(outsider, /production-two-person|✘|decide/);
+    const text = cardText((await click(users.megan, 'why', id, 0)).body.value);
+    assert.match(text, /Power Platform Admins, then .* decide: /);
     assert.match(text, /Rule "production-two-person"/);
     assert.match(text, /✘ developer-environment-for-self: type is maker-role/);
     assert.match(text, /✔ production-two-person: environment type is Production/);
+  });
+
+  it('tells the requester in one sentence who decides, why and how long it takes, without the rule trace', async () => {
+    await boot();
+    const id = await ask(users.alex, envs.itTools);
+    const card = (await click(users.alex, 'why', id, 0)).body.value;
+    const text = cardText(card);
+    const sentence = /[^\n]*decide[^\n]*/.exec(text)?.[0] ?? '';
+    assert.match(sentence, /^Power Platform Admins, then [^:]+ decide: [^;]+; they are reminded after \d+ hours/);
+    assert.equal(sentence.match(/\. |\.$/g)?.length, 1, `one sentence: ${sentence}`);
+    assert.doesNotMatch(text, /✘|✔|Rules considered|production-two-person|rule wants/);
   });
 });

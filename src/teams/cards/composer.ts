@@ -96,11 +96,8 @@ export class AdaptiveCardComposer implements MessageComposer {
     const result = request.execution.result;
     const link = request.status === 'completed' && result && typeof result.link === 'string' ? result.link : undefined;
     const color =
-      request.status === 'completed'
-        ? 'Good'
-        : ['failed', 'rejected'].includes(request.status)
-          ? 'Attention'
-          : 'Default';
+      // Teams' "good" text colour is unreadable on white: success reads in default text.
+      ['failed', 'rejected'].includes(request.status) ? 'Attention' : 'Default';
     return cardActivity(
       noticeCard({
         title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
@@ -155,7 +152,7 @@ export class AdaptiveCardComposer implements MessageComposer {
     return cardActivity(
       renderCard('audit-entry-card', {
         headline: `${request.id} · ${TITLES[request.type]}: ${plain(summary)}`,
-        color: request.status === 'completed' ? 'Good' : request.status === 'failed' ? 'Attention' : 'Default',
+        color: request.status === 'failed' ? 'Attention' : 'Default',
         facts,
         requestId: request.id,
       }),

@@ -18,7 +18,7 @@ export interface RequestCardData {
   /** What the reader decided on: changes only when a decision is recorded (see cardRevision). */
   revision: number;
   statusLabel: string;
-  statusColor: string;
+  statusStyle: string;
   notice: { text: string; style: string } | null;
   summary: string;
   facts: Fact[];
@@ -51,16 +51,18 @@ export function refreshUsersFor(request: GovernanceRequest, stageApproverIds: st
   return [...new Set([request.requester.id, ...stageApproverIds])].slice(0, MAX_REFRESH_USERS);
 }
 
-const STATUS: Record<RequestStatus, { label: string; color: string }> = {
-  pending: { label: 'Waiting for approval', color: 'Warning' },
-  approved: { label: 'Approved, starting', color: 'Accent' },
-  executing: { label: 'Approved, in progress', color: 'Accent' },
-  completed: { label: 'Completed', color: 'Good' },
-  failed: { label: 'Failed', color: 'Attention' },
-  rejected: { label: 'Rejected', color: 'Attention' },
-  cancelled: { label: 'Cancelled', color: 'Default' },
-  expired: { label: 'Expired', color: 'Default' },
-  revoked: { label: 'Ended and reverted', color: 'Default' },
+// The state shows as the header's background (a container style) with default text: Teams' own text colours
+// for "warning" (#f8d22a) and "good" (#92c353) are unreadable on white, its tinted backgrounds are not.
+const STATUS: Record<RequestStatus, { label: string; style: string }> = {
+  pending: { label: 'Waiting for approval', style: 'warning' },
+  approved: { label: 'Approved, starting', style: 'accent' },
+  executing: { label: 'Approved, in progress', style: 'accent' },
+  completed: { label: 'Completed', style: 'good' },
+  failed: { label: 'Failed', style: 'attention' },
+  rejected: { label: 'Rejected', style: 'attention' },
+  cancelled: { label: 'Cancelled', style: 'emphasis' },
+  expired: { label: 'Expired', style: 'emphasis' },
+  revoked: { label: 'Ended and reverted', style: 'emphasis' },
 };
 
 const NOTICE_STYLE: Record<CardNotice['tone'], string> = {
@@ -275,7 +277,7 @@ export function requestCardData(
   }));
   const progress = request.execution.progress.map((p) => ({
     text: `${{ pending: '○', running: '◐', done: '●', failed: '✕' }[p.state]} ${plain(p.step)}`,
-    color: p.state === 'failed' ? 'Attention' : p.state === 'done' ? 'Good' : 'Default',
+    color: p.state === 'failed' ? 'Attention' : 'Default',
   }));
   if (request.execution.error) {
     progress.push({
@@ -285,7 +287,7 @@ export function requestCardData(
   }
   const result = request.execution.result;
   if (request.status === 'completed' && result && typeof result.link === 'string') {
-    progress.push({ text: `Open: ${result.link}`, color: 'Good' });
+    progress.push({ text: `Open: ${result.link}`, color: 'Accent' });
   }
   const choices: RequestCardData['choices'] = [];
   if (pending && audience === 'approver' && request.details.type === 'connector-unblock') {
@@ -330,7 +332,7 @@ export function requestCardData(
     requestId: request.id,
     revision: cardRevision(request),
     statusLabel: `${status.label}${pending ? stageText : ''}`,
-    statusColor: status.color,
+    statusStyle: status.style,
     notice: notice ? { text: plain(notice.text), style: NOTICE_STYLE[notice.tone] } : null,
     summary,
     facts: allFacts,
@@ -343,7 +345,7 @@ export function requestCardData(
         ? [{ text: `Auto-approved by rule "${plain(request.routing.ruleId)}" (no person had to decide)` }, ...history]
         : history,
     routing: request.routing
-      ? `Routing: ${plain(request.routing.reason)}${stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}${pending ? escalated : ''}`
+      ? `Routing: ${plain(request.routing.reason)}${pending && stage ? ` Next: ${plain(stage.groupName ?? 'approvers')}.` : ''}${pending ? escalated : ''}`
       : audience === 'requester'
         ? nextStep(request)
         : null,
