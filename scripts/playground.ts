@@ -1,6 +1,7 @@
-// `npm run playground [-- --as approver]`: the bot with its embedded defaults (simulated tenant, SQLite) plus
-// the Microsoft 365 Agents Playground, a local Teams-like window. Prints the URL to open; Ctrl+C stops both.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm run playground`: the bot with its embedded defaults (simulated tenant, SQLite under $DATA_DIR or ./.data,
+// like npm start and govbot), or the bot already running on the port, plus two Microsoft 365 Agents Playgrounds,
+// a maker's and an approver's, side by side. Prints both URLs; Ctrl+C stops what it started.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -9,8 +10,8 @@ import { openSqliteStore } from '../src/storage/sqlite-store.js';
 import {
   freePort,
   type PlaygroundRole,
-  playgroundConfigPath,
-  startAgentsPlayground,
+  type RunningPlayground,
+  startPlaygroundPair,
 } from './playground/agents-playground.js';
 
 function newestMtime(dir: string): number {
@@ -55,115 +56,129 @@ async function approvalsChannelSet(dataDir: string): Promise<boolean> {
   }
 }
 
+/** What answers on the bot port: our bot (attach to it), something else (say so), or nothing (start one). */
+async function probeBotPort(url: string): Promise<'bot' | 'other' | 'free'> {
+  const health = await fetch(`${url}/healthz`)
+    .then((r) => (r.ok ? 'bot' : 'other'))
+    .catch(() => 'free' as const);
+  return health;
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('playground')
-    .description('Run the bot locally in the Microsoft 365 Agents Playground')
-    .addOption(
-      new Option('--as <role>', 'who you are in the Playground').choices(['maker', 'approver']).default('maker'),
+    .description(
+      'Run the bot locally in the Microsoft 365 Agents Playground: a maker window and an approver window side by side',
     )
-    .option('--port <n>', 'bot port', '3978')
-    .option('--playground-port <n>', 'Playground port (another is picked if taken)', '56150')
-    .option('--data-dir <dir>', 'SQLite folder for this playground', './.data/playground')
+    .addOption(
+      new Option('--as <role>', 'which window --open opens first').choices(['maker', 'approver']).default('maker'),
+    )
+    .option('--port <n>', 'bot port (default: $PORT or 3978); a bot already running there is used as it is')
+    .option('--playground-port <n>', "the maker's Playground port; the approver's is the next one", '56150')
+    .option('--data-dir <dir>', 'SQLite folder (default: $DATA_DIR or ./.data, the same as npm start and govbot)')
     .option('--open', 'let the Playground open your browser')
     .parse();
   const opts = program.opts<{
     as: PlaygroundRole;
-    port: string;
+    port?: string;
     playgroundPort: string;
-    dataDir: string;
+    dataDir?: string;
     open?: boolean;
   }>();
   const root = projectRoot();
-  buildIfNeeded(root);
-  const dataDir = resolve(root, opts.dataDir);
-  const channelReady = await approvalsChannelSet(dataDir);
-
-  const botPort = Number(opts.port) || (await freePort());
-  const simulatorPort = await freePort();
-  // restify 11 trips a Node deprecation warning on every start; it says nothing to a person trying the bot.
-  const bot = spawn(process.execPath, ['--no-deprecation', join(root, 'dist', 'src', 'index.js')], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      APP_ENV: 'local',
-      TENANT_MODE: 'simulated',
-      PORT: String(botPort),
-      TENANT_SIMULATOR_PORT: String(simulatorPort),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    },
-  });
+  const botPort = Number(opts.port ?? process.env.PORT ?? 3978);
   const botUrl = `http://127.0.0.1:${botPort}`;
-  const stopBot = () => {
-    if (bot.exitCode === null) bot.kill('SIGTERM');
-  };
-  bot.once('exit', (code) => {
-    console.error(`The bot stopped (${code ?? 'signal'}).`);
-    process.exit(code ?? 1);
-  });
-  await waitForBot(botUrl);
+  const dataDirSetting = opts.dataDir ?? process.env.DATA_DIR ?? './.data';
+  const dataDir = resolve(root, dataDirSetting);
 
-  const playground = await startAgentsPlayground({
+  let bot: ChildProcess | undefined;
+  const found = await probeBotPort(botUrl);
+  if (found === 'other') {
+    console.error(
+      `Port ${botPort} is taken by something that is not this bot (no /healthz). Stop it, or pick another port: npm run playground -- --port 3990`,
+    );
+    process.exit(1);
+  }
+  if (found === 'free') {
+    buildIfNeeded(root);
+    const simulatorPort = await freePort();
+    bot = spawn(process.execPath, [join(root, 'dist', 'src', 'index.js')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        APP_ENV: 'local',
+        TENANT_MODE: 'simulated',
+        PORT: String(botPort),
+        TENANT_SIMULATOR_PORT: String(simulatorPort),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
+    });
+    bot.once('exit', (code) => {
+      console.error(`The bot stopped (${code ?? 'signal'}).`);
+      process.exit(code ?? 1);
+    });
+    await waitForBot(botUrl);
+  }
+  const channelReady = await approvalsChannelSet(dataDir);
+  const stopBot = () => {
+    if (bot && bot.exitCode === null) bot.kill('SIGTERM');
+  };
+
+  const makerPort = Number(opts.playgroundPort);
+  const pair = await startPlaygroundPair({
     botEndpoint: `${botUrl}/api/messages`,
-    role: opts.as,
-    port: Number(opts.playgroundPort),
-    openBrowser: Boolean(opts.open),
+    makerPort,
+    approverPort: makerPort + 1,
+    ...(opts.open ? { openBrowserAs: opts.as } : {}),
   });
   const shutdown = async () => {
-    await playground.stop();
-    bot.removeAllListeners('exit');
+    await pair.stop();
+    bot?.removeAllListeners('exit');
     stopBot();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-  playground.process.once('exit', () => {
-    console.error('The Agents Playground stopped.');
-    stopBot();
-  });
+  for (const playground of [pair.maker, pair.approver])
+    playground.process.once('exit', () => {
+      console.error('An Agents Playground stopped; stopping.');
+      void shutdown();
+    });
 
-  const requestedPort = Number(opts.playgroundPort);
-  const portMoved = new URL(playground.url).port !== String(requestedPort);
-  const other = opts.as === 'maker' ? 'approver' : 'maker';
+  const moved = [
+    [pair.maker, makerPort],
+    [pair.approver, makerPort + 1],
+  ].filter(([p, port]) => new URL((p as RunningPlayground).url).port !== String(port));
   const lines = [
     '',
-    `  Power Platform governance bot: ${botUrl}/api/messages (simulated Contoso tenant, data in ${opts.dataDir})`,
-    `  Agents Playground as the ${opts.as} (config ${playgroundConfigPath(opts.as).replace(`${root}/`, '')}):`,
+    bot
+      ? `  Power Platform governance bot: ${botUrl}/api/messages (simulated Contoso tenant, data in ${dataDirSetting})`
+      : `  Using the bot already running at ${botUrl}/api/messages (its own data folder and tenant; with npm start: ./.data)`,
     '',
-    `      Open ${playground.url}`,
+    `      Maker (Alex Wilber):       ${pair.maker.url}`,
+    `      Approver (Megan Bowen):    ${pair.approver.url}`,
     '',
+    '  Both windows run at once: switch roles by switching browser tabs, and every chat and card stays.',
   ];
-  if (!channelReady && opts.as === 'maker') {
+  if (!channelReady)
     lines.push(
-      '  No approvals channel is set yet, and only an approver may set it: requests wait until one is.',
-      '  Run "npm run playground -- --as approver" once, open the Approvals channel and post',
-      '  "@Governance set approvals channel" (type @Gov and pick the bot), then come back as the maker.',
-      '',
+      '  First, in the approver window: open the Approvals channel and post "@Governance set approvals channel"',
+      '  (type @Gov and pick the bot). Until then requests wait for a channel.',
     );
-  }
-  if (opts.as === 'approver') {
+  lines.push(
+    '  Maker: in Personal Chat try "help", "unblock Dropbox in Contoso Dev because invoices arrive there",',
+    '  or "I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker".',
+    '  Approver: the card appears in the Approvals channel; approve or reject it there.',
+    `  The CLI reads the same data: npx govbot requests list${bot && dataDirSetting !== './.data' ? ` (with DATA_DIR=${dataDirSetting})` : ''}`,
+  );
+  if (moved.length > 0)
     lines.push(
-      channelReady
-        ? '  Approval cards appear in the Approvals channel; approve or reject them there.'
-        : '  First open the Approvals channel and post "@Governance set approvals channel" (type @Gov, pick the bot).',
-      '  Try "help" in Personal Chat; approvers can ask for things too.',
+      `  Note: port ${moved.map(([, port]) => port).join(' and ')} was taken, so a Playground is on another one. Messages the bot`,
+      '  sends later to conversations it met on the old port will not arrive; free those ports for a stable setup.',
     );
-  } else {
-    lines.push(
-      '  In Personal Chat try "help", then "I need the Environment Maker role in Marketing Sandbox because I build',
-      '  the campaign tracker", "unblock Dropbox in Contoso Dev", or "new sandbox environment called Payroll Tools".',
-    );
-  }
-  lines.push(`  To play the other side, stop this and run: npm run playground -- --as ${other}   (same data folder)`);
-  if (portMoved) {
-    lines.push(
-      `  Note: port ${requestedPort} was taken, so the Playground is on another one. Messages the bot sends later to`,
-      `  conversations it met on port ${requestedPort} will not arrive; free that port for a stable setup.`,
-    );
-  }
-  lines.push('  Ctrl+C stops both.', '');
+  lines.push('  Ctrl+C stops everything this started.', '');
   console.log(lines.join('\n'));
 }
 

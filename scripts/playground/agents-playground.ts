@@ -46,7 +46,9 @@ export async function startAgentsPlayground(options: {
 }): Promise<RunningPlayground> {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const port = options.port ?? (await freePort());
-  const args = [cli, '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(port)];
+  const loopbackOnly = join(projectRoot(), 'scripts', 'playground', 'loopback-only.cjs');
+  const args = ['--require', loopbackOnly, cli, '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry'];
+  args.push('-p', String(port));
   const child = spawn(process.execPath, args, {
     cwd: projectRoot(),
     env: {
@@ -83,7 +85,7 @@ export async function startAgentsPlayground(options: {
     if (child.exitCode !== null) throw new Error(`The Agents Playground exited (${child.exitCode}):\n${output}`);
     const listening = /Listening on (\d+)/.exec(output)?.[1];
     if (listening) {
-      const url = `http://localhost:${listening}`;
+      const url = `http://localhost:${listening}`; // it listens on 127.0.0.1 only (loopback-only.cjs)
       const pong = await fetch(`${url}/_debug/ping`)
         .then((r) => r.text())
         .catch(() => '');
@@ -93,4 +95,49 @@ export async function startAgentsPlayground(options: {
   }
   await stop();
   throw new Error(`The Agents Playground did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`);
+}
+
+export interface PlaygroundPair {
+  maker: RunningPlayground;
+  approver: RunningPlayground;
+  stop(): Promise<void>;
+}
+
+/**
+ * A maker's and an approver's Playground side by side, both in front of the same bot. Each keeps its own
+ * conversations for as long as it runs, and the bot answers each conversation through the Playground it came
+ * from, so switching roles is switching windows: nothing is lost, and the approver acts on the very card the
+ * maker's request produced. (Restarting one Playground as the other role would start with empty chats.)
+ */
+export async function startPlaygroundPair(options: {
+  botEndpoint: string;
+  makerPort?: number;
+  approverPort?: number;
+  logDir?: string;
+  timeoutMs?: number;
+  /** Let this role's Playground open a browser (never in tests). */
+  openBrowserAs?: PlaygroundRole;
+}): Promise<PlaygroundPair> {
+  const start = (role: PlaygroundRole, port: number | undefined) =>
+    startAgentsPlayground({
+      botEndpoint: options.botEndpoint,
+      role,
+      ...(port !== undefined ? { port } : {}),
+      ...(options.logDir ? { logFile: join(options.logDir, `playground-${role}.log`) } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      openBrowser: options.openBrowserAs === role,
+    });
+  // One after the other: each picks another port when its own is taken, and must not pick the other's.
+  const approver = await start('approver', options.approverPort);
+  const maker = await start('maker', options.makerPort).catch(async (error: unknown) => {
+    await approver.stop();
+    throw error;
+  });
+  return {
+    maker,
+    approver,
+    async stop() {
+      await Promise.all([maker.stop(), approver.stop()]);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXPORT_COLUMNS, type ExportFormat, exportLines } from '../audit/export.js';
 import { type AuditQuery, AuditQueryError, queryAudit } from '../audit/query.js';
 import { describeReport, verifyChain } from '../audit/verify.js';
+import type { Store } from '../requests/ports/store.js';
 import { type CliContext, CliFailure, printJson } from './context.js';
 
 interface FilterOptions {
@@ -23,7 +24,7 @@ function withFilters(command: Command): Command {
     .option('--until <time>', 'before this time (same forms)')
     .option('--request <id>', 'one request (REQ-1001)')
     .option('--user <idOrUpn>', 'who acted (Entra object id or UPN)')
-    .option('--environment <id>', 'environment id')
+    .option('--environment <idOrName>', 'environment id or display name')
     .option('--action <action>', 'e.g. request.approved, execution.completed')
     .option('--outcome <outcome>', 'success | failure | refused | info');
 }
@@ -39,6 +40,20 @@ function toQuery(o: FilterOptions): AuditQuery {
     outcome: o.outcome,
     limit: o.limit,
   };
+}
+
+/**
+ * The audit keeps environment ids; people know display names. A name is looked up among the environments of
+ * stored requests (case-insensitive); an id, or a name nothing was ever asked about, passes through unchanged.
+ */
+async function environmentIdOf(store: Store, idOrName: string | undefined): Promise<string | undefined> {
+  if (!idOrName) return undefined;
+  const wanted = idOrName.trim().toLowerCase();
+  for (const request of await store.requests.list()) {
+    const env = request.details.type === 'new-environment' ? undefined : request.details.environment;
+    if (env && (env.id.toLowerCase() === wanted || env.displayName.toLowerCase() === wanted)) return env.id;
+  }
+  return idOrName;
 }
 
 async function run<T>(fn: () => Promise<T>): Promise<T> {
@@ -57,8 +72,17 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'only the latest n', (v) => Number.parseInt(v, 10))
     .option('--json', 'machine-readable output')
     .action(async (opts: FilterOptions & { json?: boolean }) => {
-      const records = await run(() => ctx.withStore((store) => queryAudit(store, toQuery(opts), ctx.now())));
+      const records = await run(() =>
+        ctx.withStore(async (store) =>
+          queryAudit(
+            store,
+            { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
+            ctx.now(),
+          ),
+        ),
+      );
       if (opts.json) return printJson(ctx.io, records);
+      if (records.length === 0) ctx.io.err(`no audit records match (read ${ctx.storeLocation()})\n`);
       for (const r of records)
         ctx.io.out(
           `#${r.seq}\t${r.at}\t${r.action}\t${r.outcome}\t${r.actorUpn ?? r.actorId}\t${r.requestId ?? ''}\t${r.environmentId ?? ''}\n`,
@@ -82,7 +106,15 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: FilterOptions & { format: string; output?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new CliFailure('--format must be csv or jsonl', 2);
       const format: ExportFormat = opts.format;
-      const records = await run(() => ctx.withStore((store) => queryAudit(store, toQuery(opts), ctx.now())));
+      const records = await run(() =>
+        ctx.withStore(async (store) =>
+          queryAudit(
+            store,
+            { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
+            ctx.now(),
+          ),
+        ),
+      );
       if (!opts.output) {
         for (const line of exportLines(records, format)) ctx.io.out(line);
         return;

@@ -24,7 +24,11 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
         }),
       );
       if (opts.json) return printJson(ctx.io, list);
-      if (list.length === 0) return ctx.io.out('no requests\n');
+      if (list.length === 0) {
+        ctx.io.out('no requests\n');
+        // An empty answer from the wrong database looks like a bug: say which one was read.
+        return ctx.io.err(`(read ${ctx.storeLocation()}; set DATA_DIR or --data-dir for another data folder)\n`);
+      }
       for (const r of list) ctx.io.out(`${r.id}\t${r.status}\t${r.type}\t${r.requester.upn}\t${r.createdAt}\n`);
     });
 

@@ -133,6 +133,35 @@ describe('govbot CLI', () => {
     assert.equal((await govbot('audit', 'export', '--format', 'xml')).code, 2);
   });
 
+  it('audit list takes an environment by display name (any case) as well as by id', async () => {
+    for (const environment of ['Contoso Dev', 'contoso dev', envs.contosoDev]) {
+      const list = await govbot('audit', 'list', '--environment', environment, '--json');
+      assert.deepEqual(
+        JSON.parse(list.stdout).map((a: { action: string }) => a.action),
+        ['request.created'],
+        environment,
+      );
+    }
+    const none = await govbot('audit', 'list', '--environment', 'Nowhere');
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /no audit records match \(read .*govbot\.sqlite\)/);
+  });
+
+  it('says which database it read when it finds no requests', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'govbot-cli-empty-'));
+    try {
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', empty, 'requests', 'list'],
+        { env: { ...process.env, LOG_LEVEL: 'silent', TENANT_MODE: 'simulated' } },
+      );
+      assert.equal(stdout, 'no requests\n');
+      assert.ok(stderr.includes(join(empty, DATABASE_FILENAME)), stderr);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('outbox list shows the dead message; outbox retry queues it again and audits that', async () => {
     const list = await govbot('outbox', 'list', '--status', 'dead', '--json');
     const dead = JSON.parse(list.stdout);

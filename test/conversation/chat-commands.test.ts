@@ -140,11 +140,11 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
       u.plans.some((p) => p.servicePlanId === 'c68f8d98-5534-41c8-bf36-22fa496fa792'),
     ).length;
     assert.ok(holders > 1);
-    assert.match(card ?? '', new RegExp(`\\b${holders}\\s+Power Apps \\(with Microsoft 365\\): POWERAPPS_O365_P2`));
+    assert.match(card ?? '', new RegExp(`\\b${holders}:\\*\\* Power Apps \\(with Microsoft 365\\): POWERAPPS_O365_P2`));
     const perUser = directory.filter((u) =>
       u.plans.some((p) => p.servicePlanId === 'ea2cf03b-ac60-46ae-9c1d-eeaeb63cec86'),
     ).length;
-    assert.match(card ?? '', new RegExp(`\\b${perUser}\\s+Power Apps Premium: POWERAPPS_PER_USER`));
+    assert.match(card ?? '', new RegExp(`\\b${perUser}:\\*\\* Power Apps Premium: POWERAPPS_PER_USER`));
 
     const [again] = await say(users.megan, 'License Report');
     assert.match(again ?? '', /Power Apps and Power Automate licences/);

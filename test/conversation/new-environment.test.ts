@@ -76,7 +76,7 @@ describe('conversation: new environment', () => {
     assert.match(text, /Contoso Research/);
     assert.match(text, /Yes: contosoresearch, USD, English \(United States\)/);
     assert.match(text, /at least 1 GB of the tenant’s database capacity/);
-    assert.match(text, /Environment Admin\nAlex Wilber/);
+    assert.match(text, /Environment Admin:\*\* Alex Wilber/);
 
     await approveFully(h, post, { requestId: 'REQ-1001', revision: 0 });
     await h.settle();
