@@ -165,6 +165,8 @@ async function pacingFloor(pending: Pending[]): Promise<{ floor: number[]; beyon
 }
 
 interface BurstFigures {
+  /** CPU the target process used from the first click to the last answer, per invoke (ms). */
+  cpuPerInvoke: number;
   p50: number;
   p99: number;
   perSecond: number;
@@ -186,6 +188,7 @@ const botBurstWindows: string[] = [];
 
 async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFigures> {
   const windowStart = process.hrtime.bigint() / 1000n;
+  const cpuBefore = target.cpuMs();
   const times: number[] = [];
   let updatedCards = 0;
   let answered = 0;
@@ -216,6 +219,7 @@ async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFi
   const wall = performance.now() - started;
   if (target.name === 'bot') botBurstWindows.push(`${windowStart}-${process.hrtime.bigint() / 1000n}`);
   return {
+    cpuPerInvoke: (target.cpuMs() - cpuBefore) / Math.max(1, times.length),
     p50: percentile(times, 50),
     p99: percentile(times, 99),
     perSecond: (times.length / wall) * 1000,
@@ -253,13 +257,16 @@ const results: {
   filed: number[];
   floor: number[];
   beyond: number[];
+  filingCpu: number;
   echo: BurstFigures;
   bot: BurstFigures;
   load: string;
 }[] = [];
 for (let round = 1; round <= rounds; round++) {
   await channelWindowsClear();
+  const cpuBeforeFiling = bot.cpuMs();
   const pending = await fileRequests(bot, burst);
+  const filingCpu = (bot.cpuMs() - cpuBeforeFiling) / Math.max(1, pending.length);
   const filed = pending.flatMap((p) => (p.cardAt ? [p.cardAt - p.filedAt] : []));
   const { floor, beyond } = await pacingFloor(pending);
   await connector.quiet(1000);
@@ -270,14 +277,22 @@ for (let round = 1; round <= rounds; round++) {
     // Execution runs in the background after the bot answers: let it finish before the next burst.
     await connector.quiet(1500);
   }
-  const r = { filed, floor, beyond, load: loadAverage(), ...(figures as { echo: BurstFigures; bot: BurstFigures }) };
+  const r = {
+    filed,
+    floor,
+    beyond,
+    filingCpu,
+    load: loadAverage(),
+    ...(figures as { echo: BurstFigures; bot: BurstFigures }),
+  };
   results.push(r);
   console.log(
     `round ${round} (load ${r.load}): filed→approval card p50 ${ms(percentile(filed, 50))} p99 ${ms(percentile(filed, 99))} ` +
       `(${filed.length}/${pending.length}; Teams' channel limits alone: p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}; ` +
       `beyond them: p50 ${ms(percentile(beyond, 50))} p99 ${ms(percentile(beyond, 99))}) | burst of ${pending.length}: echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ` +
       `${r.echo.perSecond.toFixed(0)}/s | bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.perSecond.toFixed(0)}/s, ` +
-      `${r.bot.updatedCards}/${pending.length} answered with the updated card | p99 ×${(r.bot.p99 / r.echo.p99).toFixed(2)}`,
+      `${r.bot.updatedCards}/${pending.length} answered with the updated card | p99 ×${(r.bot.p99 / r.echo.p99).toFixed(2)} | ` +
+      `CPU per invoke: echo ${r.echo.cpuPerInvoke.toFixed(1)} ms, bot ${r.bot.cpuPerInvoke.toFixed(1)} ms; bot CPU per filing ${r.filingCpu.toFixed(1)} ms`,
   );
 }
 
@@ -310,6 +325,11 @@ console.log(
     `p50 ×${med((r) => r.bot.p50 / r.echo.p50).toFixed(2)}; filed → approval card p50 ${ms(med((r) => percentile(r.filed, 50)))} ` +
     `p99 ${ms(med((r) => percentile(r.filed, 99)))}; beyond what Teams' limits for one channel (8 per 2 s, 60 per 30 s) ` +
     `impose: p50 ${ms(med((r) => percentile(r.beyond, 50)))} (goal < 100 ms), p99 ${ms(med((r) => percentile(r.beyond, 99)))} (goal < 300 ms)`,
+);
+console.log(
+  `CPU (median of rounds): per approve invoke echo ${med((r) => r.echo.cpuPerInvoke).toFixed(1)} ms, bot ` +
+    `${med((r) => r.bot.cpuPerInvoke).toFixed(1)} ms (incl. background work started meanwhile); per filed request ` +
+    `${med((r) => r.filingCpu).toFixed(1)} ms`,
 );
 console.log(`bot RSS after the run: ${bot.rssMb().toFixed(0)} MB; load ${loadAverage()}`);
 await echo.stop();

@@ -44,6 +44,8 @@ interface RoundFigures {
   p99: number;
   throughput: number;
   failures: number;
+  /** CPU the target process used per turn (ms). */
+  cpuPerTurn: number;
 }
 
 /** One turn: POST the message, wait for the HTTP answer and the reply at the connector. */
@@ -61,6 +63,7 @@ async function busyChat(connector: BenchConnector, target: Target, perUser: numb
   const times: number[] = [];
   let failures = 0;
   const started = performance.now();
+  const cpuBefore = target.cpuMs();
   await Promise.all(
     users.map(async (user) => {
       for (let i = 0; i < perUser; i++) {
@@ -79,6 +82,7 @@ async function busyChat(connector: BenchConnector, target: Target, perUser: numb
     p99: percentile(times, 99),
     throughput: (times.length / wall) * 1000,
     failures,
+    cpuPerTurn: (target.cpuMs() - cpuBefore) / Math.max(1, times.length),
   };
 }
 
@@ -160,7 +164,8 @@ for (let round = 1; round <= rounds; round++) {
   console.log(
     `round ${round} (load ${loadAverage()}): echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ${r.echo.throughput.toFixed(0)} turns/s | ` +
       `bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.throughput.toFixed(0)} turns/s | ` +
-      `p50 ×${(r.bot.p50 / r.echo.p50).toFixed(2)}, throughput ${((100 * r.bot.throughput) / r.echo.throughput).toFixed(0)} %` +
+      `p50 ×${(r.bot.p50 / r.echo.p50).toFixed(2)}, throughput ${((100 * r.bot.throughput) / r.echo.throughput).toFixed(0)} % | ` +
+      `CPU per turn: echo ${r.echo.cpuPerTurn.toFixed(2)} ms, bot ${r.bot.cpuPerTurn.toFixed(2)} ms` +
       (r.echo.failures + r.bot.failures > 0 ? ` | failures echo ${r.echo.failures} bot ${r.bot.failures}` : ''),
   );
 }
@@ -181,7 +186,8 @@ console.table({
 });
 console.log(
   `ratios (median of per-round ratios): turn p50 bot/echo ×${med((r) => r.bot.p50 / r.echo.p50).toFixed(2)} (goal ≤ 1.3), ` +
-    `p99 ×${med((r) => r.bot.p99 / r.echo.p99).toFixed(2)}, throughput bot/echo ${(100 * med((r) => r.bot.throughput / r.echo.throughput)).toFixed(0)} % (goal ≥ 75 %)`,
+    `p99 ×${med((r) => r.bot.p99 / r.echo.p99).toFixed(2)}, throughput bot/echo ${(100 * med((r) => r.bot.throughput / r.echo.throughput)).toFixed(0)} % (goal ≥ 75 %); ` +
+    `CPU per turn echo ${med((r) => r.echo.cpuPerTurn).toFixed(2)} ms, bot ${med((r) => r.bot.cpuPerTurn).toFixed(2)} ms (×${med((r) => r.bot.cpuPerTurn / r.echo.cpuPerTurn).toFixed(2)})`,
 );
 await echo.stop();
 

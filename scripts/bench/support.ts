@@ -17,6 +17,8 @@ export interface Target {
   /** Spawn → "listening" line on stdout, in ms. */
   startMs: number;
   rssMb(): number;
+  /** CPU time the process has used so far (user + system), in ms: unlike latency, not inflated by a busy machine. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ async function startProcess(
     child,
     startMs,
     rssMb: () => rssMb(pid),
+    cpuMs: () => cpuMs(pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -78,6 +81,13 @@ export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
+}
+
+/** utime + stime of /proc/<pid>/stat (clock ticks, 100 per second on Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function startEcho(): Promise<Target> {
