@@ -4,6 +4,7 @@ import type { Connector, Environment, Location } from '../tenant/tenant-admin.js
 import type { CatalogueSnapshot } from './catalogue.js';
 import { canonical } from './entity-index.js';
 import { type IntentKind, isRequestIntent, type ParsedMessage } from './intent.js';
+import { type NotAsked, notAsked } from './not-asked.js';
 import { parseMessage } from './parse.js';
 import {
   type ConnectorResolution,
@@ -27,6 +28,8 @@ export interface Understanding {
   unknownConnector?: string | undefined;
   /** An environment name the language model read that the catalogue does not have. */
   unknownEnvironment?: string | undefined;
+  /** Set when the message mentions a request without asking for one: nothing is filed, the bot answers. */
+  notAsked?: NotAsked | undefined;
   /** Who read the wording: the deterministic parser (default) or the optional language model. */
   source?: 'parser' | 'language-model' | undefined;
 }
@@ -183,6 +186,15 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     connectors,
     location,
   };
+  // Never file what was not asked: a withdrawal, a hypothetical, giving access up, something off our scope.
+  // A withdrawal worded as a cancel ("I don't need Dropbox anymore, cancel that") goes to the cancel flow.
+  const held =
+    isRequestIntent(kind) || ['unknown', 'help', 'greeting'].includes(kind) ? notAsked(parsed.text) : undefined;
+  if (held) {
+    understanding.notAsked = held;
+    understanding.kind = 'unknown';
+    return understanding;
+  }
   if (kind === 'unblock-connector' && !connectorNamed)
     understanding.unknownConnector = unknownConnectorText(parsed.text);
   if (!isRequestIntent(kind) && kind !== 'unknown') {

@@ -53,6 +53,7 @@ export class MessageHandler {
     this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
 
     if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
+    if (u.notAsked) return this.answerNotAsked(context, userId, u);
     // A plain reply while exactly one approver's question waits for this user is the answer to it.
     if (!draft && isPlainReply(u)) {
       const open = openQuestions(
@@ -84,6 +85,36 @@ export class MessageHandler {
     if (!model || draftOpen || parserSuffices(parsed) || cleanText(text).length === 0) return parsed;
     const extraction = await model.extract(context, cleanText(text));
     return extraction ? resolveExtraction(parsed, extraction, snapshot, userId) : parsed;
+  }
+
+  /** A message that mentions a request without asking for one: answered, never filed. */
+  private async answerNotAsked(context: TurnContext, userId: string, u: Understanding): Promise<void> {
+    const nothingFiled = 'I have not filed anything.';
+    let text: string;
+    switch (u.notAsked) {
+      case 'access-kind':
+        text =
+          'What kind of access do you need? I can get you: the Environment Maker role in an environment (to build apps and flows there), a blocked connector unblocked in an environment, or a new environment. Tell me which, for example "maker role in Contoso Dev".';
+        break;
+      case 'out-of-scope':
+        text = `I only handle Power Platform requests: the Environment Maker role, blocked connectors and new environments. For a password, sign-in, Outlook or device problem, please contact your IT help desk. ${nothingFiled}`;
+        break;
+      case 'hypothetical':
+        text = `That sounds like a question, not a request, so ${nothingFiled.toLowerCase()} Who decides depends on what is asked and where: Production environments and tenant-wide changes need more approvers than a sandbox. To see it for a real request, ask for it and press "Who decides?" on the confirmation, then cancel if you only wanted to know.`;
+        break;
+      case 'release': {
+        text = `${nothingFiled} I can't remove your own access from chat yet; please ask a Power Platform admin to remove it.`;
+        break;
+      }
+      default: {
+        const open = await this.bot.store.requests.list({ requesterId: userId, status: ['pending'], limit: 10 });
+        text =
+          open.length > 0
+            ? `Understood: ${nothingFiled} You still have ${open.map((r) => r.id).join(', ')} open; say "cancel ${open[0]?.id}" to withdraw it.`
+            : `Understood: ${nothingFiled}`;
+      }
+    }
+    await context.sendActivity(textReply(text));
   }
 
   private async answer(context: TurnContext, userId: string, u: Understanding): Promise<void> {

@@ -1,0 +1,32 @@
+// Over the Bot Framework protocol: messages that mention a request without asking for one file nothing and get
+// an answer that says so (issue 10 part 5; issue 14: "I need access", a password reset).
+import assert from 'node:assert/strict';
+import { type Harness, startHarness } from '../support/bot-harness.js';
+import { users } from '../support/fixture-ids.js';
+
+describe('conversation: what was not asked is never filed', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.stop();
+  });
+
+  const cases: [string, RegExp][] = [
+    ['no need to unblock Dropbox in Contoso Dev after all', /I have not filed anything/],
+    ['please remove my maker role in Contoso Dev', /I have not filed anything/],
+    ['if I asked for Dropbox in Contoso Dev, who would approve?', /question, not a request/],
+    ['I need to reset my password', /IT help desk/],
+    ['I need access', /What kind of access do you need\?.*Environment Maker role.*connector.*new environment/],
+  ];
+  for (const [text, answer] of cases) {
+    it(`"${text}": answered, nothing filed`, async () => {
+      const replies = await h.say(users.adele, text);
+      assert.match(String(replies[0]?.text ?? JSON.stringify(replies[0])), answer);
+      assert.deepEqual(await h.bot.store.requests.list({ requesterId: users.adele.id }), []);
+      const drafts = JSON.stringify(replies);
+      assert.doesNotMatch(drafts, /confirmDraft|Shall I file/i, 'no request draft to confirm either');
+    });
+  }
+});
