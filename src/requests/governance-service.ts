@@ -531,7 +531,12 @@ export class GovernanceService {
           else if (currentStage(stored) !== currentStage(request))
             await this.deps.lifecycle?.onStagePassed(session, stored);
           if (stored.status !== 'pending')
-            await this.announce(session, stored, `${input.verdict}d by ${actor.displayName}`);
+            // "approved by …" / "rejected by …: reason" (the audit post is read later, without the card).
+            await this.announce(
+              session,
+              stored,
+              `${input.verdict === 'approve' ? 'approved' : 'rejected'} by ${actor.displayName}${input.verdict === 'reject' && input.comment ? `: “${input.comment}”` : ''}`,
+            );
           else await this.publishApprovalCard(session, stored, rerouted ? { text: rerouted, tone: 'info' } : undefined);
           return stored;
         });

@@ -137,6 +137,10 @@ describe('conversation: refusals and answers without approval', () => {
       .find((c) => /was rejected/.test(cardText(firstCard(c.body))));
     assert.ok(told, h.connector.describe());
     assert.match(cardText(firstCard(told.body)), /use the Default environment/);
+    // The audit post reads as English and carries the reason.
+    const posted = h.connector.calls.map((c) => cardText(firstCard(c.body ?? {}))).join('\n');
+    assert.match(posted, /REQ-1001 · [^\n]*rejected by Megan Bowen: “use the Default environment”/);
+    assert.doesNotMatch(posted, /rejectd/);
     assert.equal(writesTo('modifyRoleAssignments'), 0);
   });
 
