@@ -37,7 +37,7 @@ export function roughDuration(ms: number): string {
 /** "Every other request needs…" → "every other request needs…" (acronyms such as "DLP …" stay as they are). */
 function asClause(reason: string): string {
   const trimmed = reason.trim().replace(/[.!]+$/, '');
-  return /^[A-Z][a-z]/.test(trimmed) ? trimmed[0]?.toLowerCase() + trimmed.slice(1) : trimmed;
+  return /^[A-Z]([a-z]|\s)/.test(trimmed) ? trimmed[0]?.toLowerCase() + trimmed.slice(1) : trimmed;
 }
 
 function groupNames(request: GovernanceRequest, from: number): string {

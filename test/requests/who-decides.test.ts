@@ -73,5 +73,15 @@ describe('requests: who decides', () => {
       ),
       'Nobody had to decide: DLP exceptions in Dev are fine.',
     );
+    assert.match(
+      whoDecidesSentence(
+        request({
+          routing: { ruleId: 'x', reason: 'A Non-business exception needs one admin.', outcome: 'require-approval' },
+        }),
+        undefined,
+        timings,
+      ),
+      /^Power Platform Admins decide: a Non-business exception needs one admin; /,
+    );
   });
 });
