@@ -25,6 +25,13 @@ export class ConnectorDouble {
   private failures: PlannedFailure[] = [];
   /** Answer a PUT to an activity this double never posted with 404 ActivityNotFoundInConversation, as Teams does. */
   rejectUnknownUpdates = false;
+  /**
+   * Hold each conversation to Teams' windows (TEAMS_CONVERSATION_LIMITS): a send or update beyond any of them is
+   * answered 429 and logged in `throttled` instead of being accepted.
+   */
+  enforceTeamsLimits = false;
+  /** Sends and updates refused because a window was full (only with enforceTeamsLimits). */
+  readonly throttled: { method: string; conversationId: string; at: number; window: string }[] = [];
 
   /**
    * The next `times` calls that match (default: any message POST or PUT) are answered with `status` and Teams'
@@ -89,6 +96,13 @@ export class ConnectorDouble {
     const conversationId = decodeURIComponent(m[1] ?? '');
     const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
     const method = req.method ?? '';
+    const full = this.enforceTeamsLimits && body.type === 'message' ? this.fullWindow(conversationId) : undefined;
+    if (full) {
+      this.throttled.push({ method, conversationId, at: Date.now(), window: full });
+      res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: `more than ${full} in this conversation` } }));
+      return;
+    }
     const planned = this.failures.find(
       (f) =>
         f.remaining > 0 &&
@@ -122,6 +136,39 @@ export class ConnectorDouble {
     res.end(JSON.stringify({ id }));
     this.onCall?.(call);
     for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** The first of Teams' windows that one more message in this conversation would exceed, if any. */
+  private fullWindow(conversationId: string): string | undefined {
+    const now = Date.now();
+    const mine = this.calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
+    for (const limit of TEAMS_CONVERSATION_LIMITS) {
+      if (mine.filter((c) => c.at > now - limit.windowMs).length >= limit.max) return limit.label;
+    }
+    return undefined;
+  }
+
+  /**
+   * The most messages any conversation received inside each of Teams' windows (sliding), for asserting that a
+   * fleet of senders stayed within them.
+   */
+  peakPerWindow(): Record<string, number> {
+    const peaks: Record<string, number> = {};
+    const byConversation = new Map<string, number[]>();
+    for (const c of this.calls.filter((call) => call.body.type === 'message'))
+      byConversation.set(c.conversationId, [...(byConversation.get(c.conversationId) ?? []), c.at]);
+    for (const limit of TEAMS_CONVERSATION_LIMITS) {
+      let peak = 0;
+      for (const times of byConversation.values()) {
+        let start = 0;
+        for (let end = 0; end < times.length; end++) {
+          while (times[end]! - times[start]! >= limit.windowMs) start++;
+          peak = Math.max(peak, end - start + 1);
+        }
+      }
+      peaks[limit.label] = peak;
+    }
+    return peaks;
   }
 
   /** Messages (not typing indicators) the bot sent, optionally to one conversation. */
@@ -159,6 +206,13 @@ export class ConnectorDouble {
       .join(' | ');
   }
 }
+
+/** Teams' documented per-conversation limits for a bot (sends and updates together). */
+export const TEAMS_CONVERSATION_LIMITS = [
+  { label: '7 per 1 s', max: 7, windowMs: 1_000 },
+  { label: '8 per 2 s', max: 8, windowMs: 2_000 },
+  { label: '60 per 30 s', max: 60, windowMs: 30_000 },
+] as const;
 
 interface PlannedFailure {
   status: number;

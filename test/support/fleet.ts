@@ -1,0 +1,123 @@
+// A scale-out deployment in miniature, every part a real process or a real protocol: one throw-away PostgreSQL
+// database, one simulated tenant process (its state on disk), N bot processes (`src/index.ts`, as `npm start`
+// runs it) on their own ports, a round-robin proxy in front of them, and a Bot Connector double that answers 429
+// whenever Teams' per-conversation windows are exceeded. Lease and poll intervals are short so failover shows
+// in seconds.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FailpointName } from '../../src/failpoints.js';
+import { type TeamsClient, teamsClient } from './bot-harness.js';
+import { type BotProcess, startBotProcess } from './bot-process.js';
+import { ConnectorDouble } from './connector-double.js';
+import { ReplicaProxy } from './replica-proxy.js';
+import { type SimulatorProcess, startSimulatorProcess } from './simulator-process.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface FleetOptions {
+  databaseUrl: string;
+  replicas?: number;
+  /** Extra environment for every replica (e.g. shorter leases). */
+  env?: Record<string, string>;
+  /** Failpoints armed in replica i (by index). */
+  failpoints?: Record<number, FailpointName[]>;
+}
+
+export interface Fleet {
+  simulator: SimulatorProcess;
+  connector: ConnectorDouble;
+  proxy: ReplicaProxy;
+  replicas: (BotProcess | undefined)[];
+  /** Teams' side: activities through the proxy, answers at the connector double. */
+  teams: TeamsClient;
+  dataDir: string;
+  failpointLog: string;
+  /** Starts (again) replica i on a port of its own. */
+  startReplica(index: number, failpoints?: FailpointName[]): Promise<BotProcess>;
+  /** `govbot audit verify` against the fleet's database: its exit code and what it printed. */
+  auditVerify(): Promise<{ code: number | null; output: string }>;
+  stop(): Promise<void>;
+}
+
+/** Env every replica shares: the database, the shared tenant, short leases and polls. */
+export function replicaEnv(options: FleetOptions, simulatorUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    TENANT_SIMULATOR_URL: simulatorUrl,
+    JOB_LEASE_SECONDS: '2',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+}
+
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'govbot-fleet-'));
+  const failpointLog = join(dataDir, 'failpoints.log');
+  const simulator = await startSimulatorProcess({
+    dataDir: join(dataDir, 'simulator'),
+    env: { SIMULATOR_RETRY_AFTER_SECONDS: '0' },
+  });
+  const connector = new ConnectorDouble();
+  connector.enforceTeamsLimits = true;
+  await connector.start();
+  const count = options.replicas ?? 3;
+  const replicas: (BotProcess | undefined)[] = new Array(count).fill(undefined);
+  const proxy = new ReplicaProxy([]);
+  await proxy.start();
+
+  const fleet: Fleet = {
+    simulator,
+    connector,
+    proxy,
+    replicas,
+    teams: teamsClient(proxy.url, connector),
+    dataDir,
+    failpointLog,
+    async startReplica(index, failpoints = options.failpoints?.[index] ?? []) {
+      const bot = await startBotProcess({
+        // Each replica its own folder: nothing may be shared through the file system, only through PostgreSQL.
+        dataDir: join(dataDir, `replica-${index}`),
+        simulatorUrl: simulator.url,
+        failpoints,
+        failpointLog,
+        env: replicaEnv(options, simulator.url),
+      });
+      replicas[index] = bot;
+      proxy.setTargets(replicas.filter((r): r is BotProcess => r !== undefined).map((r) => r.url));
+      return bot;
+    },
+    auditVerify: () =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'audit', 'verify'], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        });
+        let output = '';
+        child.stdout.on('data', (d: Buffer) => {
+          output += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          output += d.toString();
+        });
+        child.on('exit', (code) => resolve({ code, output }));
+      }),
+    async stop() {
+      for (const r of replicas) {
+        if (r) {
+          // A stopped (SIGSTOP) replica cannot handle SIGTERM: let it run again first.
+          r.child.kill('SIGCONT');
+          await r.stop();
+        }
+      }
+      await proxy.stop();
+      await connector.stop();
+      await simulator.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  // Started one after another: three tsx compilations at once on a small machine only slow each other down.
+  for (let i = 0; i < count; i++) await fleet.startReplica(i);
+  return fleet;
+}
