@@ -4,6 +4,7 @@
 // file named by GOVBOT_FAILPOINT_LOG, before dying: a test reads it to tell a crash at the point it armed from a
 // crash elsewhere, and fails when the point was never reached. Unarmed (always, in production) a call is one
 // lookup in an empty map. Dependency-free on purpose, so any layer may call it.
+// `name:stop` freezes the process with SIGSTOP instead (a replica paused past its lease), until SIGCONT.
 import { appendFileSync } from 'node:fs';
 
 /** Every point in the code, with where it sits. A crash test arms one of these names. */
@@ -13,6 +14,8 @@ export const FAILPOINTS = {
   'execution.before-checkpoint-commit':
     'a progress step (with its checkpoint facts) is written but its transaction has not committed',
   'execution.after-grant': 'the admin API accepted the role grant; nothing about it is stored yet',
+  'execution.after-environment-post':
+    'the tenant accepted the environment creation POST; its operation URL is not stored yet',
   'execution.before-completion-commit':
     'the change is done and verified; the transaction marking the request completed has not committed',
   'outbox.before-send': 'the message is marked in flight; the Bot Connector has not been called',
@@ -23,17 +26,24 @@ export const FAILPOINTS = {
 
 export type FailpointName = keyof typeof FAILPOINTS;
 
-let armed: Map<string, { dieAt: number; hits: number }> | undefined;
+/** What an armed point does: die (SIGKILL), or freeze (SIGSTOP, as a long pause would) until sent SIGCONT. */
+type FailpointAction = 'kill' | 'stop';
 
-function parse(spec: string | undefined): Map<string, { dieAt: number; hits: number }> {
-  const map = new Map<string, { dieAt: number; hits: number }>();
+let armed: Map<string, { dieAt: number; hits: number; action: FailpointAction }> | undefined;
+
+function parse(spec: string | undefined): Map<string, { dieAt: number; hits: number; action: FailpointAction }> {
+  const map = new Map<string, { dieAt: number; hits: number; action: FailpointAction }>();
   for (const part of (spec ?? '').split(',')) {
-    const [name, nth] = part.trim().split('@');
+    // name[@N][:stop]
+    const [point, action = 'kill'] = part.trim().split(':');
+    if (action !== 'kill' && action !== 'stop')
+      throw new Error(`GOVBOT_FAILPOINTS: "${part}": the action is kill or stop`);
+    const [name, nth] = (point ?? '').split('@');
     if (!name) continue;
     if (!(name in FAILPOINTS)) throw new Error(`GOVBOT_FAILPOINTS: unknown failpoint "${name}"`);
     const dieAt = nth === undefined ? 1 : Number(nth);
     if (!Number.isInteger(dieAt) || dieAt < 1) throw new Error(`GOVBOT_FAILPOINTS: "${part}" needs @<n> with n >= 1`);
-    map.set(name, { dieAt, hits: 0 });
+    map.set(name, { dieAt, hits: 0, action });
   }
   return map;
 }
@@ -51,7 +61,12 @@ export function failpoint(name: FailpointName): void {
   point.hits++;
   const log = process.env.GOVBOT_FAILPOINT_LOG;
   if (log) appendFileSync(log, `${name}\n`);
-  if (point.hits < point.dieAt) return;
+  if (point.hits !== point.dieAt) return; // a stopped process that carries on stops only once
+  if (point.action === 'stop') {
+    // The whole process freezes here, every thread and timer, and carries on from this line after SIGCONT.
+    process.kill(process.pid, 'SIGSTOP');
+    return;
+  }
   process.kill(process.pid, 'SIGKILL');
   // The signal may land a moment after kill() returns: block this thread so not one more line of JS runs.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);

@@ -2,6 +2,7 @@
 // polling and never POSTs again), follow the stages honouring Retry-After, wait until the environment and its
 // Dataverse org are Ready, then make the requester Environment Admin (BAP role or Dataverse System Administrator).
 
+import { failpoint } from '../failpoints.js';
 import type { NewEnvironmentDetails } from '../requests/model.js';
 import { environmentRef } from '../requests/preparers/lookup.js';
 import { AdminApiError, type Environment, type LifecycleOperation } from '../tenant/tenant-admin.js';
@@ -95,6 +96,7 @@ async function start(ctx: ExecutionContext, d: NewEnvironmentDetails, ownerId: s
   for (let attempt = 1; ; attempt++) {
     try {
       const started = await ctx.tenant.startEnvironmentCreation(d, ownerId);
+      failpoint('execution.after-environment-post');
       if (started.kind === 'created') {
         await ctx.progress(START_STEP, 'done', { environmentId: started.environmentId, created: true });
         return started.environmentId;

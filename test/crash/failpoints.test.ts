@@ -1,7 +1,7 @@
 // The failpoint mechanism itself, in a child process: an armed point kills the process by SIGKILL on the chosen
 // hit, after logging its name; an unarmed point does nothing; an unknown name is refused at start.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,30 @@ describe('failpoints (src/failpoints.ts)', () => {
     const result = run('monitor.before-commit,outbox.before-send@2', log);
     assert.equal(result.signal, 'SIGKILL', result.stderr);
     assert.equal(result.stdout, 'after hit 1\n');
+    assert.equal(readFileSync(log, 'utf8'), 'outbox.before-send\noutbox.before-send\n');
+  });
+
+  it('name:stop freezes the process at the point until SIGCONT, then it carries on', async () => {
+    const log = join(dir, 'hits');
+    const script = `
+      import { failpoint } from './src/failpoints.ts';
+      for (let i = 1; i <= 2; i++) { failpoint('outbox.before-send'); console.log('after hit ' + i); }`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', GOVBOT_FAILPOINTS: 'outbox.before-send:stop', GOVBOT_FAILPOINT_LOG: log },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const state = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    for (let i = 0; i < 200 && state() !== 'T'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(state(), 'T', 'stopped');
+    assert.equal(out, '', 'not one line ran after the point');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT');
+    assert.equal(await exited, 0);
+    assert.equal(out, 'after hit 1\nafter hit 2\n', 'only the first hit stops');
     assert.equal(readFileSync(log, 'utf8'), 'outbox.before-send\noutbox.before-send\n');
   });
 

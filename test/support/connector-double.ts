@@ -100,7 +100,9 @@ export class ConnectorDouble {
     if (full) {
       this.throttled.push({ method, conversationId, at: Date.now(), window: full });
       res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: `more than ${full} in this conversation` } }));
+      res.end(
+        JSON.stringify({ error: { code: 'TooManyRequests', message: `more than ${full} in this conversation` } }),
+      );
       return;
     }
     const planned = this.failures.find(

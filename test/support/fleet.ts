@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FailpointName } from '../../src/failpoints.js';
 import { type TeamsClient, teamsClient } from './bot-harness.js';
 import { type BotProcess, startBotProcess } from './bot-process.js';
 import { ConnectorDouble } from './connector-double.js';
 import { ReplicaProxy } from './replica-proxy.js';
+import { seedTenantWithMakers } from './seed-tenant.js';
 import { type SimulatorProcess, startSimulatorProcess } from './simulator-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,8 +21,10 @@ export interface FleetOptions {
   replicas?: number;
   /** Extra environment for every replica (e.g. shorter leases). */
   env?: Record<string, string>;
-  /** Failpoints armed in replica i (by index). */
-  failpoints?: Record<number, FailpointName[]>;
+  /** Failpoints armed in every replica, e.g. ['execution.after-grant:stop'] (name[@N][:stop]). */
+  failpoints?: string[];
+  /** Licensed makers added to the reference tenant (seededMaker(1..n)). */
+  makers?: number;
 }
 
 export interface Fleet {
@@ -35,7 +37,7 @@ export interface Fleet {
   dataDir: string;
   failpointLog: string;
   /** Starts (again) replica i on a port of its own. */
-  startReplica(index: number, failpoints?: FailpointName[]): Promise<BotProcess>;
+  startReplica(index: number): Promise<BotProcess>;
   /** `govbot audit verify` against the fleet's database: its exit code and what it printed. */
   auditVerify(): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
@@ -55,9 +57,10 @@ export function replicaEnv(options: FleetOptions, simulatorUrl: string): Record<
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-fleet-'));
   const failpointLog = join(dataDir, 'failpoints.log');
+  if (options.makers) seedTenantWithMakers(join(dataDir, 'simulator'), options.makers);
   const simulator = await startSimulatorProcess({
     dataDir: join(dataDir, 'simulator'),
-    env: { SIMULATOR_RETRY_AFTER_SECONDS: '0' },
+    env: { SIMULATOR_RETRY_AFTER_SECONDS: '0', SIMULATOR_LRO_SECONDS: '3' },
   });
   const connector = new ConnectorDouble();
   connector.enforceTeamsLimits = true;
@@ -75,14 +78,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     teams: teamsClient(proxy.url, connector),
     dataDir,
     failpointLog,
-    async startReplica(index, failpoints = options.failpoints?.[index] ?? []) {
+    async startReplica(index) {
       const bot = await startBotProcess({
         // Each replica its own folder: nothing may be shared through the file system, only through PostgreSQL.
         dataDir: join(dataDir, `replica-${index}`),
         simulatorUrl: simulator.url,
-        failpoints,
         failpointLog,
-        env: replicaEnv(options, simulator.url),
+        env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS: (options.failpoints ?? []).join(',') },
       });
       replicas[index] = bot;
       proxy.setTargets(replicas.filter((r): r is BotProcess => r !== undefined).map((r) => r.url));
@@ -92,7 +94,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       new Promise((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), 'audit', 'verify'], {
           cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+          env: {
+            PATH: process.env.PATH ?? '',
+            DATABASE_URL: options.databaseUrl,
+            DATA_DIR: dataDir,
+            LOG_LEVEL: 'warn',
+          },
         });
         let output = '';
         child.stdout.on('data', (d: Buffer) => {

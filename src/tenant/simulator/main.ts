@@ -7,6 +7,7 @@ const port = Number(process.env['TENANT_SIMULATOR_PORT'] ?? 3979);
 const host = process.env['TENANT_SIMULATOR_HOST'] ?? '127.0.0.1';
 const dataDir = resolve(process.env['SIMULATOR_DATA_DIR'] ?? './.data/simulator');
 const retryAfter = process.env['SIMULATOR_RETRY_AFTER_SECONDS'];
+const lroSeconds = process.env['SIMULATOR_LRO_SECONDS'];
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`TENANT_SIMULATOR_PORT must be a port number, not '${process.env['TENANT_SIMULATOR_PORT']}'.\n`);
   process.exit(2);
@@ -18,6 +19,8 @@ const sim = await startSimulator({
   // Only test set-ups switch this on: it lets any local process inject failures into the tenant.
   remoteFaultInjection: process.env['SIMULATOR_FAULT_INJECTION'] === 'on',
   ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
+  // How long an environment creation takes when nobody polls it (default 60 s; tests shorten it).
+  ...(lroSeconds !== undefined ? { lroSecondsToComplete: Number(lroSeconds) } : {}),
 });
 process.stdout.write(
   `Simulated tenant '${sim.state.tenant.displayName}' listening on ${sim.url} (state in ${dataDir})\n`,
