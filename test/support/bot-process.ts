@@ -25,6 +25,8 @@ export interface BotProcessOptions {
   /** File each reached armed failpoint appends its name to (GOVBOT_FAILPOINT_LOG). */
   failpointLog?: string;
   env?: Record<string, string>;
+  /** How long to wait for it to listen (default 30 s; a fleet starting on a busy machine needs longer). */
+  startTimeoutMs?: number;
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -62,10 +64,12 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   );
   const url = await new Promise<string>((resolve, reject) => {
     // Generous: on a loaded CI machine loading the bot through tsx can take tens of seconds.
+    const ms = options.startTimeoutMs ?? 120_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the bot did not start in 120 s:\n${out}`));
-    }, 120_000);
+      reject(new Error(`the bot did not start in ${ms} ms:
+${out}`));
+    }, ms);
     const look = () => {
       const m = /governance bot: (http:\/\/[^\s]+)\/api\/messages/.exec(out);
       if (m?.[1]) {

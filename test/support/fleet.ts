@@ -36,8 +36,10 @@ export interface Fleet {
   teams: TeamsClient;
   dataDir: string;
   failpointLog: string;
-  /** Starts (again) replica i on a port of its own. */
-  startReplica(index: number): Promise<BotProcess>;
+  /** Starts (again) replica i on a port of its own, with these failpoints armed (name[@N][:stop]). */
+  startReplica(index: number, failpoints?: string[]): Promise<BotProcess>;
+  /** Stops every replica and starts them all again (in parallel) with these failpoints armed. */
+  restartReplicas(failpoints?: string[]): Promise<void>;
   /** `govbot audit verify` against the fleet's database: its exit code and what it printed. */
   auditVerify(): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
@@ -70,6 +72,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const proxy = new ReplicaProxy([]);
   await proxy.start();
 
+  const stopReplicas = async () => {
+    for (const r of replicas) {
+      // A stopped (SIGSTOP) replica cannot handle SIGTERM: let it run again first.
+      r?.child.kill('SIGCONT');
+      await r?.stop();
+    }
+  };
   const fleet: Fleet = {
     simulator,
     connector,
@@ -78,17 +87,22 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     teams: teamsClient(proxy.url, connector),
     dataDir,
     failpointLog,
-    async startReplica(index) {
+    async startReplica(index, failpoints = options.failpoints ?? []) {
       const bot = await startBotProcess({
         // Each replica its own folder: nothing may be shared through the file system, only through PostgreSQL.
         dataDir: join(dataDir, `replica-${index}`),
         simulatorUrl: simulator.url,
         failpointLog,
-        env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS: (options.failpoints ?? []).join(',') },
+        startTimeoutMs: 120_000,
+        env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS: failpoints.join(',') },
       });
       replicas[index] = bot;
       proxy.setTargets(replicas.filter((r): r is BotProcess => r !== undefined).map((r) => r.url));
       return bot;
+    },
+    async restartReplicas(failpoints = []) {
+      await stopReplicas();
+      await Promise.all(replicas.map((_, i) => fleet.startReplica(i, failpoints)));
     },
     auditVerify: () =>
       new Promise((resolve) => {
@@ -111,20 +125,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         child.on('exit', (code) => resolve({ code, output }));
       }),
     async stop() {
-      for (const r of replicas) {
-        if (r) {
-          // A stopped (SIGSTOP) replica cannot handle SIGTERM: let it run again first.
-          r.child.kill('SIGCONT');
-          await r.stop();
-        }
-      }
+      await stopReplicas();
       await proxy.stop();
       await connector.stop();
       await simulator.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  // Started one after another: three tsx compilations at once on a small machine only slow each other down.
-  for (let i = 0; i < count; i++) await fleet.startReplica(i);
+  await Promise.all(replicas.map((_, i) => fleet.startReplica(i)));
   return fleet;
 }
