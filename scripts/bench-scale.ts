@@ -4,14 +4,19 @@
 //   - requests filed per second (N makers filing at once, until every request is stored),
 //   - approval invokes answered per second, with p50/p99 latency (approvals sent 10 at a time),
 //   - outbox messages per second, and the busiest conversation's count in each of Teams' windows,
-// and audit appends per second with 8 concurrent writers (one store, and spread over three stores on PostgreSQL).
+// (audit appends per second with 8 concurrent writers: npm run bench:audit).
 //   npm run bench:scale                  (60 makers per set-up)
 //   npm run bench:scale -- --makers 120
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../src/requests/ports/store.js';
 import { openStore } from '../src/storage/open-store.js';
 import { approveInChannel, setUpChannels } from '../test/support/bot-harness.js';
-import { type ConnectorCall, cardText, firstCard, TEAMS_CONVERSATION_LIMITS } from '../test/support/connector-double.js';
+import {
+  type ConnectorCall,
+  cardText,
+  firstCard,
+  TEAMS_CONVERSATION_LIMITS,
+} from '../test/support/connector-double.js';
 import { team, users } from '../test/support/fixture-ids.js';
 import { type Fleet, startFleet } from '../test/support/fleet.js';
 import { createThrowawayDatabase, dropDatabase } from '../test/support/postgres.js';
@@ -20,7 +25,8 @@ import { seededMaker } from '../test/support/seed-tenant.js';
 const argMakers = process.argv.indexOf('--makers');
 const MAKERS = argMakers > 0 ? Number(process.argv[argMakers + 1]) : 60;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 600_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -87,7 +93,9 @@ async function conversationRun(label: string, fleet: Fleet, store: Store): Promi
   const sorted = [...latencies].sort((a, b) => a - b);
   const peaks = fleet.connector.peakPerWindow();
   console.log(`\n${label}`);
-  console.log(`  requests filed:      ${MAKERS} in ${fileSeconds.toFixed(1)} s = ${(MAKERS / fileSeconds).toFixed(1)} /s`);
+  console.log(
+    `  requests filed:      ${MAKERS} in ${fileSeconds.toFixed(1)} s = ${(MAKERS / fileSeconds).toFixed(1)} /s`,
+  );
   console.log(
     `  approval invokes:    ${latencies.length} in ${approveSeconds.toFixed(1)} s = ${(latencies.length / approveSeconds).toFixed(1)} /s, p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`,
   );
@@ -96,28 +104,6 @@ async function conversationRun(label: string, fleet: Fleet, store: Store): Promi
   );
   console.log(
     `  busiest conversation per window: ${TEAMS_CONVERSATION_LIMITS.map((l) => `${peaks[l.label]} (limit ${l.label})`).join(', ')}`,
-  );
-}
-
-async function auditRun(label: string, stores: Store[], writers = 8, perWriter = 100): Promise<void> {
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      const store = stores[w % stores.length]!;
-      for (let i = 0; i < perWriter; i++) {
-        await store.audit.append({
-          at: new Date().toISOString(),
-          actorId: 'system',
-          action: 'bench.append',
-          outcome: 'info',
-          details: { writer: w, i },
-        });
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  console.log(
-    `  ${label}: ${writers * perWriter} appends by ${writers} writers in ${seconds.toFixed(2)} s = ${((writers * perWriter) / seconds).toFixed(0)} /s`,
   );
 }
 
@@ -142,27 +128,14 @@ await withFleet('SQLite, one process', 1, undefined);
 for (const replicas of [1, 3]) {
   const db = await createThrowawayDatabase('govbot_bench');
   try {
-    await withFleet(`PostgreSQL, ${replicas === 1 ? 'one process' : `${replicas} replicas behind the proxy`}`, replicas, db.url);
+    await withFleet(
+      `PostgreSQL, ${replicas === 1 ? 'one process' : `${replicas} replicas behind the proxy`}`,
+      replicas,
+      db.url,
+    );
   } finally {
     await dropDatabase(db.name);
   }
 }
 
-console.log('\nAudit appends (8 concurrent writers)');
-{
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/govbot-bench-audit-`);
-  const sqlite = await openStore({ DATA_DIR: dir });
-  await auditRun('SQLite, one store', [sqlite]);
-  await sqlite.close();
-  rmSync(dir, { recursive: true, force: true });
-  const db = await createThrowawayDatabase('govbot_bench');
-  const one = await openStore({ DATABASE_URL: db.url, DATA_DIR: dir });
-  await auditRun('PostgreSQL, one store', [one]);
-  const more = [await openStore({ DATABASE_URL: db.url, DATA_DIR: dir }), await openStore({ DATABASE_URL: db.url, DATA_DIR: dir })];
-  await auditRun('PostgreSQL, three stores (as three replicas)', [one, ...more]);
-  const { verifyChain } = await import('../src/audit/verify.js');
-  console.log(`  chain after both PostgreSQL runs: ${verifyChain(await one.audit.list()).ok ? 'verifies' : 'BROKEN'}`);
-  for (const s of [one, ...more]) await s.close();
-  await dropDatabase(db.name);
-}
+console.log('\nAudit appends per second with 8 concurrent writers: npm run bench:audit');

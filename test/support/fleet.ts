@@ -4,7 +4,7 @@
 // whenever Teams' per-conversation windows are exceeded. Lease and poll intervals are short so failover shows
 // in seconds.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TeamsClient, teamsClient } from './bot-harness.js';
@@ -56,13 +56,31 @@ export function replicaEnv(options: FleetOptions, simulatorUrl: string): Record<
   };
 }
 
+/** True when dist/ was built after the last change in src/ (npm test builds first), so replicas may run it. */
+export function buildIsFresh(): boolean {
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  try {
+    return statSync(join(ROOT, 'dist', 'src', 'index.js')).mtimeMs > newest(join(ROOT, 'src'));
+  } catch {
+    return false;
+  }
+}
+
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-fleet-'));
+  const compiled = buildIsFresh();
   const failpointLog = join(dataDir, 'failpoints.log');
   if (options.makers) seedTenantWithMakers(join(dataDir, 'simulator'), options.makers);
   const simulator = await startSimulatorProcess({
     dataDir: join(dataDir, 'simulator'),
     env: { SIMULATOR_RETRY_AFTER_SECONDS: '0', SIMULATOR_LRO_SECONDS: '3' },
+    compiled,
   });
   const connector = new ConnectorDouble();
   connector.enforceTeamsLimits = true;
@@ -93,7 +111,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         dataDir: join(dataDir, `replica-${index}`),
         simulatorUrl: simulator.url,
         failpointLog,
-        startTimeoutMs: 120_000,
+        startTimeoutMs: 180_000,
+        // Three tsx start-ups at once take minutes on a busy 2-core machine; the fresh build starts in seconds.
+        compiled,
         env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS: failpoints.join(',') },
       });
       replicas[index] = bot;
@@ -132,6 +152,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await Promise.all(replicas.map((_, i) => fleet.startReplica(i)));
+  try {
+    await Promise.all(replicas.map((_, i) => fleet.startReplica(i)));
+  } catch (error) {
+    await fleet.stop().catch(() => undefined);
+    throw error;
+  }
   return fleet;
 }

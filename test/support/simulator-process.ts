@@ -14,13 +14,16 @@ export interface SimulatorProcess {
 }
 
 const MAIN = fileURLToPath(new URL('../../src/tenant/simulator/main.ts', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/src/tenant/simulator/main.js', import.meta.url));
 
 export async function startSimulatorProcess(options: {
   dataDir: string;
   port?: number;
   env?: Record<string, string>;
+  /** Run the build in dist/ (what `npm run simulator` runs) instead of the sources through tsx. */
+  compiled?: boolean;
 }): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, options.compiled ? [BUILT] : ['--import', 'tsx', MAIN], {
     env: {
       ...process.env,
       TENANT_SIMULATOR_PORT: String(options.port ?? 0),
