@@ -179,7 +179,8 @@ describe('conversation: language-model intake', () => {
       await start({ ...openAiEnv(), INTAKE_LLM_TIMEOUT_MS: '300' });
       const late = await say(users.adele, 'status please, sorry if this is late');
       assert.equal(model.answered, 0, 'the bot answered while the model had not');
-      assert.match(textOf(late[0] ?? {}), /You have no requests yet/, 'the parser read "status"');
+      const answer = textOf(late[0] ?? {});
+      assert.match(answer, /You have no requests yet/, `the parser should have read "status"; the bot said: ${answer}`);
       release();
       await h.connector.waitFor(() => model.answered === 1);
       const prose = await say(users.adele, 'maker role in Finance Sandbox');

@@ -172,7 +172,8 @@ describe('requests: state machine', () => {
       revoked: /^The time-bound grant has ended and was reverted\.$/,
     } as const;
     for (const [status, next] of Object.entries(expected) as [keyof typeof expected, RegExp][]) {
-      assert.match(nextStep(request({ status })), next, status);
+      const said = nextStep(request({ status }));
+      assert.match(said, next, `${status}: "${said}"`);
     }
     // A time-bound grant that is done says when it ends.
     assert.equal(
