@@ -57,7 +57,7 @@ describe('review: malformed activities', () => {
     [
       'a huge text',
       { text: 'request maker role in Contoso Dev '.repeat(30_000) },
-      /Environment Maker role request[\s\S]*REQ-1001 · Waiting for approval/,
+      /^Your message is long \(1,020,000 characters\), so I read only the first [\d,]+\. If something after that matters, send it as a shorter message\.\n[\s\S]*Environment Maker role request[\s\S]*REQ-1001 · Waiting for approval/,
     ],
     [
       'control characters, lone surrogates and bidi marks',
@@ -75,8 +75,8 @@ describe('review: malformed activities', () => {
       const res = await h.post(message(extra));
       assert.equal(res.status, 200);
       const replies = h.connector.calls.slice(before).filter((c) => c.body.type === 'message');
-      assert.equal(replies.length, 1, 'one answer');
-      const text = `${replies[0]?.body.text ?? ''}${cardText(firstCard(replies[0]?.body ?? {}))}`;
+      assert.ok(replies.length >= 1, 'an answer');
+      const text = replies.map((r) => `${r.body.text ?? ''}${cardText(firstCard(r.body))}`).join('\n');
       assert.doesNotMatch(text, APOLOGY);
       assert.match(text, answer);
     });
