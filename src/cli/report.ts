@@ -15,12 +15,20 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { format: string; simulatorUrl?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new CliFailure('--format must be csv or json', 2);
       const config = ctx.config();
+      // The same simulated tenant the bot uses: a shared one (TENANT_SIMULATOR_URL) or the one inside `npm start`.
       const simulatorUrl =
         config.TENANT_MODE === 'simulated'
-          ? (opts.simulatorUrl ?? `http://127.0.0.1:${config.TENANT_SIMULATOR_PORT}`)
+          ? (opts.simulatorUrl ?? config.TENANT_SIMULATOR_URL ?? `http://127.0.0.1:${config.TENANT_SIMULATOR_PORT}`)
           : undefined;
       const tenant = createTenantAdmin(config, { simulatorUrl });
-      const rows = licenceRows(await tenant.listUsers());
+      const users = await tenant.listUsers().catch((e: Error) => {
+        if (!simulatorUrl) throw e;
+        throw new CliFailure(
+          `could not read the simulated tenant at ${simulatorUrl} (${e.message}). It runs inside the bot: start it ` +
+            'with `npm start` (or `npm run simulator`), or pass --simulator-url.',
+        );
+      });
+      const rows = licenceRows(users);
       if (opts.format === 'json') printJson(ctx.io, rows);
       else ctx.io.out(licenceCsv(rows));
     });
