@@ -6,6 +6,7 @@ import { type AuditQuery, AuditQueryError, queryAudit } from '../audit/query.js'
 import { describeReport, verifyChain } from '../audit/verify.js';
 import type { Store } from '../requests/ports/store.js';
 import { type CliContext, CliFailure, printJson } from './context.js';
+import { fieldSafe } from './terminal.js';
 
 interface FilterOptions {
   since?: string;
@@ -65,6 +66,26 @@ async function run<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The structured facts the bot writes (never free text from chat): stage, scope, group, rule, change made. */
+function factsOf(details: Record<string, unknown> | undefined): string {
+  if (!details) return '';
+  const text = (k: string) => (typeof details[k] === 'string' ? (details[k] as string) : undefined);
+  const list = (k: string) =>
+    Array.isArray(details[k]) ? (details[k] as unknown[]).filter((x) => typeof x === 'string').join('; ') : '';
+  const facts = [
+    text('stageName') && `stage=${text('stageName')}`,
+    text('scope') && `scope=${text('scope')}`,
+    text('classification') && `classification=${text('classification')}`,
+    text('toRule') && `rule=${text('fromRule')}→${text('toRule')}`,
+    list('addedStages') && `added=${list('addedStages')}`,
+    text('code') && `code=${text('code')}`,
+    list('changedPolicies') && `changed=${list('changedPolicies')}`,
+    list('exceptionPolicies') && `new=${list('exceptionPolicies')}`,
+    list('environmentsGained') && `gained=${list('environmentsGained')}`,
+  ];
+  return facts.filter(Boolean).join(' ');
+}
+
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('the append-only, hash-chained audit trail');
 
@@ -85,7 +106,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       if (records.length === 0) ctx.io.err(`no audit records match (read ${ctx.storeLocation()})\n`);
       for (const r of records)
         ctx.io.out(
-          `#${r.seq}\t${r.at}\t${r.action}\t${r.outcome}\t${r.actorUpn ?? r.actorId}\t${r.requestId ?? ''}\t${r.environmentId ?? ''}\n`,
+          `#${r.seq}\t${r.at}\t${fieldSafe(r.action)}\t${r.outcome}\t${fieldSafe(r.actorUpn ?? r.actorId)}\t${fieldSafe(r.requestId)}\t${fieldSafe(r.environmentId)}\t${fieldSafe(factsOf(r.details))}\n`,
         );
     });
 

@@ -1,5 +1,9 @@
 // Entry point of `govbot` (bin/govbot.js imports the compiled copy; tests run it with `node --import tsx`).
 import { runCli } from './program.js';
+import { exitQuietlyOnClosedPipe } from './terminal.js';
+
+exitQuietlyOnClosedPipe(process.stdout);
+exitQuietlyOnClosedPipe(process.stderr);
 
 // `govbot audit list | head`: the reader left, so there is no one to write to; stop quietly, as Unix tools do,
 // instead of dying on an unhandled EPIPE with a stack trace.

@@ -6,6 +6,7 @@ import { registerOutboxCommands } from './outbox.js';
 import { registerPolicyCommands } from './policy-command.js';
 import { registerReportCommands } from './report.js';
 import { registerRequestCommands } from './requests.js';
+import { terminalSafe } from './terminal.js';
 
 /** A command group another module contributes (e.g. `policy explain --request <id>` from the policy engineer). */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -55,6 +56,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
 }
 
 const defaultIo: CliIo = {
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
+  out: (s) => void process.stdout.write(terminalSafe(s)),
+  err: (s) => void process.stderr.write(terminalSafe(s)),
 };

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { REQUEST_STATUSES, type RequestStatus } from '../requests/model.js';
 import { type CliContext, CliFailure, printJson } from './context.js';
+import { fieldSafe } from './terminal.js';
 
 export function registerRequestCommands(program: Command, ctx: CliContext): void {
   const requests = program.command('requests').description('governance requests stored by the bot');
@@ -29,7 +30,8 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
         // An empty answer from the wrong database looks like a bug: say which one was read.
         return ctx.io.err(`(read ${ctx.storeLocation()}; set DATA_DIR or --data-dir for another data folder)\n`);
       }
-      for (const r of list) ctx.io.out(`${r.id}\t${r.status}\t${r.type}\t${r.requester.upn}\t${r.createdAt}\n`);
+      for (const r of list)
+        ctx.io.out(`${r.id}\t${r.status}\t${r.type}\t${fieldSafe(r.requester.upn)}\t${r.createdAt}\n`);
     });
 
   requests
@@ -45,10 +47,16 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
       if (opts.json) return printJson(ctx.io, found);
       const { request, audit } = found;
       ctx.io.out(`${request.id} (${request.type}) — ${request.status}, version ${request.version}\n`);
-      ctx.io.out(`requester: ${request.requester.displayName} <${request.requester.upn}>\n`);
-      if (request.justification) ctx.io.out(`justification: ${request.justification}\n`);
-      for (const d of request.decisions) ctx.io.out(`decision: ${d.verdict} by ${d.approver.upn} at ${d.at}\n`);
+      ctx.io.out(`requester: ${fieldSafe(request.requester.displayName)} <${fieldSafe(request.requester.upn)}>\n`);
+      if (request.justification) ctx.io.out(`justification: ${fieldSafe(request.justification)}\n`);
+      for (const d of request.decisions)
+        ctx.io.out(
+          `decision: ${d.verdict} by ${fieldSafe(d.approver.upn)} at ${d.at}${d.comment ? `: ${fieldSafe(d.comment)}` : ''}\n`,
+        );
       ctx.io.out('audit trail:\n');
-      for (const a of audit) ctx.io.out(`  #${a.seq} ${a.at} ${a.action} ${a.outcome} by ${a.actorUpn ?? a.actorId}\n`);
+      for (const a of audit)
+        ctx.io.out(
+          `  #${a.seq} ${a.at} ${fieldSafe(a.action)} ${a.outcome} by ${fieldSafe(a.actorUpn ?? a.actorId)}\n`,
+        );
     });
 }
