@@ -81,10 +81,15 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
 
   app.error(async (context, error) => {
     bot.log.error({ err: error, activityType: context.activity.type }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Message) {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    try {
       await context.sendActivity(
         textReply('Sorry, something went wrong on my side. Nothing was changed; please try again in a minute.'),
       );
+    } catch (sendError) {
+      // Often the same unreachable connector: logged here, not thrown, so the caller gets no HTTP 500
+      // carrying our internal error and the SDK does not dump it outside the structured log.
+      bot.log.warn({ err: sendError }, 'could not send the apology for a failed turn');
     }
   });
   return app;
