@@ -8,7 +8,7 @@ import { currentStage } from '../requests/state-machine.js';
 import { usualDecisionMs, whoDecidesSentence } from '../requests/who-decides.js';
 import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
-import type { AdaptiveCard } from './cards/template.js';
+import { type AdaptiveCard, plain } from './cards/template.js';
 import type { BotContext } from './context.js';
 import { auditUnseen, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
 
@@ -243,7 +243,7 @@ export class CardActionHandler {
     return noticeCard({
       title: 'I don’t know that button',
       color: 'Attention',
-      text: `The action "${verb}" is not one I handle (the card may be from an older version of the bot). Nothing was changed.`,
+      text: `The action "${plain(verb)}" is not one I handle (the card may be from an older version of the bot). Nothing was changed.`,
     });
   }
 }
