@@ -5,8 +5,10 @@ import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type Driver,
   Kysely,
+  SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -70,6 +72,18 @@ async function whenNotBusy<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * SQLite's DDL is transactional, but kysely's adapter says it is not and takes no migration lock: two processes
+ * opening a new file together (bot and CLI, a tool's writers) would both run 001. Declared transactional, the
+ * migrator reads the applied migrations and runs the missing ones in one BEGIN IMMEDIATE transaction, so
+ * openers migrate one at a time and the second finds nothing left to do.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   constructor(config: SqliteDialectConfig) {
@@ -78,6 +92,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
   }
 }
 

@@ -154,6 +154,14 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('migrates a new file once when several stores open it at the same moment', async () => {
+    const dir = tempDir();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openSqliteStore({ dataDir: dir })));
+    for (const s of stores) track(s);
+    assert.equal(await stores[3]!.requests.nextId(), 'REQ-1001');
+    assert.equal(await stores[0]!.requests.nextId(), 'REQ-1002');
+  });
+
   it('waits for another connection’s write lock without blocking the event loop', async () => {
     const dir = tempDir();
     const store = track(await openSqliteStore({ dataDir: dir }));
