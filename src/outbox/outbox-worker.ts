@@ -1,5 +1,7 @@
 // Sends what the use cases put in the outbox. One lane per conversation sends its messages strictly in id order;
-// lanes run side by side, paced by the Pacer to Teams' per-conversation and per-tenant windows. Failures are
+// lanes run side by side, paced to Teams' per-conversation and per-tenant windows. Several replicas may run a worker
+// on one database: a lane is a lease (one sender per conversation in the whole fleet, fenced by its token), pacing
+// is fleet-wide (FleetPacer: one send log in the database), and in-flight marks are in the message rows. Failures are
 // retried with backoff (Retry-After wins), a conversation waits for its failed head message (order is kept),
 // and a message is marked dead after a bound (`govbot outbox retry` revives it).
 //
@@ -10,17 +12,18 @@
 // (after Teams accepted the post, before the commit) leaves the outcome unknown. Such a post is re-sent by default
 // (`interruptedSends: 'resend'`, nothing lost, one possible duplicate) or parked as dead for an operator to check
 // (`'hold'`, never a duplicate). Teams offers no idempotent post, so no design can promise both at once.
+import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import type { OutboxMessage, Store, StoreSession } from '../requests/ports/store.js';
+import { FleetPacer } from './fleet-pacer.js';
 import { conversationKeys } from './messages.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
 
 export { TEAMS_LIMITS } from './rate-limiter.js';
 
-/** kv key of the ids whose connector call has started but whose outcome is not stored yet. */
-export const IN_FLIGHT_KEY = 'outbox:in-flight';
-type InFlight = Record<string, { startedAt: string; operation: OutboxMessage['operation'] }>;
+/** The lease name of one conversation's lane. */
+export const laneLease = (conversationKey: string) => `outbox:${conversationKey}`;
 /** kv key of the activity id a vanished card was re-posted under (updates that name the old one edit the new). */
 export const repostedKey = (updateOf: string) => `outbox:reposted:${updateOf}`;
 
@@ -29,10 +32,13 @@ export interface OutboxWorkerOptions {
   notifier: Notifier;
   clock: () => Date;
   /**
-   * The pacer's time, in ms (default performance.now()). Separate from `clock` on purpose: a test that freezes the
-   * domain clock must not freeze pacing; pacing tests pass a fake one together with `sleep`.
+   * Pacing time, in ms, for an in-process pacer (tests of the window arithmetic pass a fake one with `sleep`).
+   * Without it pacing is fleet-wide (FleetPacer) on the database's real clock. Never the domain `clock`: a test that
+   * freezes the domain clock must not freeze pacing.
    */
   pacingNow?: () => number;
+  /** How long a lane's lease lasts without a send renewing it (default 60 s): the takeover time after a crash. */
+  laneLeaseMs?: number;
   /** Waits for the pacer and nothing else (tests pass one that advances pacingNow). */
   sleep?: (ms: number) => Promise<void>;
   /** Attempts before a message is dead (default 8). */
@@ -58,88 +64,118 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 5 * 60_000) * (0.8 + random() * 0.4);
 }
 
+/** The lane's lease was taken over by another sender (this one was paused past it): stop the lane. */
+class LaneLost extends Error {}
+
 export class OutboxWorker {
-  private readonly pacer: Pacer;
+  /** Grants send slots; runs withSlot in the slot's transaction (fleet) or right after it (in-process pacer). */
+  private readonly pacer: {
+    acquire(key: string, withSlot: (s: StoreSession) => Promise<void>): Promise<void>;
+    sweep(): void | Promise<void>;
+  };
   private readonly lanes = new Map<string, Promise<number>>();
-  /** Ids this process has in flight (anything else in the stored in-flight map was interrupted). */
+  /** Ids this worker has in flight (any other in-flight mark was left by a sender that stopped). */
   private readonly mine = new Set<number>();
+  /** This worker's name on its lane leases and in-flight marks. */
+  private readonly sender = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private stopped = true;
   private halting = false;
 
   constructor(private readonly options: OutboxWorkerOptions) {
-    this.pacer = new Pacer({
-      limits: options.limits ?? TEAMS_LIMITS,
-      marginMs: options.pacingMarginMs,
-      now: options.pacingNow ?? (() => performance.now()),
-      sleep: options.sleep ?? realSleep,
-    });
+    const limits = options.limits ?? TEAMS_LIMITS;
+    const sleep = options.sleep ?? realSleep;
+    if (options.pacingNow) {
+      const local = new Pacer({ limits, marginMs: options.pacingMarginMs, now: options.pacingNow, sleep });
+      this.pacer = {
+        acquire: async (key, withSlot) => {
+          await local.acquire(key);
+          await options.store.transaction(withSlot);
+        },
+        sweep: () => local.sweep(),
+      };
+    } else {
+      this.pacer = new FleetPacer({ store: options.store, limits, marginMs: options.pacingMarginMs, sleep });
+    }
   }
 
   /** Starts lanes for every conversation with due messages and waits for all lanes; returns messages attempted. */
   async drain(): Promise<number> {
-    this.startLanes(await this.snapshot());
+    this.startLanes(await this.dueConversations());
     let total = 0;
     while (this.lanes.size > 0) {
       const counts = await Promise.all([...this.lanes.values()]);
       total += counts.reduce((a, b) => a + b, 0);
     }
-    this.pacer.sweep();
+    await this.pacer.sweep();
     return total;
   }
 
-  /** The due head of each conversation's queue: pending messages in id order, up to the first one not yet due. */
-  private async snapshot(): Promise<{ queues: Map<string, OutboxMessage[]>; inFlight: InFlight }> {
+  /** Conversations with a due message at their head (nothing overtakes a message waiting for its retry). */
+  private async dueConversations(): Promise<string[]> {
     const { store, clock } = this.options;
     const now = clock().toISOString();
-    const pending = await store.outbox.list({ status: 'pending' });
-    const inFlight = (await store.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
-    const queues = new Map<string, OutboxMessage[]>();
-    const blocked = new Set<string>();
-    for (const m of pending) {
-      if (this.lanes.has(m.conversationKey) || blocked.has(m.conversationKey)) continue;
-      if (m.nextAttemptAt > now) {
-        blocked.add(m.conversationKey); // keep order: nothing overtakes a message waiting for its retry
-        continue;
-      }
-      const queue = queues.get(m.conversationKey) ?? [];
-      queue.push(m);
-      queues.set(m.conversationKey, queue);
+    const heads = new Map<string, boolean>();
+    for (const m of await store.outbox.list({ status: 'pending' })) {
+      if (!heads.has(m.conversationKey)) heads.set(m.conversationKey, m.nextAttemptAt <= now);
     }
-    return { queues, inFlight };
+    return [...heads].filter(([key, due]) => due && !this.lanes.has(key)).map(([key]) => key);
   }
 
-  private startLanes({ queues, inFlight }: { queues: Map<string, OutboxMessage[]>; inFlight: InFlight }): void {
-    for (const [key, queue] of queues) {
+  /** The due head of one conversation's queue, read after its lane was taken (another sender may just have sent). */
+  private async queueOf(key: string): Promise<OutboxMessage[]> {
+    const now = this.options.clock().toISOString();
+    const queue: OutboxMessage[] = [];
+    for (const m of await this.options.store.outbox.list({ status: 'pending', conversationKey: key })) {
+      if (m.nextAttemptAt > now) break;
+      queue.push(m);
+    }
+    return queue;
+  }
+
+  private startLanes(keys: string[]): void {
+    for (const key of keys) {
       if (this.lanes.has(key)) continue;
-      const lane = this.runLane(key, queue, inFlight).finally(() => this.lanes.delete(key));
+      const lane = this.runLane(key).finally(() => this.lanes.delete(key));
       this.lanes.set(key, lane);
     }
   }
 
-  private async runLane(key: string, queue: OutboxMessage[], inFlight: InFlight): Promise<number> {
+  private get laneLeaseMs(): number {
+    return this.options.laneLeaseMs ?? 60_000;
+  }
+
+  /** Sends one conversation's due messages if this worker gets its lane (else another replica is sending them). */
+  private async runLane(key: string): Promise<number> {
+    const { store } = this.options;
     let attempted = 0;
-    for (const message of queue) {
-      if (this.halting) break; // stopping: leave the rest for the next start
-      try {
-        const goOn = await this.runOne(key, message, inFlight);
+    let token: number | undefined;
+    let message: OutboxMessage | undefined;
+    try {
+      token = await store.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
+      if (token === undefined) return 0;
+      for (message of await this.queueOf(key)) {
+        if (this.halting) break; // stopping: leave the rest for the next start
+        const goOn = await this.runOne(key, message, token);
         if (goOn === undefined) continue;
         attempted++;
         if (!goOn) break; // the conversation waits for this message's retry
-      } catch (error) {
-        // Storage failed while recording an outcome: the message stays pending for a later tick. Reported here,
-        // as nobody awaits a timer-started lane (a rejection would be unhandled and stop the process).
-        this.options.onError?.(error, message);
-        break;
       }
+    } catch (error) {
+      // Storage failed while recording an outcome, or the lane was taken over: the message stays pending for a
+      // later tick or the new holder. Reported here, as nobody awaits a timer-started lane (a rejection would be
+      // unhandled and stop the process).
+      if (message) this.options.onError?.(error, message);
+    } finally {
+      if (token !== undefined) await store.leases.release(laneLease(key), this.sender).catch(() => undefined);
     }
     return attempted;
   }
 
   /** One message of a lane: undefined when parked without an attempt, else whether the lane may go on. */
-  private async runOne(key: string, message: OutboxMessage, inFlight: InFlight): Promise<boolean | undefined> {
-    const interrupted = inFlight[String(message.id)] !== undefined && !this.mine.has(message.id);
+  private async runOne(key: string, message: OutboxMessage, token: number): Promise<boolean | undefined> {
+    const interrupted = message.inFlightAt !== undefined && !this.mine.has(message.id);
     if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
       this.options.onInterrupted?.(message, 'hold');
       await this.finish(message.id, (s) =>
@@ -153,18 +189,17 @@ export class OutboxWorker {
       return undefined;
     }
     if (interrupted) this.options.onInterrupted?.(message, 'resend');
-    await this.pacer.acquire(key);
-    return this.deliver(message);
+    return this.deliver(key, message, token);
   }
 
   /** Sends one message; true when sent or dead (the lane may go on), false when it will be retried. */
-  private async deliver(message: OutboxMessage): Promise<boolean> {
+  private async deliver(key: string, message: OutboxMessage, token: number): Promise<boolean> {
     const { store, notifier, clock } = this.options;
     try {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
-      await this.markInFlight(message);
+      await this.takeSlot(key, message, token);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
       let repostOf: string | undefined;
@@ -181,6 +216,7 @@ export class OutboxWorker {
       this.options.onSent?.(message);
       return true;
     } catch (raw) {
+      if (raw instanceof LaneLost) throw raw; // nothing was sent: the lane's new holder sends it
       const error = toDeliveryError(raw);
       this.options.onError?.(error, message);
       const attempts = message.attempts + 1;
@@ -276,25 +312,28 @@ export class OutboxWorker {
     throw new DeliveryError(`the message to update (${ref}) has not been sent yet`, undefined, 1000);
   }
 
-  private async markInFlight(message: OutboxMessage): Promise<void> {
+  /**
+   * Takes a send slot and, in the same transaction, renews the lane (fenced: refused when another sender took the
+   * conversation over while this one was paused) and marks the message in flight in its row. Taken last, right
+   * before the connector call, so the send leaves at its slot and no wait separates the fence from the call.
+   */
+  private async takeSlot(key: string, message: OutboxMessage, token: number): Promise<void> {
     this.mine.add(message.id);
-    await this.options.store.transaction(async (s) => {
-      const map = (await s.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
-      map[String(message.id)] = { startedAt: this.options.clock().toISOString(), operation: message.operation };
-      await s.kv.set(IN_FLIGHT_KEY, map);
-    });
+    try {
+      await this.pacer.acquire(key, async (s) => {
+        const renewed = await s.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
+        if (renewed !== token) throw new LaneLost(`lane ${key} was taken over`);
+        await s.outbox.markInFlight(message.id, this.sender, this.options.clock().toISOString());
+      });
+    } catch (error) {
+      this.mine.delete(message.id);
+      throw error;
+    }
   }
 
-  /** Stores the outcome and clears the in-flight mark in one transaction. */
+  /** Stores the outcome; markSent and markFailed clear the row's in-flight mark in the same write. */
   private async finish(id: number, write: (s: StoreSession) => Promise<void>): Promise<void> {
-    await this.options.store.transaction(async (s) => {
-      await write(s);
-      const map = (await s.kv.get<InFlight>(IN_FLIGHT_KEY)) ?? {};
-      if (map[String(id)] !== undefined) {
-        delete map[String(id)];
-        await s.kv.set(IN_FLIGHT_KEY, map);
-      }
-    });
+    await this.options.store.transaction(write);
     this.mine.delete(id);
   }
 
@@ -306,8 +345,8 @@ export class OutboxWorker {
     const tick = async () => {
       if (this.stopped) return;
       try {
-        this.startLanes(await this.snapshot());
-        this.pacer.sweep();
+        this.startLanes(await this.dueConversations());
+        await this.pacer.sweep();
       } catch {
         // a storage hiccup: the next tick tries again
       }

@@ -24,6 +24,31 @@ export const TEAMS_LIMITS: PacingLimits = {
   perTenant: [{ limit: 30, windowMs: 1_000 }],
 };
 
+/**
+ * Milliseconds until one more send fits every window (0 = now), given earlier send times (oldest first). Shared by
+ * the in-process Pacer and the fleet-wide one (fleet-pacer.ts), which reads the times from the database.
+ */
+export function windowWaitMs(
+  times: readonly number[],
+  windows: readonly RateWindow[],
+  now: number,
+  marginMs = 0,
+): number {
+  let wait = 0;
+  for (const w of windows) {
+    // Sends strictly inside (now - windowMs - margin, now].
+    let first = times.length;
+    while (first > 0 && (times[first - 1] ?? 0) > now - w.windowMs - marginMs) first--;
+    const inWindow = times.length - first;
+    if (inWindow >= w.limit) {
+      // The window frees a slot when its (inWindow - limit + 1)-th oldest send leaves it.
+      const leaving = times[first + inWindow - w.limit] ?? now;
+      wait = Math.max(wait, leaving + w.windowMs + marginMs - now);
+    }
+  }
+  return wait;
+}
+
 /** Send times inside the longest window, oldest first. */
 class SendLog {
   private readonly times: number[] = [];
@@ -35,19 +60,7 @@ class SendLog {
   /** Milliseconds until one more send fits every window (0 = now). */
   waitMs(now: number): number {
     this.prune(now);
-    let wait = 0;
-    for (const w of this.windows) {
-      // Sends strictly inside (now - windowMs, now].
-      let first = this.times.length;
-      while (first > 0 && (this.times[first - 1] ?? 0) > now - w.windowMs - this.marginMs) first--;
-      const inWindow = this.times.length - first;
-      if (inWindow >= w.limit) {
-        // The window frees a slot when its (inWindow - limit + 1)-th oldest send leaves it.
-        const leaving = this.times[first + inWindow - w.limit] ?? now;
-        wait = Math.max(wait, leaving + w.windowMs + this.marginMs - now);
-      }
-    }
-    return wait;
+    return windowWaitMs(this.times, this.windows, now, this.marginMs);
   }
 
   record(now: number): void {

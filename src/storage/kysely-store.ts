@@ -6,9 +6,10 @@ import { channelsRepository } from './repositories/channels.js';
 import { conversationsRepository } from './repositories/conversations.js';
 import { jobsRepository } from './repositories/jobs.js';
 import { kvRepository } from './repositories/kv.js';
+import { leasesRepository } from './repositories/leases.js';
 import { outboxRepository } from './repositories/outbox.js';
 import { requestsRepository } from './repositories/requests.js';
-import type { Db, StoreContext } from './repositories/shared.js';
+import type { Clock, Db, StoreContext } from './repositories/shared.js';
 
 export function sessionFor(db: Db, ctx: StoreContext): StoreSession {
   return {
@@ -19,24 +20,31 @@ export function sessionFor(db: Db, ctx: StoreContext): StoreSession {
     jobs: jobsRepository(db, ctx),
     outbox: outboxRepository(db, ctx),
     kv: kvRepository(db),
+    leases: leasesRepository(db, ctx),
   };
 }
 
 export interface KyselyStoreParts {
   db: Db;
-  ctx: StoreContext;
-  /** The fleet's time when no clock was injected (the database's clock on PostgreSQL). */
-  databaseNow: () => Promise<Date>;
-  /** Whether ctx.clock was injected (tests): then it is the fleet's time too. */
-  clockInjected: boolean;
+  dialect: StoreContext['dialect'];
+  /** The injected clock (tests), if any: then it is the fleet's time too. */
+  clock: Clock | undefined;
+  /** The database's clock, read on the given connection or transaction. */
+  databaseNow: (db: Db) => Promise<Date>;
 }
 
-export function kyselyStore({ db, ctx, databaseNow, clockInjected }: KyselyStoreParts): Store {
+export function kyselyStore({ db, dialect, clock, databaseNow }: KyselyStoreParts): Store {
+  const ctx: StoreContext = {
+    clock: clock ?? (() => new Date()),
+    dialect,
+    fleetNow: clock ? async () => clock() : databaseNow,
+    databaseNow,
+  };
   let closed = false;
   return {
     ...sessionFor(db, ctx),
     async now() {
-      return (clockInjected ? ctx.clock() : await databaseNow()).toISOString();
+      return (await ctx.fleetNow(db)).toISOString();
     },
     transaction(fn) {
       // Every repository in the session runs on the transaction; do not call the store's own repositories inside

@@ -31,15 +31,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     await db.destroy();
     throw err;
   }
-  const clock = opts.clock ?? (() => new Date());
   return kyselyStore({
     db,
-    ctx: { clock, dialect: 'postgres' },
+    dialect: 'postgres',
+    clock: opts.clock,
     // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
-    databaseNow: async () => {
-      const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(db);
+    databaseNow: async (on) => {
+      const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(on);
       return new Date(rows[0]?.now ?? Date.now());
     },
-    clockInjected: opts.clock !== undefined,
   });
 }

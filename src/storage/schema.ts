@@ -100,6 +100,29 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** Migration 004: the in-flight mark of this message (set before the connector call, cleared with its outcome). */
+  in_flight_at: ColumnType<string | null, string | null | undefined, string | null>;
+  in_flight_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The fleet-wide log of sends to Teams (migration 004), for pacing across replicas. */
+export interface OutboxSendsTable {
+  id: Generated<number>;
+  conversation_key: string;
+  /** ms since epoch (bigint on PostgreSQL: read back as a string, converted by the repository). */
+  sent_at: ColumnType<number | string, number, number>;
+}
+
+export interface OutboxSendLockTable {
+  id: number;
+}
+
+/** Named leases with fencing tokens (migration 004). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  token: number;
+  lease_until: string;
 }
 
 export interface KvTable {
@@ -117,5 +140,8 @@ export interface Database {
   channels: ChannelsTable;
   jobs: JobsTable;
   outbox: OutboxTable;
+  outbox_sends: OutboxSendsTable;
+  outbox_send_lock: OutboxSendLockTable;
+  leases: LeasesTable;
   kv: KvTable;
 }

@@ -17,7 +17,6 @@ import type { Store } from '../requests/ports/store.js';
 import { kyselyStore } from './kysely-store.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { migrateToLatest } from './migrator.js';
-import type { Clock } from './repositories/shared.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -102,7 +101,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   const filename = opts.filename ?? join(opts.dataDir ?? DEFAULT_DATA_DIR, DATABASE_FILENAME);
   const inMemory = filename === ':memory:' || filename === '';
   if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
-  const clock: Clock = opts.clock ?? (() => new Date());
 
   const sqlite = new SQLite(filename);
   try {
@@ -128,9 +126,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
 
   return kyselyStore({
     db,
-    ctx: { clock, dialect: 'sqlite' },
-    // One file, one host: the process clock is the shared one.
+    dialect: 'sqlite',
+    clock: opts.clock,
+    // One file, one host: the process clock is the database's.
     databaseNow: async () => new Date(),
-    clockInjected: opts.clock !== undefined,
   });
 }

@@ -40,7 +40,7 @@ describe('PostgreSQL store', () => {
         const { rows } = await client.query('SELECT name FROM kysely_migration ORDER BY name');
         assert.deepEqual(
           rows.map((r) => r.name),
-          ['001-initial'],
+          ['001-initial', '002-fleet-outbox-and-leases'],
         );
       } finally {
         await client.end();

@@ -806,6 +806,78 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
       });
     });
 
+    describe('leases', () => {
+      it('one holder at a time; renewal keeps the token; a takeover after expiry increments it', async () => {
+        assert.equal(await store.leases.acquire('monitor', 'a', 60_000), 1);
+        assert.equal(await store.leases.acquire('monitor', 'b', 60_000), undefined, 'a holds it');
+        assert.equal(await store.leases.acquire('monitor', 'a', 60_000), 1, 'renewed, same token');
+        await store.leases.assertHeld('monitor', 'a', 1);
+        await assert.rejects(store.leases.assertHeld('monitor', 'b', 1), LeaseLostError);
+        const racing = await Promise.all(['x', 'y', 'z'].map((h) => store.leases.acquire('other', h, 60_000)));
+        assert.equal(racing.filter((t) => t !== undefined).length, 1, 'one of three racing acquirers');
+        await store.leases.release('monitor', 'b'); // not the holder: no effect
+        assert.equal(await store.leases.acquire('monitor', 'b', 60_000), undefined);
+        await store.leases.release('monitor', 'a');
+        assert.equal(await store.leases.acquire('monitor', 'b', 60_000), 2, 'taken over: new token');
+        await assert.rejects(store.leases.assertHeld('monitor', 'a', 1), LeaseLostError);
+        await assert.rejects(
+          store.transaction(async (s) => {
+            await s.kv.set('polled-by', 'a');
+            await s.leases.assertHeld('monitor', 'a', 1);
+          }),
+          LeaseLostError,
+        );
+        assert.equal(await store.kv.get('polled-by'), undefined, 'a fenced write rolls back');
+      });
+
+      it('expires on the fleet’s clock', async () => {
+        assert.equal(await store.leases.acquire('short', 'a', 1), 1);
+        await new Promise((r) => setTimeout(r, 20));
+        await assert.rejects(store.leases.assertHeld('short', 'a', 1), LeaseLostError, 'expired');
+        assert.equal(await store.leases.acquire('short', 'b', 60_000), 2);
+      });
+    });
+
+    describe('outbox in-flight marks and send log', () => {
+      it('marks a message in flight in its row; sent or failed clears the mark', async () => {
+        const m = (await store.outbox.enqueue(outboxInput('a')))!;
+        const n = (await store.outbox.enqueue(outboxInput('b')))!;
+        await store.outbox.markInFlight(m.id, 'sender-1', at(1));
+        await store.outbox.markInFlight(n.id, 'sender-2', at(1));
+        const marked = await store.outbox.getByKey('a');
+        assert.equal(marked?.inFlightAt, at(1));
+        assert.equal(marked?.inFlightBy, 'sender-1');
+        await store.outbox.markSent(m.id, 'act-1');
+        await store.outbox.markFailed(n.id, 'HTTP 503', at(2), false);
+        assert.equal((await store.outbox.getByKey('a'))?.inFlightAt, undefined);
+        assert.equal((await store.outbox.getByKey('b'))?.inFlightBy, undefined);
+      });
+
+      it('logs sends per conversation and for the tenant, and prunes old ones', async () => {
+        await store.transaction(async (s) => {
+          const now = await s.outbox.lockSendLog();
+          assert.ok(Math.abs(now - Date.now()) < 1000, 'the database’s real clock');
+          await s.outbox.recordSend('c1', 1000);
+          await s.outbox.recordSend('c2', 2000);
+          await s.outbox.recordSend('c1', 3000);
+        });
+        assert.deepEqual(await store.outbox.sendTimes('c1', 0), [1000, 3000]);
+        assert.deepEqual(await store.outbox.sendTimes(undefined, 1500), [2000, 3000]);
+        assert.equal(await store.outbox.pruneSends(2500), 2);
+        assert.deepEqual(await store.outbox.sendTimes(undefined, 0), [3000]);
+      });
+
+      it('lists one conversation’s messages', async () => {
+        await store.outbox.enqueue(outboxInput('a', { conversationKey: 'c1' }));
+        await store.outbox.enqueue(outboxInput('b', { conversationKey: 'c2' }));
+        await store.outbox.enqueue(outboxInput('c', { conversationKey: 'c1' }));
+        assert.deepEqual(
+          (await store.outbox.list({ conversationKey: 'c1' })).map((m) => m.idempotencyKey),
+          ['a', 'c'],
+        );
+      });
+    });
+
     describe('kv', () => {
       it('gets and sets JSON values', async () => {
         assert.equal(await store.kv.get('missing'), undefined);

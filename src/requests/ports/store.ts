@@ -99,6 +99,10 @@ export interface OutboxMessage extends OutboxMessageInput {
   /** The Teams activity id, once sent. */
   activityId?: string | undefined;
   lastError?: string | undefined;
+  /** Set when a sender started the connector call and has not stored its outcome yet (cleared by markSent/Failed). */
+  inFlightAt?: string | undefined;
+  /** Which sender (OutboxWorker instance) marked it in flight. */
+  inFlightBy?: string | undefined;
 }
 
 /**
@@ -107,10 +111,12 @@ export interface OutboxMessage extends OutboxMessageInput {
  */
 export class LeaseLostError extends Error {
   constructor(
-    readonly jobId: number,
-    readonly attempt: number,
+    /** What was leased: "job 12", "lease monitor". */
+    readonly resource: string,
+    /** The fencing token the refused writer held. */
+    readonly token: number,
   ) {
-    super(`job ${jobId} is no longer held by attempt ${attempt}`);
+    super(`${resource} is no longer held by attempt ${token}`);
     this.name = 'LeaseLostError';
   }
 }
@@ -180,9 +186,38 @@ export interface StoreSession {
     getByKey(idempotencyKey: string): Promise<OutboxMessage | undefined>;
     markSent(id: number, activityId: string | undefined): Promise<void>;
     markFailed(id: number, error: string, nextAttemptAt: string, dead: boolean): Promise<void>;
-    list(filter?: { status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
+    /** By id (oldest first). */
+    list(filter?: { status?: OutboxMessage['status']; conversationKey?: string }): Promise<OutboxMessage[]>;
     /** Puts dead messages back to pending; returns how many. */
     retryDead(ids?: number[]): Promise<number>;
+    /** Marks a message in flight (its row, not a shared value): the connector call is about to start. */
+    markInFlight(id: number, sender: string, at: string): Promise<void>;
+    /*
+     * The fleet-wide send log, for pacing to Teams' windows across replicas. Call these inside one transaction that
+     * starts with lockSendLog(), so that checking the windows and recording a send is one step for the whole fleet.
+     */
+    /** Takes the send log's lock until the transaction ends; returns the fleet's real time (ms since epoch). */
+    lockSendLog(): Promise<number>;
+    /** Send times (ms since epoch, oldest first) after `since`: of one conversation, or of all when undefined. */
+    sendTimes(conversationKey: string | undefined, since: number): Promise<number[]>;
+    recordSend(conversationKey: string, at: number): Promise<void>;
+    /** Forgets sends before `before` (older than every window). */
+    pruneSends(before: number): Promise<number>;
+  };
+  /**
+   * Named leases with fencing tokens, for work exactly one replica may do at a time (the monitor's poll, one
+   * conversation's outbox lane). Times are the fleet's (Store.now).
+   */
+  leases: {
+    /**
+     * Takes the lease, or renews it when `holder` already holds it, until now + ttlMs. Returns the fencing token
+     * (incremented on every change of holder), or undefined while another holder's lease has not expired.
+     */
+    acquire(name: string, holder: string, ttlMs: number): Promise<number | undefined>;
+    /** Throws LeaseLostError unless holder still holds the lease under this token and it has not expired. */
+    assertHeld(name: string, holder: string, token: number): Promise<void>;
+    /** Gives the lease up (expires it now) if holder holds it, so another replica need not wait for the TTL. */
+    release(name: string, holder: string): Promise<void>;
   };
   /** Small key-value state (monitor snapshots, processed activity ids). */
   kv: {

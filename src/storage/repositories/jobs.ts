@@ -37,7 +37,7 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
         .where('status', '=', 'running')
         .where('attempts', '=', attempt),
     ).executeTakeFirst();
-    if (!row) throw new LeaseLostError(id, attempt);
+    if (!row) throw new LeaseLostError(`job ${id}`, attempt);
   };
   return {
     async enqueue(input) {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
-import { type Db, nowIso, parseJson, type StoreContext } from './shared.js';
+import { type Db, lockedOn, nowIso, parseJson, type StoreContext } from './shared.js';
 
 function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   const m: OutboxMessage = {
@@ -19,10 +19,13 @@ function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   if (r.request_id !== null) m.requestId = r.request_id;
   if (r.activity_id !== null) m.activityId = r.activity_id;
   if (r.last_error !== null) m.lastError = r.last_error;
+  if (r.in_flight_at !== null) m.inFlightAt = r.in_flight_at;
+  if (r.in_flight_by !== null) m.inFlightBy = r.in_flight_by;
   return m;
 }
 
-export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession['outbox'] {
+export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbox'] {
+  const { clock } = ctx;
   return {
     async enqueue(message) {
       // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
@@ -74,6 +77,8 @@ export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession[
           sent_at: nowIso(clock),
           attempts: eb('attempts', '+', 1),
           last_error: null,
+          in_flight_at: null,
+          in_flight_by: null,
         }))
         .where('id', '=', id)
         .execute();
@@ -87,6 +92,8 @@ export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession[
           attempts: eb('attempts', '+', 1),
           last_error: error,
           next_attempt_at: nextAttemptAt,
+          in_flight_at: null,
+          in_flight_by: null,
         }))
         .where('id', '=', id)
         .execute();
@@ -95,6 +102,7 @@ export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession[
     async list(filter = {}) {
       let q = db.selectFrom('outbox').selectAll();
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      if (filter.conversationKey !== undefined) q = q.where('conversation_key', '=', filter.conversationKey);
       return (await q.orderBy('id').execute()).map(fromRow);
     },
 
@@ -108,6 +116,32 @@ export function outboxRepository(db: Db, { clock }: StoreContext): StoreSession[
       if (ids !== undefined) q = q.where('id', 'in', ids);
       const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+
+    async markInFlight(id, sender, at) {
+      await db.updateTable('outbox').set({ in_flight_at: at, in_flight_by: sender }).where('id', '=', id).execute();
+    },
+
+    async lockSendLog() {
+      // PostgreSQL: the lock row FOR UPDATE, held to the end of the transaction. SQLite: BEGIN IMMEDIATE already holds
+      // the one write lock.
+      await lockedOn(ctx, db.selectFrom('outbox_send_lock').select('id').where('id', '=', 1)).executeTakeFirst();
+      return (await ctx.databaseNow(db)).getTime();
+    },
+
+    async sendTimes(conversationKey, since) {
+      let q = db.selectFrom('outbox_sends').select('sent_at').where('sent_at', '>', since);
+      if (conversationKey !== undefined) q = q.where('conversation_key', '=', conversationKey);
+      return (await q.orderBy('sent_at').execute()).map((r) => Number(r.sent_at));
+    },
+
+    async recordSend(conversationKey, at) {
+      await db.insertInto('outbox_sends').values({ conversation_key: conversationKey, sent_at: at }).execute();
+    },
+
+    async pruneSends(before) {
+      const r = await db.deleteFrom('outbox_sends').where('sent_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }

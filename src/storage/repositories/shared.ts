@@ -14,6 +14,10 @@ export type Clock = () => Date;
 export interface StoreContext {
   clock: Clock;
   dialect: 'sqlite' | 'postgres';
+  /** The fleet's time for leases (Store.now): the injected clock in tests, else the database's clock. */
+  fleetNow(db: Db): Promise<Date>;
+  /** The database's real clock, never an injected one: pacing follows Teams' time, not the domain's. */
+  databaseNow(db: Db): Promise<Date>;
 }
 
 export const nowIso = (clock: Clock): string => clock().toISOString();
