@@ -1,5 +1,6 @@
 // Composition root: picks the adapters for the configuration and wires the layers together.
 // src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
+import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import type pino from 'pino';
@@ -111,6 +112,10 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
   });
   const store = await openStore({ ...config, clock: options.clock });
+  // This process's name on leases (outbox lanes, the monitor). Several replicas on PostgreSQL: one per process, so a
+  // crashed replica's leases are taken over when they expire. SQLite is one instance: a fixed name, so a restarted
+  // bot resumes its own lanes and polls at once instead of waiting for its previous life's leases to expire.
+  const instanceId = config.DATABASE_URL ? randomUUID() : 'embedded';
   const approvers = new ApproverDirectory(tenant, policy.approverGroupIds(), clock);
   await approvers.refresh().catch((error) => log.warn({ err: (error as Error).message }, 'approver groups not loaded'));
   // Per-reader views: the requester, and the approvers of the current stage (and its escalation group).
@@ -143,6 +148,8 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     notifier,
     clock,
     pollMs: options.workerPollMs,
+    laneLeaseMs: config.OUTBOX_LANE_LEASE_SECONDS * 1000,
+    sender: instanceId,
     onError: (error, message) =>
       log.warn({ err: (error as Error).message, key: message.idempotencyKey }, 'outbox delivery failed'),
   });
@@ -208,6 +215,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
 
   const host = listenHost(config);
   const feed = createGovernanceFeed(config, {
+    instanceId,
     store,
     tenant,
     clock,

@@ -62,6 +62,8 @@ const schema = z.object({
     .refine((v) => v.every((n) => Number.isFinite(n) && n > 0), 'a comma-separated list of positive hours, e.g. 48,1'),
   /** How long a claimed job is a worker's before another may take it over (a crashed worker's job waits this long). */
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** How long a crashed sender's conversation waits before another replica (or the restarted bot) sends to it. */
+  OUTBOX_LANE_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   REVERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   // Governance feed (src/monitor): polling the admin APIs, and the Office 365 Management Activity webhook.

@@ -2,6 +2,14 @@
 // the last stored snapshot, and posts what changed to the notifications channel through the outbox. The new
 // snapshot and the posts commit in one transaction: a crash re-detects and posts once, a restart re-announces
 // nothing, and the first run only records a baseline.
+//
+// One poller in the fleet: every replica runs a GovernanceMonitor, and the one holding the 'monitor' lease polls.
+// A lease row with a fencing token rather than a PostgreSQL advisory lock, because it works the same on SQLite and
+// PostgreSQL, survives pooled connections being recycled (an advisory lock lives and dies with one connection), and
+// fences: the poll's commit checks the token, so a holder paused past its lease cannot post after another replica
+// took over. Standby replicas look at the lease every quarter interval, so when the holder dies its next poll runs
+// at most about half an interval late.
+import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import type { RequestStatus } from '../requests/model.js';
 import type { Store, StoreSession } from '../requests/ports/store.js';
@@ -12,6 +20,8 @@ import { notificationCards } from './notifications.js';
 import { type GovernanceSnapshot, takeSnapshot } from './snapshot.js';
 
 export const SNAPSHOT_KEY = 'monitor:snapshot';
+/** The lease whose holder is the fleet's one poller. */
+export const MONITOR_LEASE = 'monitor';
 
 export interface MonitorOptions {
   store: Store;
@@ -23,6 +33,8 @@ export interface MonitorOptions {
   jitter?: number;
   random?: () => number;
   onError?: (error: unknown) => void;
+  /** This replica's name on the monitor lease (default: random per instance). */
+  holder?: string;
 }
 
 export interface TickResult {
@@ -33,6 +45,8 @@ export interface TickResult {
   posted: GovernanceEvent[];
   /** False when there was no notifications channel to post to. */
   delivered: boolean;
+  /** True when another replica holds the monitor lease: this one did not poll. */
+  standby?: boolean;
 }
 
 /** Requests whose execution changes role assignments, by outcome status. */
@@ -45,11 +59,28 @@ export class GovernanceMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<TickResult | undefined> | undefined;
   private stopped = true;
+  private standby = false;
+  private readonly holder: string;
 
-  constructor(private readonly options: MonitorOptions) {}
+  constructor(private readonly options: MonitorOptions) {
+    this.holder = options.holder ?? randomUUID();
+  }
 
-  /** One poll. Tests call it directly; start() calls it on the interval. */
+  /** Long enough to reach the holder's next poll (interval + jitter), short enough for a quick takeover. */
+  private get leaseMs(): number {
+    return this.options.intervalSeconds * 1000 * (1 + (this.options.jitter ?? 0.1)) * 1.15;
+  }
+
+  /** One poll, if this replica holds (or takes) the monitor lease. Tests call it directly; start() on the interval. */
   async tick(): Promise<TickResult> {
+    const { store } = this.options;
+    const token = await store.leases.acquire(MONITOR_LEASE, this.holder, this.leaseMs);
+    this.standby = token === undefined;
+    if (token === undefined) return { baseline: false, detected: [], posted: [], delivered: true, standby: true };
+    return this.poll((s) => s.leases.assertHeld(MONITOR_LEASE, this.holder, token));
+  }
+
+  private async poll(fence: (s: StoreSession) => Promise<void>): Promise<TickResult> {
     const { store, tenant, clock } = this.options;
     const { filter } = this.options;
     const wantRoles = filter.kinds.includes('roles');
@@ -63,7 +94,10 @@ export class GovernanceMonitor {
     });
     if (!previous) {
       failpoint('monitor.before-baseline-commit');
-      await store.kv.set(SNAPSHOT_KEY, snapshot);
+      await store.transaction(async (s) => {
+        await fence(s);
+        await s.kv.set(SNAPSHOT_KEY, snapshot);
+      });
       return { baseline: true, detected: [], posted: [], delivered: true };
     }
     if (!wantRoles) {
@@ -75,6 +109,8 @@ export class GovernanceMonitor {
     const outsideBot = await this.withoutBotChanges(detected);
     const posted = outsideBot.filter((e) => keepEvent(e, this.options.filter, nameOf));
     return store.transaction(async (s) => {
+      // Fenced: a poller that lost the lease while it read the tenant posts nothing (all of this rolls back).
+      await fence(s);
       await s.kv.set(SNAPSHOT_KEY, snapshot);
       const delivered = await postEvents(s, posted, `monitor:${snapshot.takenAt}`, clock(), (id) => nameOf(id) ?? id);
       failpoint('monitor.before-commit');
@@ -117,7 +153,9 @@ export class GovernanceMonitor {
 
   private schedule(firstDelayMs?: number): void {
     const { intervalSeconds, jitter = 0.1, random = Math.random } = this.options;
-    const delay = firstDelayMs ?? intervalSeconds * 1000 * (1 + jitter * (2 * random() - 1));
+    // A standby replica looks at the lease every quarter interval, to take over soon after the holder dies.
+    const interval = intervalSeconds * 1000 * (this.standby ? 0.25 : 1);
+    const delay = firstDelayMs ?? interval * (1 + jitter * (2 * random() - 1));
     this.timer = setTimeout(() => {
       this.running = this.tick().catch((e) => {
         this.options.onError?.(e);
@@ -134,6 +172,8 @@ export class GovernanceMonitor {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    // Handing over on a clean stop: another replica need not wait for the lease to run out.
+    await this.options.store.leases.release(MONITOR_LEASE, this.holder).catch(() => undefined);
   }
 }
 

@@ -30,6 +30,8 @@ export function createGovernanceFeed(
     simulatorUrl?: string | undefined;
     sleep?: ((ms: number) => Promise<void>) | undefined;
     onError?: (error: unknown, where: string) => void;
+    /** This replica's name on the monitor lease. */
+    instanceId?: string;
   },
 ): GovernanceFeed {
   const filter = monitorFilter(config);
@@ -40,6 +42,7 @@ export function createGovernanceFeed(
     intervalSeconds: config.MONITOR_INTERVAL_SECONDS,
     filter,
     onError: (e) => deps.onError?.(e, 'monitor'),
+    ...(deps.instanceId ? { holder: deps.instanceId } : {}),
   });
   const client = createManagementActivityClient(config, { simulatorUrl: deps.simulatorUrl, sleep: deps.sleep });
   const activityFeed = new ActivityFeedIntake({

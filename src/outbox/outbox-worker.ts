@@ -37,8 +37,13 @@ export interface OutboxWorkerOptions {
    * freezes the domain clock must not freeze pacing.
    */
   pacingNow?: () => number;
-  /** How long a lane's lease lasts without a send renewing it (default 60 s): the takeover time after a crash. */
+  /**
+   * How long a conversation's lane lease lasts without renewal (default 10 s): the most a conversation waits after
+   * its sender crashed. Renewed at every send and every laneLeaseMs/3 while a connector call is under way.
+   */
   laneLeaseMs?: number;
+  /** This sender's name on lane leases and in-flight marks (default: random per worker). */
+  sender?: string;
   /** Waits for the pacer and nothing else (tests pass one that advances pacingNow). */
   sleep?: (ms: number) => Promise<void>;
   /** Attempts before a message is dead (default 8). */
@@ -77,13 +82,14 @@ export class OutboxWorker {
   /** Ids this worker has in flight (any other in-flight mark was left by a sender that stopped). */
   private readonly mine = new Set<number>();
   /** This worker's name on its lane leases and in-flight marks. */
-  private readonly sender = randomUUID();
+  private readonly sender: string;
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private stopped = true;
   private halting = false;
 
   constructor(private readonly options: OutboxWorkerOptions) {
+    this.sender = options.sender ?? randomUUID();
     const limits = options.limits ?? TEAMS_LIMITS;
     const sleep = options.sleep ?? realSleep;
     if (options.pacingNow) {
@@ -143,7 +149,7 @@ export class OutboxWorker {
   }
 
   private get laneLeaseMs(): number {
-    return this.options.laneLeaseMs ?? 60_000;
+    return this.options.laneLeaseMs ?? 10_000;
   }
 
   /** Sends one conversation's due messages if this worker gets its lane (else another replica is sending them). */
@@ -203,11 +209,13 @@ export class OutboxWorker {
       failpoint('outbox.before-send');
       let activityId: string | undefined;
       let repostOf: string | undefined;
-      if (message.operation === 'update') {
-        ({ activityId, repostOf } = await this.updateOrRepost(conversation.reference, message, target ?? ''));
-      } else {
-        activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
-      }
+      await this.holdingLane(key, async () => {
+        if (message.operation === 'update') {
+          ({ activityId, repostOf } = await this.updateOrRepost(conversation.reference, message, target ?? ''));
+        } else {
+          activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
+        }
+      });
       failpoint('outbox.after-send-before-sent');
       await this.finish(message.id, async (s) => {
         await s.outbox.markSent(message.id, activityId);
@@ -328,6 +336,21 @@ export class OutboxWorker {
     } catch (error) {
       this.mine.delete(message.id);
       throw error;
+    }
+  }
+
+  /**
+   * Keeps the lane's lease alive while a connector call is under way (a slow call must not let another replica take
+   * the conversation over and re-send a message that is still in flight).
+   */
+  private async holdingLane<T>(key: string, call: () => Promise<T>): Promise<T> {
+    const renew = () =>
+      void this.options.store.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs).catch(() => undefined);
+    const heartbeat = setInterval(renew, Math.max(100, this.laneLeaseMs / 3));
+    try {
+      return await call();
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

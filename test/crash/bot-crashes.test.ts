@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/config.js';
 import type { FailpointName } from '../../src/failpoints.js';
 import { SNAPSHOT_KEY } from '../../src/monitor/monitor.js';
-import { IN_FLIGHT_KEY } from '../../src/outbox/outbox-worker.js';
 import type { Store } from '../../src/requests/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
 import { createTenantAdmin } from '../../src/tenant/live/create-live-tenant-admin.js';
@@ -205,7 +204,11 @@ describe('crashes at failpoints (the bot as a child process, killed by SIGKILL)'
           pending.map((m) => m.conversationKey).filter((k) => k.includes(team.approvals)),
           [],
         );
-        assert.deepEqual(await store.kv.get(IN_FLIGHT_KEY), {});
+        assert.deepEqual(
+          (await store.outbox.list()).filter((m) => m.inFlightAt !== undefined),
+          [],
+          'no in-flight mark left',
+        );
       });
     });
 
@@ -229,7 +232,11 @@ describe('crashes at failpoints (the bot as a child process, killed by SIGKILL)'
       assert.equal(posts.length, 2, connector.describe());
       assert.equal(cardText(firstCard(posts[1]?.body ?? {})), cardText(firstCard(posts[0]?.body ?? {})));
       await withStore(async (store) => {
-        assert.deepEqual(await store.kv.get(IN_FLIGHT_KEY), {});
+        assert.deepEqual(
+          (await store.outbox.list()).filter((m) => m.inFlightAt !== undefined),
+          [],
+          'no in-flight mark left',
+        );
         const sent = await store.outbox.list({ status: 'sent' });
         assert.ok(sent.some((m) => m.activityId === posts[1]?.id));
       });

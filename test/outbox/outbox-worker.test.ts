@@ -7,7 +7,7 @@ import { TEAMS_LIMITS } from '../../src/outbox/rate-limiter.js';
 import { busiestWindows, type OutboxRig, startRig, timed } from './support.js';
 
 /** The default lane lease: how long a dead sender's conversation waits before another sender takes it. */
-const LANE_LEASE_MS = 60_000;
+const LANE_LEASE_MS = 10_000;
 
 describe('outbox worker', () => {
   let rig: OutboxRig;

@@ -49,6 +49,8 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       LOG_LEVEL: 'warn',
       // A crashed worker's job is taken over after 2 s instead of 5 minutes.
       JOB_LEASE_SECONDS: '2',
+      // …and a crashed sender's conversations are sent to again after 2 s.
+      OUTBOX_LANE_LEASE_SECONDS: '2',
       ACTIVITY_FEED_WEBHOOK_URL: '',
       GOVBOT_FAILPOINTS: (options.failpoints ?? []).join(','),
       GOVBOT_FAILPOINT_LOG: options.failpointLog ?? '',
