@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import type { RequestStatus } from '../requests/model.js';
-import type { Store, StoreSession } from '../requests/ports/store.js';
+import { LeaseLostError, type Store, type StoreSession } from '../requests/ports/store.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { diffSnapshots } from './diff.js';
 import { type EventFilter, type GovernanceEvent, keepEvent, watchesEnvironment } from './events.js';
@@ -77,7 +77,11 @@ export class GovernanceMonitor {
     const token = await store.leases.acquire(MONITOR_LEASE, this.holder, this.leaseMs);
     this.standby = token === undefined;
     if (token === undefined) return { baseline: false, detected: [], posted: [], delivered: true, standby: true };
-    return this.poll((s) => s.leases.assertHeld(MONITOR_LEASE, this.holder, token));
+    // The fence at commit: still this holder under the same token (renewed if it ran out while nobody took over).
+    return this.poll(async (s) => {
+      const now = await s.leases.acquire(MONITOR_LEASE, this.holder, this.leaseMs);
+      if (now !== token) throw new LeaseLostError(`lease ${MONITOR_LEASE}`, token);
+    });
   }
 
   private async poll(fence: (s: StoreSession) => Promise<void>): Promise<TickResult> {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/config.js';
 import { EVENT_KINDS, type EventFilter } from '../../src/monitor/events.js';
 import { GovernanceMonitor } from '../../src/monitor/monitor.js';
-import type { Store } from '../../src/requests/ports/store.js';
+import { LeaseLostError, type Store } from '../../src/requests/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
 import { createTenantAdmin } from '../../src/tenant/live/create-live-tenant-admin.js';
 import { type RunningSimulator, startSimulator } from '../../src/tenant/simulator/server.js';
@@ -21,8 +21,9 @@ describe('governance monitor', () => {
   let store: Store;
   let tenant: TenantAdmin;
   const clock = () => new Date('2025-03-03T09:00:00.000Z');
+  // One replica (the embedded SQLite bot): the same name on the monitor lease across restarts.
   const monitor = (filter: EventFilter = ALL) =>
-    new GovernanceMonitor({ store, tenant, clock, intervalSeconds: 300, filter });
+    new GovernanceMonitor({ store, tenant, clock, intervalSeconds: 300, filter, holder: 'bot' });
 
   beforeEach(async () => {
     sim = await startSimulator({ retryAfterSeconds: 0 });
@@ -230,5 +231,67 @@ describe('governance monitor', () => {
     assert.equal(result.delivered, false);
     assert.deepEqual(await posts(), []);
     assert.deepEqual((await m.tick()).detected, [], 'not detected again');
+  });
+
+  describe('several replicas: one poller', () => {
+    /** A tenant whose calls wait at a gate while `paused` (a replica stopped mid-poll, e.g. SIGSTOP). */
+    function pausable(inner: TenantAdmin) {
+      let release: () => void = () => undefined;
+      const state = { paused: false, gate: Promise.resolve() };
+      const pause = () => {
+        state.paused = true;
+        state.gate = new Promise<void>((r) => {
+          release = r;
+        });
+      };
+      const tenantProxy = new Proxy(inner, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (state.paused) await state.gate;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      return { tenant: tenantProxy, pause, resume: () => release() };
+    }
+    // A tiny interval so the lease (interval × 1.1 × 1.15) runs out in about 60 ms of real time.
+    const replica = (name: string, t: TenantAdmin = tenant) =>
+      new GovernanceMonitor({ store, tenant: t, clock, intervalSeconds: 0.05, filter: ALL, holder: name });
+
+    it('lets only the lease holder poll; another replica takes over once the holder stops renewing', async () => {
+      const a = replica('a');
+      const b = replica('b');
+      assert.equal((await a.tick()).baseline, true);
+      assert.equal((await b.tick()).standby, true, 'b stands by while a holds the lease');
+      await new Promise((r) => setTimeout(r, 120)); // a died: its lease runs out
+      sim.state.environments = sim.state.environments.filter((e) => e.name !== envs.itTools);
+      const taken = await b.tick();
+      assert.equal(taken.standby, undefined);
+      assert.deepEqual(
+        taken.posted.map((e) => e.type),
+        ['environment.deleted'],
+      );
+    });
+
+    it('refuses the commit of a holder paused past its lease: the change is posted once, by the new holder', async () => {
+      const paused = pausable(tenant);
+      const a = replica('a', paused.tenant);
+      const b = replica('b');
+      await a.tick(); // baseline
+      sim.state.environments = sim.state.environments.filter((e) => e.name !== envs.itTools);
+      paused.pause();
+      const aPoll = a.tick(); // holds the lease, then stops while reading the tenant
+      await new Promise((r) => setTimeout(r, 120));
+      const bPoll = await b.tick();
+      assert.deepEqual(
+        bPoll.posted.map((e) => e.type),
+        ['environment.deleted'],
+      );
+      paused.resume();
+      await assert.rejects(aPoll, LeaseLostError);
+      assert.equal((await posts()).length, 1, 'one card, not two');
+    });
   });
 });
