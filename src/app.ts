@@ -233,6 +233,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     port: config.PORT,
     host,
     refuseActivity: (activity) => refuseForeignTenant(activity, config, store, clock, log),
+    serviceUrlAllowed: config.BOT_ID ? undefined : (url) => isLoopback(url.hostname),
     readiness: async () => {
       const report = await readiness.report();
       for (const check of report.checks.filter((c) => !c.ok))

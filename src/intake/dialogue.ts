@@ -211,7 +211,8 @@ export function nextAction(draft: Draft, snapshot: CatalogueSnapshot): NextActio
         snapshot.locations.map((l) => ({ id: l.name, label: l.displayName })),
       );
   }
-  const unsure = (draft.environment && !draft.environment.sure) || draft.connectors.some((c) => !c.sure);
+  const unsure =
+    draft.confirmFirst || (draft.environment && !draft.environment.sure) || draft.connectors.some((c) => !c.sure);
   return unsure ? { kind: 'confirm' } : { kind: 'ready' };
 }
 

@@ -30,6 +30,8 @@ export interface Draft {
   };
   justification?: string | undefined;
   grantEndsAt?: string | undefined;
+  /** The maker confirms the summary before anything is filed (their message was cut before it was understood). */
+  confirmFirst?: boolean | undefined;
   /** The question the bot asked last, with the options it offered (answers are checked against these). */
   question?: { slot: Slot; options: DraftChoice[] } | undefined;
   updatedAt: string;

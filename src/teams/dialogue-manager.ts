@@ -91,8 +91,11 @@ export class DialogueManager {
     type: RequestIntent,
     userId: string,
     snapshot: CatalogueSnapshot,
+    options: { confirmFirst?: boolean } = {},
   ): Promise<void> {
     const draft = startDraft(u, type, userId, context.activity.conversation.id, this.bot.clock());
+    // Only part of the message was read: what it asks for is shown back and confirmed, never filed straight away.
+    if (options.confirmFirst) draft.confirmFirst = true;
     const unknownEnvironment =
       type !== 'new-environment' && !draft.environment && u.unknownEnvironment
         ? `I couldn't find an environment called "${u.unknownEnvironment}" in this tenant.`

@@ -44,7 +44,7 @@ export class MessageHandler {
     if (bounded.cut)
       await context.sendActivity(
         textReply(
-          `Your message is long (${bounded.length.toLocaleString('en-US')} characters), so I read only the first ${MAX_UNDERSTOOD_CHARS.toLocaleString('en-US')}. If something after that matters, send it as a shorter message.`,
+          `Your message is long (${bounded.length.toLocaleString('en-US')} characters), so I read only the first ${MAX_UNDERSTOOD_CHARS.toLocaleString('en-US')}. I won't file anything from it without your confirmation; if something after that matters, send it as a shorter message.`,
         ),
       );
     const snapshot = await this.bot.catalogue.get();
@@ -64,7 +64,8 @@ export class MessageHandler {
       if (open.length > 0)
         return this.answerQuestion(context, userId, open.length === 1 ? open[0]?.id : undefined, u.parsed.text);
     }
-    if (isRequestIntent(u.kind)) return this.dialogue.start(context, u, u.kind, userId, snapshot);
+    if (isRequestIntent(u.kind))
+      return this.dialogue.start(context, u, u.kind, userId, snapshot, { confirmFirst: bounded.cut });
     return this.answer(context, userId, u);
   }
 

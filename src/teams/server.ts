@@ -23,6 +23,11 @@ export async function startBotServer(
      * a message no reply). Used for activities from another tenant.
      */
     refuseActivity?: (activity: Activity) => Promise<string | undefined>;
+    /**
+     * Where replies may go. Unauthenticated (no BOT_ID), no token vouches for serviceUrl, so replies are kept to
+     * local addresses: a forged activity cannot make the bot post to another host.
+     */
+    serviceUrlAllowed?: ((url: URL) => boolean) | undefined;
     /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
     readiness?: () => Promise<ReadinessReport>;
   },
@@ -38,6 +43,15 @@ export async function startBotServer(
           code: 'BadActivity',
           message:
             'The body must be a Bot Framework activity: a type, an http(s) serviceUrl, a from.id, a conversation.id, and fields of the right types.',
+        },
+      });
+      return;
+    }
+    if (options.serviceUrlAllowed && !options.serviceUrlAllowed(new URL(req.body.serviceUrl))) {
+      res.send(403, {
+        error: {
+          code: 'ServiceUrlNotAllowed',
+          message: 'Without a bot registration (BOT_ID) this bot replies only to a serviceUrl on this machine.',
         },
       });
       return;

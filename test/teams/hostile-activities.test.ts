@@ -151,4 +151,10 @@ describe('teams: hostile activities get 400, never 500 (issue 10.6)', () => {
       assert.equal(res.status, 400, await res.text());
     });
   }
+
+  it('unauthenticated, refuses a serviceUrl off this machine with 403 before the bot reads the activity', async () => {
+    const res = await h.post({ ...valid(0, 9998), serviceUrl: 'http://169.254.169.254/latest/' });
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /ServiceUrlNotAllowed/);
+  });
 });
