@@ -57,12 +57,13 @@ describe('review: malformed activities', () => {
     [
       'a huge text',
       { text: 'request maker role in Contoso Dev '.repeat(30_000) },
-      /^Your message is long \(1,020,000 characters\), so I read only the first [\d,]+\. If something after that matters, send it as a shorter message\.\n[\s\S]*Environment Maker role request[\s\S]*REQ-1001 · Waiting for approval/,
+      // Only a prefix was read, so the request it names is shown back to confirm, never filed straight away.
+      /^Your message is long \(1,020,000 characters\), so I read only the first [\d,]+\. I won't file anything from it without your confirmation; if something after that matters, send it as a shorter message\.\n[\s\S]*Is this what you want\?[\s\S]*\*\*Environment:\*\* Contoso Dev/,
     ],
     [
       'control characters, lone surrogates and bidi marks',
       { text: '\u0000\uD800 𝕳 request maker role in \u202E Contoso Dev \uFFFF' },
-      /You already asked for this: REQ-1001 is pending\./,
+      /Environment Maker role request[\s\S]*REQ-1001 · Waiting for approval/,
     ],
     [
       'a user id that is not a GUID',
