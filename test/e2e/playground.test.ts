@@ -163,7 +163,8 @@ describe('e2e: the Agents Playground in a browser', function () {
     assert.match(text, /only Contoso Dev gains Dropbox/);
     await ui.screenshot('06-connector-impact-card', card);
 
-    await clickAs(users.nestor.id, /REQ-1002/, 'approve', { classification: 'Confidential', scope: 'exception' });
+    // Non-business (General): one admin decides a narrow exception; Business would need a senior approver too.
+    await clickAs(users.nestor.id, /REQ-1002/, 'approve', { classification: 'General', scope: 'exception' });
     const done = await ui.waitForCard(/REQ-1002[\s\S]*Completed/);
     assert.match(await ui.textOf(done), /exception for Contoso Dev/);
     await ui.screenshot('07-connector-completed', done);
