@@ -88,20 +88,23 @@ function factsOf(details: Record<string, unknown> | undefined): string {
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('the append-only, hash-chained audit trail');
+  // list and export take the same filters (an environment by display name or id) and read the same records.
+  const matching = (opts: FilterOptions) =>
+    run(() =>
+      ctx.withStore(async (store) =>
+        queryAudit(
+          store,
+          { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
+          ctx.now(),
+        ),
+      ),
+    );
 
   withFilters(audit.command('list').description('audit records, oldest first'))
     .option('--limit <n>', 'only the latest n', (v) => Number.parseInt(v, 10))
     .option('--json', 'machine-readable output')
     .action(async (opts: FilterOptions & { json?: boolean }) => {
-      const records = await run(() =>
-        ctx.withStore(async (store) =>
-          queryAudit(
-            store,
-            { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
-            ctx.now(),
-          ),
-        ),
-      );
+      const records = await matching(opts);
       if (opts.json) return printJson(ctx.io, records);
       if (records.length === 0) ctx.io.err(`no audit records match (read ${ctx.storeLocation()})\n`);
       for (const r of records)
@@ -127,15 +130,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: FilterOptions & { format: string; output?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new CliFailure('--format must be csv or jsonl', 2);
       const format: ExportFormat = opts.format;
-      const records = await run(() =>
-        ctx.withStore(async (store) =>
-          queryAudit(
-            store,
-            { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
-            ctx.now(),
-          ),
-        ),
-      );
+      const records = await matching(opts);
       if (!opts.output) {
         for (const line of exportLines(records, format)) ctx.io.out(line);
         return;
