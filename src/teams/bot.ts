@@ -42,7 +42,7 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
       await context.sendActivity(
         textReply(
           inTeam
-            ? 'Hi! I route Power Platform requests to approvers. An approver can type "@Governance set approvals channel" (also audit and notifications) in the channels to use.'
+            ? await teamWelcome(bot)
             : 'Hi! I can get you the Environment Maker role, unblock a connector or ask for a new environment. Type "help" to see how.',
         ),
       );
@@ -93,6 +93,22 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
     }
   });
   return app;
+}
+
+/** The welcome in a team: how to set up only the channels that are not set yet (a reinstall must not ask again). */
+async function teamWelcome(bot: BotContext): Promise<string> {
+  const kinds = ['approvals', 'audit', 'notifications'] as const;
+  const set = await Promise.all(kinds.map(async (kind) => (await bot.store.channels.get(kind)) !== undefined));
+  const missing = kinds.filter((_, i) => !set[i]);
+  const intro = 'Hi! I route Power Platform requests to approvers.';
+  if (set[0] === false)
+    return `${intro} An approver can type "@Governance set approvals channel" (also audit and notifications) in the channels to use.`;
+  const setUp = ' The approvals channel is set up: approval cards go there.';
+  const rest =
+    missing.length > 0
+      ? ` An approver can still pick a channel for ${missing.join(' and ')} ("@Governance set ${missing[0]} channel").`
+      : '';
+  return `${intro}${setUp}${rest} Mention me with what you need, or "@Governance help".`;
 }
 
 async function rememberConversation(context: TurnContext, bot: BotContext): Promise<void> {

@@ -11,8 +11,9 @@ import { findPeople } from '../intake/people.js';
 import { boundMessage, MAX_UNDERSTOOD_CHARS } from '../intake/text.js';
 import { explain, type Understanding, understand } from '../intake/understand.js';
 import { LICENCE_EXPORT_COMMAND, licenceRows, summariseLicences } from '../reports/licences.js';
-import { FINAL_STATUSES, type GovernanceRequest } from '../requests/model.js';
+import type { GovernanceRequest } from '../requests/model.js';
 import type { ChannelKind } from '../requests/ports/store.js';
+import { answerStatusQuestion } from '../requests/status-question.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
@@ -157,7 +158,7 @@ export class MessageHandler {
         return;
       }
       case 'status':
-        return this.status(context, userId, p.requestIds[0]);
+        return this.status(context, userId, u);
       case 'list-mine':
         return this.listMine(context, userId, 0);
       case 'list-pending':
@@ -200,17 +201,41 @@ export class MessageHandler {
     return (await this.bot.tenant.memberOfGroups(userId, [group])).includes(group);
   }
 
-  private async status(context: TurnContext, userId: string, requestId: string | undefined): Promise<void> {
+  private async status(context: TurnContext, userId: string, u: Understanding): Promise<void> {
+    const requestId = u.parsed.requestIds[0];
     if (!requestId) {
-      // "what's happening with my request": the open ones, or the latest when none is open.
+      // "what's happening with my dropbox request": the request it names; without a name, the open ones.
       const mine = await this.bot.store.requests.list({ requesterId: userId, limit: 50 });
-      const open = mine.filter((r) => !FINAL_STATUSES.includes(r.status));
-      const only = open.length === 1 ? open[0] : open.length === 0 ? mine[0] : undefined;
-      if (only)
+      const named = (r: { value?: { id: string } | undefined; confidence: string }) =>
+        r.value && (r.confidence === 'high' || r.confidence === 'medium') ? [r.value.id] : [];
+      const answer = answerStatusQuestion(mine, {
+        connectorIds: u.connectors.accepted.map((a) => a.connector.id),
+        environmentIds: named(u.environment),
+      });
+      if (answer.kind === 'none')
         return void (await context.sendActivity(
-          cardReply(this.requestView(context, only, 'requester'), `${only.id}: ${only.status}`),
+          textReply(
+            `I can't find a request of yours about ${[...u.connectors.accepted.map((a) => a.connector.displayName), ...(u.environment.value ? [u.environment.value.displayName] : [])].join(' in ')}. Say "my requests" to see all of them.`,
+          ),
         ));
-      return this.listMine(context, userId, 0, open.length > 0 ? 'Your open requests' : undefined);
+      const open = answer.kind === 'open' ? answer.requests : [];
+      const only =
+        answer.kind === 'one' ? answer.request : open.length === 1 ? open[0] : open.length === 0 ? mine[0] : undefined;
+      if (only) {
+        const notice =
+          only.status === 'cancelled'
+            ? ({
+                text: `You cancelled this request on ${only.updatedAt.slice(0, 10)}; nothing was changed.`,
+                tone: 'info',
+              } as const)
+            : undefined;
+        return void (await context.sendActivity(
+          cardReply(this.requestView(context, only, 'requester', notice), `${only.id}: ${only.status}`),
+        ));
+      }
+      return void (await context.sendActivity(
+        cardReply(await this.listMineCard(userId, 0, 'Your open requests', open), 'Your open requests'),
+      ));
     }
     const request = await visibleRequest(this.bot, requestId, userId);
     if (!request) {
@@ -237,8 +262,9 @@ export class MessageHandler {
     return requestCard(request, audience, notice, [], isSharedConversation(context.activity));
   }
 
-  async listMineCard(userId: string, page: number, title = 'Your requests') {
-    const mine = await this.bot.store.requests.list({ requesterId: userId, limit: 200 });
+  /** The requester's requests (or those given, e.g. only the open ones) as a list card. */
+  async listMineCard(userId: string, page: number, title = 'Your requests', requests?: GovernanceRequest[]) {
+    const mine = requests ?? (await this.bot.store.requests.list({ requesterId: userId, limit: 200 }));
     return requestListCard({
       title,
       requests: mine,

@@ -1,0 +1,108 @@
+// What a newcomer reads in their first hour, over the Bot Framework protocol (issue 14): the welcome in a team
+// once the approvals channel is set, and "what is happening with my dropbox request?".
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createRequestPreparer } from '../../src/requests/preparers/index.js';
+import { readyDetails } from '../execution/conversation-support.js';
+import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { cardText, firstCard } from '../support/connector-double.js';
+import { envs, TENANT_ID, team, users } from '../support/fixture-ids.js';
+
+describe('conversation: the first hour', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /** The bot is added to the team (Teams sends conversationUpdate in the General channel); its welcome text. */
+  async function welcome(): Promise<string> {
+    const before = h.connector.messages(team.general).length;
+    const res = await h.post({
+      type: 'conversationUpdate',
+      id: randomUUID(),
+      serviceUrl: h.connector.url,
+      channelId: 'msteams',
+      recipient: { id: '28:governance-bot', name: 'Governance' },
+      from: { id: `29:${users.megan.id}`, name: users.megan.name, aadObjectId: users.megan.id },
+      conversation: { id: team.general, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
+      channelData: { team: { id: team.id, name: team.name }, channel: { id: team.general }, tenant: { id: TENANT_ID } },
+      membersAdded: [{ id: '28:governance-bot' }],
+    });
+    assert.equal(res.status, 200);
+    const calls = await h.connector.waitFor((all) => {
+      const mine = all.filter((c) => c.conversationId.startsWith(team.general) && c.body.type === 'message');
+      return mine.length > before ? mine : undefined;
+    });
+    return String(calls.at(-1)?.body.text ?? '');
+  }
+
+  it('welcomes a team without asking again for an approvals channel that is already set', async () => {
+    assert.match(await welcome(), /set approvals channel/);
+    await setUpChannels(h, ['approvals', 'audit']);
+    const text = await welcome();
+    assert.doesNotMatch(text, /set approvals channel/);
+    assert.match(text, /approvals channel is set up/);
+    assert.match(text, /notifications/);
+    await setUpChannels(h, ['notifications']);
+    assert.doesNotMatch(await welcome(), /set \w+ channel/);
+  });
+
+  /** Files for Alex the way the front door does (through the service); returns the request id. */
+  async function fileFor(details: Promise<ReturnType<typeof readyDetails>>): Promise<string> {
+    const filed = await h.bot.service.file({
+      requesterId: users.alex.id,
+      details: await details,
+      justification: 'work',
+    });
+    assert.equal(filed.kind, 'filed', JSON.stringify(filed));
+    return filed.kind === 'filed' ? filed.request.id : '';
+  }
+  const preparer = () => createRequestPreparer(h.bot.tenant);
+  const dropbox = (environmentId: string) =>
+    preparer()
+      .connectorUnblock({ requesterId: users.alex.id, environmentId, connectorId: 'shared_dropbox' })
+      .then(readyDetails);
+  const makerRole = (environmentId: string) =>
+    preparer().makerRole({ requesterId: users.alex.id, environmentId }).then(readyDetails);
+  const answerTo = async (text: string) => {
+    const [reply] = await h.say(users.alex, text);
+    assert.ok(reply);
+    return { text: `${reply.text ?? ''} ${cardText(firstCard(reply))}`, card: firstCard(reply) };
+  };
+
+  it('answers "my dropbox request" with that request: the open one first, never a cancelled one beside it', async () => {
+    await setUpChannels(h, ['approvals']);
+    await h.personal(users.alex, 'hello');
+    const cancelled = await fileFor(dropbox(envs.contosoDev));
+    assert.equal((await h.bot.service.cancel(cancelled, users.alex.id)).kind, 'decided');
+    const role = await fileFor(makerRole(envs.marketingSandbox));
+    const open = await fileFor(dropbox(envs.marketingSandbox));
+
+    const answer = await answerTo('what is happening with my dropbox request?');
+    assert.ok(answer.card, `a card, not a list: ${answer.text}`);
+    assert.match(answer.text, new RegExp(`${open} · Waiting for approval`));
+    assert.doesNotMatch(answer.text, new RegExp(`${cancelled}|${role}|Your open requests`));
+
+    // A status question without a clue lists the open requests only, under that title.
+    const list = await answerTo('what is happening with my request?');
+    assert.match(list.text, new RegExp(`${role}[\\s\\S]*${open}|${open}[\\s\\S]*${role}`));
+    assert.match(list.text, /Your open requests/);
+    assert.doesNotMatch(list.text, new RegExp(cancelled));
+  });
+
+  it('shows a cancelled request only when it is the one matching, and says it was cancelled', async () => {
+    await setUpChannels(h, ['approvals']);
+    await h.personal(users.alex, 'hello');
+    const cancelled = await fileFor(dropbox(envs.contosoDev));
+    assert.equal((await h.bot.service.cancel(cancelled, users.alex.id)).kind, 'decided');
+    await fileFor(makerRole(envs.marketingSandbox));
+
+    const answer = await answerTo('any news on my dropbox request?');
+    assert.ok(answer.card, answer.text);
+    assert.match(answer.text, new RegExp(`${cancelled} · Cancelled`));
+    assert.match(answer.text, /You cancelled this request/);
+  });
+});
