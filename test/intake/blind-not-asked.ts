@@ -122,27 +122,27 @@ const ROWS: BlindRow[] = [
   ['can I get Environment Maker in Sales Production', 'maker-role', { ask: 'environment' }], // only Sales Trial
   [
     'please unblock Dropbox in Operations Sandbox', // only Operations Production
-    'connector-unblock',
+    'unblock-connector',
     { ask: 'environment', connectors: ['shared_dropbox'] },
   ],
   ['need maker rights in the Finance Dev environment', 'maker-role', { ask: 'environment' }], // Finance Sandbox/Production
   ['I need maker access to IT Tools Sandbox to test a flow', 'maker-role', { ask: 'environment' }], // IT Tools is prod
   [
     'unblock Slack in Marketing Prod for the campaign bot', // only Marketing Sandbox
-    'connector-unblock',
+    'unblock-connector',
     { ask: 'environment', connectors: ['shared_slack'] },
   ],
   ['Please give me Environment Maker in Contoso Production', 'maker-role', { ask: 'environment' }], // Dev/Test/default
-  ['could u unblock Gmail in HR Sandbox', 'connector-unblock', { ask: 'environment', connectors: ['shared_gmail'] }], // HR Dev/Production
+  ['could u unblock Gmail in HR Sandbox', 'unblock-connector', { ask: 'environment', connectors: ['shared_gmail'] }], // HR Dev/Production
   ['maker role in Sales Sandbox pls', 'maker-role', { ask: 'environment' }], // only Sales Trial
   ['Requesting the maker role for Operations Dev', 'maker-role', { ask: 'environment' }], // only Operations Production
   [
     'unblock Box in the Finance Test environment please, need to pull invoices', // Finance Sandbox/Production
-    'connector-unblock',
+    'unblock-connector',
     { ask: 'environment', connectors: ['shared_box'] },
   ],
   ['I need Environment Maker in Marketing Trial', 'maker-role', { ask: 'environment' }], // only Marketing Sandbox
-  ['unblock Trello for HR Test', 'connector-unblock', { ask: 'environment', connectors: ['shared_trello'] }], // HR Dev/Production
+  ['unblock Trello for HR Test', 'unblock-connector', { ask: 'environment', connectors: ['shared_trello'] }], // HR Dev/Production
 
   // 6. out of scope, with words like "access", "connect", "unblock"
   ["I can't access my Outlook mailbox since this morning, can you help?", 'unknown', {}, 'out-of-scope'],
@@ -165,7 +165,7 @@ const ROWS: BlindRow[] = [
   ["I don't have the maker role in HR Dev yet, can I get it?", 'maker-role', { env: 'HR Dev' }],
   [
     'if possible please unblock Dropbox in Contoso Dev',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_dropbox'] },
   ],
   ['no rush, but I need a new sandbox for HR', 'new-environment', { sku: 'Sandbox' }],
@@ -176,7 +176,7 @@ const ROWS: BlindRow[] = [
   ],
   [
     'Not sure if this is the right place: could you unblock Slack in Marketing Sandbox?',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Marketing Sandbox', connectors: ['shared_slack'] },
   ],
   [
@@ -186,7 +186,7 @@ const ROWS: BlindRow[] = [
   ],
   [
     "Dropbox isn't working in Contoso Test, it says blocked by DLP. Can you unblock it?",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Test', connectors: ['shared_dropbox'] },
   ],
   [
@@ -197,7 +197,7 @@ const ROWS: BlindRow[] = [
   ['never had maker rights in Finance Sandbox, would like them now pls', 'maker-role', { env: 'Finance Sandbox' }],
   [
     'Sorry to bother you, no hurry at all — Trello unblock in Contoso Dev please 🙏',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_trello'] },
   ],
   [
@@ -207,12 +207,12 @@ const ROWS: BlindRow[] = [
   ],
   [
     "without Google Drive in Contoso Dev I can't finish the import flow, please unblock it",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_googledrive'] },
   ],
   [
     "I know it's usually not allowed, but could we get Box unblocked in Contoso Test until 30 June?",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Test', connectors: ['shared_box'], ends: '2026-06-30' },
   ],
   [
@@ -227,13 +227,13 @@ const ROWS: BlindRow[] = [
   ],
   [
     "Can't we unblock GitHub in Contoso Dev? our ALM flow needs it",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_github'] },
   ],
   ['What I need is the Environment Maker role in Contoso Test, not admin', 'maker-role', { env: 'Contoso Test' }],
   [
     'Not Dropbox — Box. Please unblock Box in Contoso Dev.',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_box'] },
   ],
   [
@@ -243,7 +243,7 @@ const ROWS: BlindRow[] = [
   ],
   [
     'Would you please unblock YouTube in Marketing Sandbox?',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Marketing Sandbox', connectors: ['shared_youtube'] },
   ],
   [
@@ -253,7 +253,7 @@ const ROWS: BlindRow[] = [
   ],
   [
     "I'm not an admin, just a maker, and I need Dropbox unblocked in Finance Sandbox",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Finance Sandbox', connectors: ['shared_dropbox'] },
   ],
   [
@@ -270,7 +270,7 @@ const ROWS: BlindRow[] = [
   ],
   [
     "Don't forget I need Gmail unblocked in Contoso Dev for the support inbox flow",
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_gmail'] },
   ],
   [
@@ -280,12 +280,12 @@ const ROWS: BlindRow[] = [
   ],
   [
     'remove the block on Dropbox in Contoso Dev please',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Contoso Dev', connectors: ['shared_dropbox'] },
   ],
   [
     'stop blocking Slack in Marketing Sandbox pls 🙏',
-    'connector-unblock',
+    'unblock-connector',
     { env: 'Marketing Sandbox', connectors: ['shared_slack'] },
   ],
 ];
