@@ -275,8 +275,20 @@ function ask(slot: Slot, draft: Draft, options: DraftChoice[]): NextAction {
 
 const byName = (a: Environment, b: Environment) => a.displayName.localeCompare(b.displayName);
 
+/** The word of a name that already says its type ("Finance Sandbox", "HR Dev"): no need to add the type then. */
+const TYPE_IN_NAME: Record<string, string> = {
+  Production: 'production',
+  Sandbox: 'sandbox',
+  Developer: 'dev',
+  Trial: 'trial',
+  Default: 'default',
+};
+
+/** An environment as a choice, labelled with its type unless its name says it ("IT Tools (Production)"). */
 function envChoice(e: Environment): DraftChoice {
-  return { id: e.id, label: `${e.displayName}` };
+  const word = TYPE_IN_NAME[e.sku];
+  const shown = !e.sku || (word !== undefined && nameWords(e.displayName).includes(word));
+  return { id: e.id, label: shown ? e.displayName : `${e.displayName} (${e.sku})` };
 }
 
 /** The summary lines of a draft, for the confirm card and the log. */

@@ -116,7 +116,8 @@ export function resolveExtraction(
   let unknownEnvironment: string | undefined;
   if (extraction.environment && kind !== 'new-environment') {
     environment = resolveEnvironment(tokenize(extraction.environment), index, requesterId);
-    if (environment.confidence === 'none') unknownEnvironment = extraction.environment;
+    unknownEnvironment =
+      environment.unmatched ?? (environment.confidence === 'none' ? extraction.environment : undefined);
   }
 
   let connectors = base.connectors;

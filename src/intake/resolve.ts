@@ -42,6 +42,11 @@ export interface Resolved<T> {
   /** Why, for the debug log. */
   how?: string | undefined;
   corrected?: string[] | undefined;
+  /**
+   * The name as typed when it matches no entity but resembles one of another type ("Marketing Production" in a
+   * tenant with only Marketing Sandbox): the bot says so and asks back with the closest candidates.
+   */
+  unmatched?: string | undefined;
 }
 
 /** Kept for the one old caller: a Resolution over environments. */
@@ -167,7 +172,81 @@ export function resolveEnvironment(
     if (mine.length > 0 && !own.sku) return { confidence: 'ambiguous', score: 0.5, options: mine, how: 'possessive' };
   }
   const scores = index.environments.score(tokens);
-  return decide(scores, []);
+  const decided = decide(scores, []);
+  const best = scores[0];
+  if (!best || !decided.value || (decided.confidence !== 'high' && decided.confidence !== 'medium')) return decided;
+  const clash = typeClash(tokens, best);
+  if (!clash) return decided;
+  if (clash.family === familyOf(best.entity.value.sku)) {
+    // "Marketing dev" for Marketing Sandbox: the same kind of environment under another name; the maker confirms.
+    return { ...decided, confidence: 'medium', how: `${decided.how} type-word:${clash.word}` };
+  }
+  // "Marketing Production" is never Marketing Sandbox (nor a "test" a Production): ask, offering the closest few.
+  return {
+    confidence: 'ambiguous',
+    score: decided.score,
+    options: scores.slice(0, MAX_STRETCH_OPTIONS).map((s) => s.entity.value),
+    how: `${decided.how} other-type:${clash.word}`,
+    unmatched: clash.typed,
+  };
+}
+
+/** How many candidates the bot offers for a name that matches no environment. */
+const MAX_STRETCH_OPTIONS = 3;
+
+type Family = 'production' | 'non-production';
+/** Words that say which kind of environment is meant (canonical forms; "prod", "uat" and the like map here). */
+const TYPE_WORDS: Record<string, Family> = {
+  production: 'production',
+  sandbox: 'non-production',
+  dev: 'non-production',
+  test: 'non-production',
+  trial: 'non-production',
+};
+/** Words that may sit between a name and its type word: "Marketing environment (prod)", "the prod env". */
+const NAME_FILLER = new Set(['environment', 'environments', 'env', 'envs', 'instance', 'the', 'our', 'one']);
+
+function familyOf(sku: Environment['sku']): Family | undefined {
+  if (sku === 'Production') return 'production';
+  if (sku === 'Sandbox' || sku === 'Developer' || sku === 'Trial') return 'non-production';
+  return undefined; // Default: its name rarely carries a type word, and "default" is how people name it
+}
+
+/**
+ * A type word typed inside or right beside the words that matched the best environment, that is not a word of its
+ * name: "Marketing Production" matched Marketing Sandbox by "marketing" alone. Returns the word, the family it
+ * names and the name as typed. Only the neighbours are read, so "maker role in marketing to test a flow" is fine.
+ */
+function typeClash(
+  tokens: Token[],
+  best: EntityScore<Environment>,
+): { word: string; family: Family; typed: string } | undefined {
+  if (best.matched.length === 0) return undefined;
+  const own = new Set(best.entity.names.flat());
+  const first = Math.min(...best.matched);
+  const last = Math.max(...best.matched);
+  const typeAt = (i: number): Family | undefined => {
+    const w = canonical(tokens[i]?.norm ?? '');
+    return own.has(w) ? undefined : TYPE_WORDS[w];
+  };
+  const candidates: number[] = [];
+  for (let i = first + 1; i < last; i++) if (!best.matched.includes(i)) candidates.push(i);
+  let left = first - 1;
+  while (left >= 0 && NAME_FILLER.has(tokens[left]?.norm ?? '')) left--;
+  let right = last + 1;
+  while (right < tokens.length && NAME_FILLER.has(tokens[right]?.norm ?? '')) right++;
+  candidates.push(left, right);
+  const at = candidates.find((i) => i >= 0 && i < tokens.length && typeAt(i));
+  if (at === undefined) return undefined;
+  const family = typeAt(at);
+  if (!family) return undefined;
+  const from = Math.min(first, at);
+  const to = Math.max(last, at);
+  const typed = tokens
+    .slice(from, to + 1)
+    .map((t) => t.raw)
+    .join(' ');
+  return { word: tokens[at]?.norm ?? '', family, typed };
 }
 
 /** "my dev env", "my own sandbox", "my environment": the words after my/own up to an environment word. */

@@ -26,7 +26,7 @@ export interface Understanding {
   location: Resolved<Location>;
   /** A connector name the user typed that the catalogue does not have ("twilio"). */
   unknownConnector?: string | undefined;
-  /** An environment name the language model read that the catalogue does not have. */
+  /** An environment name the language model read that the catalogue does not have (typed names: environment.unmatched). */
   unknownEnvironment?: string | undefined;
   /** Set when the message mentions a request without asking for one: nothing is filed, the bot answers. */
   notAsked?: NotAsked | undefined;

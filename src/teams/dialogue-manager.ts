@@ -81,7 +81,8 @@ export class DialogueManager {
       return true;
     }
     if (q?.slot === 'confirm') draft.question = undefined;
-    await this.continue(context, draft, a.correction ? 'Changed.' : undefined);
+    const notice = draft.type !== 'new-environment' && !draft.environment ? unmatchedNotice(u) : undefined;
+    await this.continue(context, draft, notice ?? (a.correction ? 'Changed.' : undefined));
     return true;
   }
 
@@ -96,10 +97,7 @@ export class DialogueManager {
     const draft = startDraft(u, type, userId, context.activity.conversation.id, this.bot.clock());
     // Only part of the message was read: what it asks for is shown back and confirmed, never filed straight away.
     if (options.confirmFirst) draft.confirmFirst = true;
-    const unknownEnvironment =
-      type !== 'new-environment' && !draft.environment && u.unknownEnvironment
-        ? `I couldn't find an environment called "${u.unknownEnvironment}" in this tenant.`
-        : undefined;
+    const unknownEnvironment = type !== 'new-environment' && !draft.environment ? unmatchedNotice(u) : undefined;
     const unknownConnector =
       type === 'unblock-connector' && draft.connectors.length === 0 && u.unknownConnector
         ? `I don't know a connector called "${u.unknownConnector}" in this tenant.`
@@ -325,4 +323,15 @@ export class DialogueManager {
       }
     }
   }
+}
+
+/**
+ * A name that matches no environment ("Marketing Production" where only Marketing Sandbox exists) is said so, with
+ * the closest candidates offered on the card: never stretched to another environment, nothing filed until a pick.
+ */
+function unmatchedNotice(u: Understanding): string | undefined {
+  const name = u.unknownEnvironment ?? u.environment.unmatched;
+  if (!name) return undefined;
+  const closest = u.environment.options.length > 0 ? ' These are the closest; pick one or type another name.' : '';
+  return `I couldn't find an environment called "${name}" in this tenant.${closest} Nothing is filed until you choose.`;
 }

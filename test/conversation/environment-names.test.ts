@@ -1,0 +1,83 @@
+// Over the Bot Framework protocol: a name that matches no environment is never stretched to another one, least of
+// all one of another type (issue 10 part 5). The bot says so, offers the closest few labelled with their type, and
+// files nothing until the maker picks; a typo of a real name still finds it.
+import assert from 'node:assert/strict';
+import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { cardText, firstCard } from '../support/connector-double.js';
+import { envs, users } from '../support/fixture-ids.js';
+
+type Action = { title?: string; verb?: string; data?: Record<string, unknown> };
+
+function choices(body: Record<string, unknown> | undefined): Action[] {
+  const out: Action[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.verb === 'chooseOption') out.push(o as Action);
+      for (const v of Object.values(o)) walk(v);
+    }
+  };
+  walk(firstCard(body ?? {}));
+  return out;
+}
+
+describe('conversation: a name that matches no environment is asked back, never stretched', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    await setUpChannels(h);
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const filed = () => h.bot.store.requests.list({ requesterId: users.alex.id });
+
+  it('"Marketing Production" (only Marketing Sandbox exists): asks with the closest, files only the one picked', async () => {
+    const [reply] = await h.say(users.alex, 'I need the environment maker role in Marketing Production please');
+    const text = cardText(firstCard(reply ?? {}));
+    assert.match(text, /couldn't find an environment called "Marketing Production"/);
+    assert.match(text, /Nothing is filed until you choose/);
+    const options = choices(reply);
+    assert.deepEqual(
+      options.map((o) => o.title),
+      ['1. Marketing Sandbox', '2. Finance Production', '3. HR Production'],
+      'the closest three, of either type, each showing its type',
+    );
+    assert.deepEqual(await filed(), [], 'nothing filed on a stretched name');
+
+    const sandbox = options.find((o) => /Marketing Sandbox/.test(o.title ?? ''));
+    const res = await h.invoke(users.alex, 'chooseOption', sandbox?.data, {
+      conversationId: h.personalConversationId(users.alex),
+    });
+    assert.equal(res.status, 200);
+    const [request] = await filed();
+    assert.equal(request?.details.type === 'maker-role' && request.details.environment.id, envs.marketingSandbox);
+  });
+
+  it('a "test" is never a Production environment: "IT Tools test" is asked back, IT Tools labelled Production', async () => {
+    const [reply] = await h.say(users.alex, 'unblock Dropbox in IT Tools test');
+    assert.match(cardText(firstCard(reply ?? {})), /couldn't find an environment called "IT Tools test"/);
+    const titles = choices(reply).map((o) => o.title ?? '');
+    assert.ok(titles.includes('1. IT Tools (Production)'), titles.join(' | '));
+    assert.ok(titles.includes('2. Contoso Test (Sandbox)'), titles.join(' | '));
+    assert.deepEqual(await filed(), []);
+  });
+
+  it('a production word is never a Sandbox: "Operations Sandbox" offers Operations Production among others', async () => {
+    const [reply] = await h.say(users.alex, 'maker role in operations sandbox');
+    assert.match(cardText(firstCard(reply ?? {})), /couldn't find an environment called "operations sandbox"/);
+    assert.ok(choices(reply).length <= 3);
+    assert.ok(choices(reply).some((o) => /Operations Production/.test(o.title ?? '')));
+    assert.deepEqual(await filed(), []);
+  });
+
+  it('a typo of a real name still finds it (shown back to confirm, no "couldn\'t find")', async () => {
+    const [reply] = await h.say(users.alex, 'maker role in finanse sandbox');
+    const text = cardText(firstCard(reply ?? {}));
+    assert.doesNotMatch(text, /couldn't find/);
+    assert.match(text, /Finance Sandbox/);
+    assert.deepEqual(await filed(), []);
+  });
+});
