@@ -14,6 +14,12 @@ import { Readiness } from './health/readiness.js';
 import { Catalogue } from './intake/catalogue.js';
 import { deadJobReporter } from './lifecycle/dead-jobs.js';
 import { lifecycleJobHandlers } from './lifecycle/handlers.js';
+import {
+  HOUSEKEEPING_JOB,
+  housekeepingJobHandler,
+  retentionSettings,
+  scheduleHousekeeping,
+} from './lifecycle/housekeeping.js';
 import { lifecycleSettings } from './lifecycle/jobs.js';
 import { LifecycleScheduler } from './lifecycle/scheduler.js';
 import { createLogger } from './logging.js';
@@ -182,11 +188,20 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     clock,
     leaseMs: config.JOB_LEASE_SECONDS * 1000,
     pollMs: options.workerPollMs,
-    handlers: { [EXECUTE_JOB]: (job, lease) => executor.run(job, lease), ...lifecycleJobHandlers(lifecycle) },
+    handlers: {
+      [EXECUTE_JOB]: (job, lease) => executor.run(job, lease),
+      ...lifecycleJobHandlers(lifecycle),
+      [HOUSEKEEPING_JOB]: housekeepingJobHandler(store, retentionSettings(config), clock, (pruned) =>
+        log.info(pruned, 'storage pruned'),
+      ),
+    },
     // A dead job always reaches its owner: the request fails, or a revert is raised to admins.
     onDead: deadJobReporter({ store, executor, lifecycle, clock }),
     onError: (error, job) => log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
   });
+
+  // Retention rounds: every replica asks, the fleet gets one (the round's dedupe key).
+  await scheduleHousekeeping(store, clock());
 
   const kick = () => {
     if (options.kickWorkers === false) return;

@@ -65,6 +65,13 @@ const schema = z.object({
   /** How long a crashed sender's conversation waits before another replica (or the restarted bot) sends to it. */
   OUTBOX_LANE_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   REVERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  /**
+   * Retention (pruned every few hours by one replica): processed message ids and other de-duplication rows, kept
+   * well past any Teams retry; conversation references nobody wrote from for this long and that no open request,
+   * grant, channel setting or pending message still needs.
+   */
+  DEDUP_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(7),
+  CONVERSATION_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(180),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   // Governance feed (src/monitor): polling the admin APIs, and the Office 365 Management Activity webhook.
   MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),

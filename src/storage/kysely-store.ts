@@ -19,7 +19,7 @@ export function sessionFor(db: Db, ctx: StoreContext): StoreSession {
     channels: channelsRepository(db),
     jobs: jobsRepository(db, ctx),
     outbox: outboxRepository(db, ctx),
-    kv: kvRepository(db),
+    kv: kvRepository(db, ctx),
     leases: leasesRepository(db, ctx),
   };
 }

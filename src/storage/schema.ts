@@ -129,6 +129,8 @@ export interface KvTable {
   key: string;
   /** JSON value. */
   value: string;
+  /** When the value was last written (migration 005 / pg 003), for pruning de-duplication rows by age. */
+  written_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Store } from '../../src/requests/ports/store.js';
+import { postgresMigrations } from '../../src/storage/migrations/index.js';
 import { openPostgresStore } from '../../src/storage/postgres-store.js';
 import { resetDatabase, useThrowawayPostgres } from '../support/postgres.js';
 import { at, describeStoreContract, T0 } from './store.contract.js';
@@ -40,7 +41,7 @@ describe('PostgreSQL store', () => {
         const { rows } = await client.query('SELECT name FROM kysely_migration ORDER BY name');
         assert.deepEqual(
           rows.map((r) => r.name),
-          ['001-initial', '002-fleet-outbox-and-leases'],
+          Object.keys(postgresMigrations),
         );
       } finally {
         await client.end();

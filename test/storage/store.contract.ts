@@ -896,6 +896,25 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
         const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => store.kv.setIfAbsent('activity:2', i)));
         assert.equal(racing.filter(Boolean).length, 1);
       });
+
+      it('prunes rows of the given prefixes written before a time, and nothing else', async () => {
+        await store.kv.setIfAbsent('activity:a:1', T0);
+        await store.kv.setIfAbsent('draft-filed:d1', T0);
+        await store.kv.set('monitor:snapshot', { envs: [] });
+        await store.kv.set('activityfeed', 1); // shares letters with a prefix, not the prefix itself
+        const past = new Date(Date.now() - 60_000).toISOString();
+        const future = new Date(Date.now() + 60_000).toISOString();
+        assert.equal(await store.kv.pruneWrittenBefore(['activity:', 'draft-filed:'], past), 0, 'written just now');
+        // A prefix is matched literally: _ and % are no wildcards.
+        assert.equal(await store.kv.pruneWrittenBefore(['activit_:', '%'], future), 0);
+        assert.equal(await store.kv.pruneWrittenBefore(['activity:', 'draft-filed:'], future), 2);
+        assert.equal(await store.kv.get('activity:a:1'), undefined);
+        assert.equal(await store.kv.get('draft-filed:d1'), undefined);
+        assert.deepEqual(await store.kv.get('monitor:snapshot'), { envs: [] });
+        assert.equal(await store.kv.get('activityfeed'), 1);
+        // Once pruned, the same id counts as new again.
+        assert.equal(await store.kv.setIfAbsent('activity:a:1', T0), true);
+      });
     });
 
     describe('conversations and channels', () => {
@@ -932,6 +951,48 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
         assert.deepEqual(await store.channels.get('approvals'), moved);
         assert.equal((await store.channels.get('audit'))?.conversationKey, 'channel:19:b');
         assert.equal(await store.channels.get('notifications'), undefined);
+      });
+
+      it('prunes unused references, never one the bot still needs to reach someone', async () => {
+        const ref = { conversation: { id: 'a:1' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' };
+        const remember = (key: string, updatedAt = T0) =>
+          store.conversations.upsert({ key, reference: ref, updatedAt });
+        const person = (id: string) => ({ id, upn: `${id}@contoso.com`, displayName: id, hasPowerAppsLicense: true });
+        const fileFor = (id: string, user: string, over: Partial<GovernanceRequest>) =>
+          store.requests.insert(makeRequest(id, { requester: person(user), ...over }));
+        for (const user of ['pending', 'executing', 'grant', 'done', 'outbox', 'sent', 'quoted', 'recent'])
+          await remember(`personal:${user}`, user === 'recent' ? at(10) : T0);
+        await remember('channel:19:approvals');
+        await remember('group:19:chat');
+        await fileFor('REQ-1', 'pending', { status: 'pending' });
+        await fileFor('REQ-2', 'executing', { status: 'executing' });
+        await fileFor('REQ-3', 'grant', { status: 'completed', grantEndsAt: at(60 * 24 * 30) });
+        await fileFor('REQ-4', 'done', { status: 'completed' });
+        await fileFor('REQ-5', 'quoted', { status: 'completed', justification: 'please set "grantEndsAt": soon' });
+        await store.channels.set({ kind: 'approvals', conversationKey: 'channel:19:approvals', setBy: 'u', setAt: T0 });
+        await store.outbox.enqueue(outboxInput('waiting', { conversationKey: 'personal:outbox' }));
+        const sent = await store.outbox.enqueue(outboxInput('delivered', { conversationKey: 'personal:sent' }));
+        await store.outbox.markSent(sent!.id, 'activity-1');
+
+        assert.equal(await store.conversations.pruneUnused(at(5)), 4);
+        const left = [];
+        for (const key of [
+          ...['pending', 'executing', 'grant', 'done', 'outbox', 'sent', 'quoted', 'recent'].map(
+            (u) => `personal:${u}`,
+          ),
+          'channel:19:approvals',
+          'group:19:chat',
+        ])
+          if (await store.conversations.get(key)) left.push(key);
+        assert.deepEqual(left, [
+          'personal:pending',
+          'personal:executing',
+          'personal:grant',
+          'personal:outbox',
+          'personal:recent',
+          'channel:19:approvals',
+        ]);
+        assert.equal(await store.conversations.pruneUnused(at(5)), 0);
       });
     });
   });

@@ -145,6 +145,12 @@ export interface StoreSession {
   conversations: {
     upsert(record: ConversationReferenceRecord): Promise<void>;
     get(key: string): Promise<ConversationReferenceRecord | undefined>;
+    /**
+     * Deletes references not refreshed since `before` that nothing still needs: never a channel chosen for approvals,
+     * audit or notifications, never one with a pending outbox message, and never a personal chat whose user has an
+     * open request (pending, approved, executing) or a time-bound grant not yet reverted. Returns how many went.
+     */
+    pruneUnused(before: string): Promise<number>;
   };
   channels: {
     set(setting: ChannelSetting): Promise<void>;
@@ -225,6 +231,8 @@ export interface StoreSession {
     set<T>(key: string, value: T): Promise<void>;
     /** Sets only if absent; returns true when this call set it (replay detection). */
     setIfAbsent<T>(key: string, value: T): Promise<boolean>;
+    /** Deletes the rows whose key starts with one of `prefixes` and that were last written before `before`. */
+    pruneWrittenBefore(prefixes: string[], before: string): Promise<number>;
   };
 }
 

@@ -6,17 +6,21 @@ import { initial } from './001-initial.js';
 import { jobDeadReported } from './002-job-dead-reported.js';
 import { auditHead } from './003-audit-head.js';
 import { fleetOutboxAndLeases } from './004-fleet-outbox-and-leases.js';
+import { retention } from './005-retention.js';
 import { postgresInitial } from './postgres/001-initial.js';
 import { postgresFleetOutboxAndLeases } from './postgres/002-fleet-outbox-and-leases.js';
+import { postgresRetention } from './postgres/003-retention.js';
 
 export const sqliteMigrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-job-dead-reported': jobDeadReported,
   '003-audit-head': auditHead,
   '004-fleet-outbox-and-leases': fleetOutboxAndLeases,
+  '005-retention': retention,
 };
 
 export const postgresMigrations: Record<string, Migration> = {
   '001-initial': postgresInitial,
   '002-fleet-outbox-and-leases': postgresFleetOutboxAndLeases,
+  '003-retention': postgresRetention,
 };
