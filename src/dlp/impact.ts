@@ -4,7 +4,7 @@ import type { ConnectorRef, DlpImpact } from '../requests/model.js';
 import type { DlpPolicy, Environment, InventoryItem } from '../tenant/tenant-admin.js';
 import { exceptionPossible, reclassify } from './changes.js';
 import { effectiveClassification, sameConnector } from './classification.js';
-import { coveredEnvironments } from './scope.js';
+import { appliesTo, coveredEnvironments } from './scope.js';
 
 /**
  * Environments where the connector is blocked now and would not be after moving it out of Blocked in every
@@ -50,8 +50,22 @@ export function computeImpact(input: {
       kind: item.kind,
       displayName: item.displayName,
       environment: nameOf.get(item.environmentId.toLowerCase()) ?? item.environmentId,
+      environmentId: item.environmentId,
       state: item.state,
     }));
+  // Covered by a blocking policy but out of reach: another policy blocks the connector there too.
+  const reachIds = new Set(reach.map((e) => e.id.toLowerCase()));
+  const blockingNames = new Set(input.blocking.map((p) => p.name));
+  const kept = input.environments.filter(
+    (env) => !reachIds.has(env.id.toLowerCase()) && input.blocking.some((p) => appliesTo(p, env.id)),
+  );
+  const keepers = new Set(
+    kept.flatMap((env) =>
+      effectiveClassification(input.policies, env.id, input.connector.id)
+        .blocking.filter((p) => !blockingNames.has(p.name))
+        .map((p) => p.displayName),
+    ),
+  );
   return {
     policies: input.blocking.map((p) => ({
       name: p.name,
@@ -62,5 +76,6 @@ export function computeImpact(input: {
     })),
     resources,
     tenantWideEnvironments: reach.length,
+    keptBlocked: { environments: kept.map((e) => e.displayName), policies: [...keepers] },
   };
 }

@@ -94,9 +94,21 @@ export interface DlpImpact {
     exceptionPossible: boolean;
   }[];
   /** Apps and flows in the affected environments that use the connector. */
-  resources: { kind: 'app' | 'flow'; displayName: string; environment: string; state?: string | undefined }[];
+  resources: {
+    kind: 'app' | 'flow';
+    displayName: string;
+    environment: string;
+    /** Absent on requests filed before it was recorded (then the display name tells the environment). */
+    environmentId?: string | undefined;
+    state?: string | undefined;
+  }[];
   /** Environments a tenant-wide reclassification would affect. */
   tenantWideEnvironments: number;
+  /**
+   * Why that is fewer than the blocking policies cover: environments they cover where another policy blocks the
+   * connector too (so a tenant-wide change leaves it blocked there), and those policies. Absent on older requests.
+   */
+  keptBlocked?: { environments: string[]; policies: string[] } | undefined;
   /** Environments whose flows could not be listed (the flow list was refused): their flows are not in resources. */
   flowsNotListed?: string[] | undefined;
 }

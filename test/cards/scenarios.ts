@@ -141,9 +141,14 @@ function connectorUnblock(apps: number, over: Partial<ConnectorUnblockDetails> =
         kind: i % 3 === 2 ? ('flow' as const) : ('app' as const),
         displayName: i % 3 === 2 ? `Sync invoices to Dropbox #${i + 1}` : `Field inspection checklist ${i + 1}`,
         environment: i % 2 === 0 ? 'Contoso Dev' : 'Marketing Sandbox',
+        environmentId: i % 2 === 0 ? environments.contosoDev.id : environments.marketing.id,
         state: i % 7 === 3 ? 'Suspended' : 'Started',
       })),
-      tenantWideEnvironments: 11,
+      tenantWideEnvironments: 12,
+      keptBlocked: {
+        environments: ['Finance Production', 'HR Production', 'Operations Production'],
+        policies: ['Production lockdown'],
+      },
     },
     ...over,
   };
@@ -318,6 +323,11 @@ export const SCENARIOS: CardScenario[] = [
     name: 'connector-unblock-50-apps',
     template: 'request-card',
     card: () => requestCard(request(connectorUnblock(50), { id: 'REQ-1003' }), 'approver'),
+  },
+  {
+    name: 'connector-unblock-tenant-wide-approver',
+    template: 'request-card',
+    card: () => requestCard(request(connectorUnblock(4, { scope: 'tenant-wide' }), { id: 'REQ-1006' }), 'approver'),
   },
   {
     name: 'connector-unblock-no-impact-tenant-wide',

@@ -46,7 +46,7 @@ describe('conversation: connector unblock', () => {
     const text = cardText(firstCard((await approvalPost(h)).body));
     assert.match(text, /Flows could not be listed in Contoso Dev, Contoso \(default\)/);
     assert.doesNotMatch(text, /Flow: Dropbox invoice sync/);
-    assert.match(text, /Tenant baseline \(11 environments\): Blocked → Non-business/);
+    assert.match(text, /Contoso Dev leaves “Tenant baseline”/);
   });
 
   it('shows the impact and choices, then adds a narrow Business exception for Contoso Dev only', async () => {
@@ -55,10 +55,24 @@ describe('conversation: connector unblock', () => {
     const post = await approvalPost(h);
     const card = firstCard(post.body);
     const text = cardText(card);
-    assert.match(text, /Tenant baseline \(11 environments\): Blocked → Non-business/);
-    assert.match(text, /Flow: Dropbox invoice sync in Contoso Dev \(suspended by DLP\)/);
-    assert.match(text, /Flow: Dropbox backup of team files in Contoso \(default\)/);
-    assert.match(text, /only Contoso Dev gains Dropbox\. A tenant-wide change would affect 8 environments/);
+    // What happens: the environment leaves the baseline and a new policy allows the connector there; the
+    // baseline itself is not reclassified.
+    assert.match(
+      text,
+      /Contoso Dev leaves “Tenant baseline”; a new policy “Tenant baseline \(exception for Contoso Dev\)”, a copy of it, allows Dropbox there \(Non-business\)/,
+    );
+    assert.match(text, /The other 10 environments keep Dropbox blocked/);
+    assert.doesNotMatch(text, /Blocked → /);
+    // Affected (in Contoso Dev) apart from elsewhere (Contoso (default) keeps Dropbox blocked).
+    assert.match(
+      text,
+      /affected by this change\nFlow: Dropbox invoice sync in Contoso Dev \(suspended by DLP\)\nElsewhere \(not affected[^\n]*\)\nFlow: Dropbox backup of team files in Contoso \(default\)/,
+    );
+    // 11 covered, 8 reached: why, from the DLP data.
+    assert.match(
+      text,
+      /only Contoso Dev gains Dropbox\. A tenant-wide change would unblock it in 8 environments\. “Tenant baseline” covers 11; in 3 of them \(Finance Production, HR Production and Operations Production\) “Production lockdown” blocks Dropbox too/,
+    );
     const inputs = JSON.stringify(card).match(/"id":"(classification|scope)"/g);
     assert.deepEqual(inputs, ['"id":"classification"', '"id":"scope"']);
 

@@ -158,7 +158,7 @@ describe('e2e: the Agents Playground in a browser', function () {
     await ui.openConversation('Approvals');
     const card = await ui.waitForCard(/REQ-1002/);
     const text = await ui.textOf(card);
-    assert.match(text, /Tenant baseline \(11 environments\): Blocked → Non-business/);
+    assert.match(text, /Contoso Dev leaves “Tenant baseline”; a new policy/);
     assert.match(text, /Dropbox invoice sync in Contoso Dev/);
     assert.match(text, /only Contoso Dev gains Dropbox/);
     await ui.screenshot('06-connector-impact-card', card);

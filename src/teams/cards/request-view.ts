@@ -3,6 +3,7 @@
 import type { CardNotice } from '../../outbox/messages.js';
 import type { GovernanceRequest, RequestStatus } from '../../requests/model.js';
 import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
+import { connectorChangeSections } from './connector-change-view.js';
 import { plain } from './template.js';
 
 export type Audience = 'approver' | 'requester' | 'readonly';
@@ -78,14 +79,6 @@ export const TITLES: Record<GovernanceRequest['type'], string> = {
   'new-environment': 'New environment request',
 };
 
-/** Keeps long lists readable on a narrow card: the first n, then "and N more". */
-export function listWithMore(items: string[], n = 5): string {
-  if (items.length === 0) return 'None';
-  const shown = items.slice(0, n).map((i) => `- ${i}`);
-  if (items.length > n) shown.push(`- and ${items.length - n} more`);
-  return shown.join('\n');
-}
-
 const LOCATION_NAMES: Record<string, string> = {
   unitedstates: 'United States',
   europe: 'Europe',
@@ -157,40 +150,7 @@ function describe(request: GovernanceRequest): {
       };
     }
     case 'connector-unblock': {
-      const impact = d.impact;
-      const sections: RequestCardData['sections'] = [];
-      if (impact) {
-        sections.push({
-          heading: 'Policies that would change',
-          body: listWithMore(
-            impact.policies.map(
-              (p) =>
-                `${plain(p.displayName)} (${p.environmentType === 'AllEnvironments' ? 'all environments' : `${p.coveredEnvironments} environments`}): Blocked → ${CLASSIFICATION_LABEL[d.classification]}`,
-            ),
-          ),
-        });
-        const unlisted = impact.flowsNotListed ?? [];
-        sections.push({
-          heading: `Apps and flows using ${plain(d.connector.displayName)}`,
-          body:
-            listWithMore(
-              impact.resources.map(
-                (r) =>
-                  `${r.kind === 'app' ? 'App' : 'Flow'}: ${plain(r.displayName)} in ${plain(r.environment)}${r.state === 'Suspended' ? ' (suspended by DLP)' : ''}`,
-              ),
-            ) +
-            (unlisted.length > 0
-              ? `\n\nFlows could not be listed in ${unlisted.map(plain).join(', ')}, so flows are missing here.`
-              : ''),
-        });
-        sections.push({
-          heading: 'Blast radius',
-          body:
-            d.scope === 'exception'
-              ? `Narrow exception: only ${plain(d.environment.displayName)} gains ${plain(d.connector.displayName)}. A tenant-wide change would affect ${impact.tenantWideEnvironments} environments.`
-              : `Tenant-wide: ${impact.tenantWideEnvironments} environments gain ${plain(d.connector.displayName)}.`,
-        });
-      }
+      const sections = connectorChangeSections(d);
       return {
         summary: `${who} asks to use **${plain(d.connector.displayName)}** in **${plain(d.environment.displayName)}**.`,
         facts: [
