@@ -3,6 +3,7 @@
 
 import type { Draft } from '../../src/intake/draft.js';
 import type { CardNotice } from '../../src/outbox/messages.js';
+import { describeReroute } from '../../src/policy/reroute.js';
 import type { ConnectorUnblockDetails, GovernanceRequest, RequestDetails } from '../../src/requests/model.js';
 import { AdaptiveCardComposer, noticeCard, requestCard } from '../../src/teams/cards/composer.js';
 import type { AdaptiveCard, CardTemplateName } from '../../src/teams/cards/template.js';
@@ -340,6 +341,35 @@ export const SCENARIOS: CardScenario[] = [
         }),
         'requester',
       ),
+  },
+  // request-card: what the first approver sees after choosing Tenant-wide, which the policy sends to a second stage
+  {
+    name: 'connector-unblock-rerouted',
+    template: 'request-card',
+    card: () => {
+      const senior = {
+        name: 'Senior approval',
+        groupId: '3a4f9c4e-2b1d-5f0e-9c8a-7d6b5a4f3e2d',
+        groupName: 'Power Platform Senior Approvers',
+        approvals: 1,
+      };
+      const rerouted = request(connectorUnblock(6, { scope: 'tenant-wide' }), {
+        id: 'REQ-1006',
+        decisions: [approved],
+        stages: [...request(makerRole).stages, senior],
+        routing: {
+          ruleId: 'all-environments-policy-two-person',
+          reason: 'A change to a policy covering every environment needs an admin and a senior approver.',
+          outcome: 'require-approval',
+        },
+      });
+      const notice = describeReroute(
+        'Tenant-wide',
+        { kind: 'rerouted', stages: rerouted.stages, routing: rerouted.routing!, added: [senior], raised: [] },
+        'all-environments-policy-two-person',
+      );
+      return requestCard(rerouted, 'readonly', { text: `Your approval is recorded. ${notice}`, tone: 'info' });
+    },
   },
   // request-card: new environment, with progress and failure
   {
