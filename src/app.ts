@@ -10,6 +10,7 @@ import { Executor } from './execution/executor.js';
 import { JobRunner } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
 import { createEnvironment } from './execution/new-environment.js';
+import { releaseAccess } from './execution/release.js';
 import { Readiness } from './health/readiness.js';
 import { Catalogue } from './intake/catalogue.js';
 import { deadJobReporter } from './lifecycle/dead-jobs.js';
@@ -36,6 +37,7 @@ import { LifecycleService } from './requests/lifecycle-service.js';
 import type { GovernanceRequest } from './requests/model.js';
 import type { Store } from './requests/ports/store.js';
 import { createRequestPreparer } from './requests/preparers/index.js';
+import { ReleaseService } from './requests/release-service.js';
 import { currentStage } from './requests/state-machine.js';
 import { openStore } from './storage/open-store.js';
 import { createAdapter } from './teams/adapter.js';
@@ -138,6 +140,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const settings = lifecycleSettings(config);
   const scheduler = new LifecycleScheduler(settings);
   const service = new GovernanceService({ store, tenant, composer, policy, clock, lifecycle: scheduler });
+  const releases = new ReleaseService({ store, tenant, service, clock });
   const catalogue = new Catalogue(tenant);
   const preparer = createRequestPreparer(tenant, catalogue);
 
@@ -168,6 +171,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
       'maker-role': grantMakerRole,
       'connector-unblock': unblockConnector,
       'new-environment': createEnvironment,
+      release: releaseAccess(releases),
     },
     recordCalls: (fn, sink) => recordApiCallsInto(sink, fn),
     sleep: options.sleep,
@@ -223,6 +227,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     clock,
     kick,
     lifecycle,
+    releases,
     policy,
     stageApprovers,
     languageModel: LanguageModelIntake.fromConfig(config, { log, httpAgent: options.languageModelHttpAgent }),

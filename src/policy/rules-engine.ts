@@ -80,7 +80,7 @@ export class RulesPolicy implements RoutingPolicy {
     const d = request.details;
     if (w.type)
       out.push({
-        ok: w.type.includes(request.type),
+        ok: (w.type as readonly string[]).includes(request.type),
         because: `type is ${request.type} (rule wants ${w.type.join(' or ')})`,
       });
     if (w.environment?.sku)

@@ -1,7 +1,7 @@
 // The shape of the approval policy file. Every field is checked at start; the loader turns a zod issue
 // path into the line and column of the offending YAML node.
 import { z } from 'zod';
-import { REQUEST_TYPES } from '../requests/model.js';
+import { ROUTED_REQUEST_TYPES } from '../requests/model.js';
 import { durationMs } from './duration.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,7 +35,7 @@ const stage = z
 
 const match = z
   .object({
-    type: oneOrMany(z.enum(REQUEST_TYPES)).optional(),
+    type: oneOrMany(z.enum(ROUTED_REQUEST_TYPES)).optional(),
     environment: z
       .object({
         sku: oneOrMany(z.enum(SKUS)).optional(),

@@ -79,6 +79,12 @@ function targetOf(details: RequestDetails): { targetType: string; targetId: stri
       return { targetType: 'connector', targetId: details.connector.name, environmentId: details.environment.id };
     case 'new-environment':
       return { targetType: 'environment', targetId: details.displayName };
+    case 'release':
+      return {
+        targetType: details.access === 'maker-role' ? 'environment-role' : 'connector',
+        targetId: details.connector?.name ?? details.environment.id,
+        environmentId: details.environment.id,
+      };
     default: {
       const never: never = details;
       return never;
@@ -126,6 +132,8 @@ export class GovernanceService {
 
   /** Post (or re-render) the approval card of a request; an update edits the card already in the channel. */
   async publishApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice): Promise<boolean> {
+    // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
+    if (request.type === 'release') return false;
     const channel = await this.approvalsChannel(session);
     if (!channel) return false;
     const first = outboxKeys.approvalCard(request.id);
@@ -621,6 +629,13 @@ function sameTarget(a: RequestDetails, b: RequestDetails): boolean {
       );
     case 'new-environment':
       return b.type === 'new-environment' && a.displayName.toLowerCase() === b.displayName.toLowerCase();
+    case 'release':
+      return (
+        b.type === 'release' &&
+        a.access === b.access &&
+        a.environment.id === b.environment.id &&
+        a.connector?.id === b.connector?.id
+      );
     default: {
       const never: never = a;
       return never;

@@ -4,6 +4,7 @@
 import type { LifecycleSettings } from '../lifecycle/jobs.js';
 import { lifecycleMarkers, lifecycleOutboxKeys } from '../lifecycle/jobs.js';
 import { revertConnectorUnblock } from '../lifecycle/revert-connector.js';
+import { removeMakerRole } from '../lifecycle/revert-maker-role.js';
 import { type LifecycleScheduler, stageStartedAt } from '../lifecycle/scheduler.js';
 import type { CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys } from '../outbox/messages.js';
@@ -13,6 +14,7 @@ import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { ConcurrentUpdateError, type FileResult, type GovernanceService, personOf } from './governance-service.js';
 import type { ApiCall, GovernanceRequest, Person } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
+import { describeRelease } from './release.js';
 import { currentStage, expire, revoke } from './state-machine.js';
 
 export interface LifecycleDeps {
@@ -47,6 +49,7 @@ function subject(request: GovernanceRequest): string {
   const who = request.requester.displayName;
   if (d.type === 'maker-role') return `the Environment Maker role for ${who} in ${d.environment.displayName}`;
   if (d.type === 'connector-unblock') return `${d.connector.displayName} in ${d.environment.displayName} for ${who}`;
+  if (d.type === 'release') return `${describeRelease(d)} for ${who}`;
   return `the new environment ${d.displayName} for ${who}`;
 }
 
@@ -523,11 +526,7 @@ export class LifecycleService {
       if (request.extensionOf === undefined && request.execution.result?.alreadyHeld === true) {
         return ['the role was held before this grant; left in place'];
       }
-      if (!(await this.deps.tenant.hasEnvironmentRole(d.environment, request.requester.id, 'EnvironmentMaker'))) {
-        return ['the role was already removed'];
-      }
-      await this.deps.tenant.revokeEnvironmentRole(d.environment, request.requester.id, 'EnvironmentMaker');
-      return [`Environment Maker role removed in ${d.environment.displayName}`];
+      return removeMakerRole(this.deps.tenant, d.environment, request.requester.id);
     }
     if (d.type === 'connector-unblock')
       return revertConnectorUnblock(this.deps.tenant, await this.grantSource(request));

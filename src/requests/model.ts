@@ -1,7 +1,9 @@
 // The governance request: pure data, no SDK imports. Everything the bot decides is derived from this stored shape.
 
-export const REQUEST_TYPES = ['maker-role', 'connector-unblock', 'new-environment'] as const;
+export const REQUEST_TYPES = ['maker-role', 'connector-unblock', 'new-environment', 'release'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
+/** The types the approval policy routes (a release reduces one's own access: it is never routed). */
+export const ROUTED_REQUEST_TYPES = ['maker-role', 'connector-unblock', 'new-environment'] as const;
 
 export const REQUEST_STATUSES = [
   'pending',
@@ -130,7 +132,22 @@ export interface NewEnvironmentDetails {
   description?: string | undefined;
 }
 
-export type RequestDetails = MakerRoleDetails | ConnectorUnblockDetails | NewEnvironmentDetails;
+/**
+ * A maker gives up their own access: the Environment Maker role in an environment, or a connector exception
+ * before its end. Reducing one's own access needs no approval; it is confirmed by the holder and executed like
+ * any approved change.
+ */
+export interface ReleaseDetails {
+  type: 'release';
+  access: 'maker-role' | 'connector-exception';
+  environment: EnvironmentRef;
+  /** The connector whose exception ends (connector-exception only). */
+  connector?: ConnectorRef | undefined;
+  /** Completed requests whose access this ends (their records then show that they ended early). */
+  grants: string[];
+}
+
+export type RequestDetails = MakerRoleDetails | ConnectorUnblockDetails | NewEnvironmentDetails | ReleaseDetails;
 
 export interface ApprovalStage {
   name: string;
@@ -228,4 +245,6 @@ export interface GovernanceRequest {
   infoExchanges?: InfoExchange[] | undefined;
   /** For an extension: the completed time-bound request it extends. */
   extensionOf?: string | undefined;
+  /** The holder gave the access up before its end: the release request that ended it, and when. */
+  endedEarly?: { by: string; at: string } | undefined;
 }

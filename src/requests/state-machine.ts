@@ -193,6 +193,15 @@ export function revoke(request: GovernanceRequest, at: string): Outcome {
   return { ok: true, request: { ...request, status: 'revoked', updatedAt: at } };
 }
 
+/**
+ * The holder gave the access up before its end (a release request ended it): the grant is over, and its
+ * scheduled end has nothing left to do.
+ */
+export function endEarly(request: GovernanceRequest, by: string, at: string): Outcome {
+  if (request.status !== 'completed') return refuse('INVALID_TRANSITION', `${request.id} is ${request.status}.`);
+  return { ok: true, request: { ...request, status: 'revoked', endedEarly: { by, at }, updatedAt: at } };
+}
+
 /** A plain-words next step for the requester's status views. */
 export function nextStep(request: GovernanceRequest): string {
   switch (request.status) {
@@ -216,7 +225,9 @@ export function nextStep(request: GovernanceRequest): string {
     case 'expired':
       return 'Expired without a decision; ask again if you still need it.';
     case 'revoked':
-      return 'The time-bound grant has ended and was reverted.';
+      return request.endedEarly
+        ? `Ended early on ${request.endedEarly.at.slice(0, 10)}: you gave this access up (${request.endedEarly.by}).`
+        : 'The time-bound grant has ended and was reverted.';
     default: {
       // Exhaustive on purpose: a new status must be handled here or the build fails.
       const never: never = request.status;

@@ -72,6 +72,12 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
   app.adaptiveCards.actionExecute('cancelConfirm', (context, _state, data) =>
     asCard(drafts.cancelConfirm(context, data)),
   );
+  app.adaptiveCards.actionExecute('confirmRelease', (context, _state, data) =>
+    asCard(messages.releases.confirm(context, data)),
+  );
+  app.adaptiveCards.actionExecute('keepAccess', (context, _state, data) =>
+    asCard(messages.releases.keep(context, data)),
+  );
   app.adaptiveCards.actionExecute(/.*/, (context) => asCard(cards.unknownVerb(context)));
 
   app.activity(ActivityTypes.Message, async (context) => {

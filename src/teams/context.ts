@@ -8,6 +8,7 @@ import type { LifecycleService } from '../requests/lifecycle-service.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import type { Store } from '../requests/ports/store.js';
 import type { RequestPreparer } from '../requests/preparation.js';
+import type { ReleaseService } from '../requests/release-service.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import type { LanguageModelIntake } from './language-model-intake.js';
 
@@ -23,6 +24,8 @@ export interface BotContext {
   kick: () => void;
   /** Questions, extensions and the other lifecycle use cases (card verbs needInfo, answerInfo, extend). */
   lifecycle?: LifecycleService | undefined;
+  /** Giving up one's own access: offers, confirmations and the releases they file. */
+  releases?: ReleaseService | undefined;
   /** For the "why?" button: which rule matched and why. */
   policy?: RoutingPolicy | undefined;
   /** Cached approver ids per group, for per-reader views. */

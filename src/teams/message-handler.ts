@@ -13,11 +13,13 @@ import { explain, type Understanding, understand } from '../intake/understand.js
 import { LICENCE_EXPORT_COMMAND, licenceRows, summariseLicences } from '../reports/licences.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import type { ChannelKind } from '../requests/ports/store.js';
+import { describeRelease } from '../requests/release.js';
 import { answerStatusQuestion } from '../requests/status-question.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DialogueManager } from './dialogue-manager.js';
+import { ReleaseChat } from './release-chat.js';
 import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
 import { auditUnseen, isSharedConversation, notFoundOrNotYours, visibleRequest } from './visibility.js';
 
@@ -26,9 +28,11 @@ const HELP_POINTER =
 
 export class MessageHandler {
   readonly dialogue: DialogueManager;
+  readonly releases: ReleaseChat;
 
   constructor(private readonly bot: BotContext) {
     this.dialogue = new DialogueManager(bot);
+    this.releases = new ReleaseChat(bot);
   }
 
   async handle(context: TurnContext): Promise<void> {
@@ -104,10 +108,8 @@ export class MessageHandler {
       case 'hypothetical':
         text = `That sounds like a question, not a request, so ${nothingFiled.toLowerCase()} Who decides depends on what is asked and where: Production environments and tenant-wide changes need more approvers than a sandbox. To see it for a real request, ask for it and press "Who decides?" on the confirmation, then cancel if you only wanted to know.`;
         break;
-      case 'release': {
-        text = `${nothingFiled} I can't remove your own access from chat yet; please ask a Power Platform admin to remove it.`;
-        break;
-      }
+      case 'release':
+        return this.releases.ask(context, userId, u);
       default: {
         const open = await this.bot.store.requests.list({ requesterId: userId, status: ['pending'], limit: 10 });
         text =
@@ -628,5 +630,6 @@ function describeGrant(r: GovernanceRequest): string {
   const d = r.details;
   if (d.type === 'maker-role') return `maker role in ${d.environment.displayName}`;
   if (d.type === 'connector-unblock') return `${d.connector.displayName} in ${d.environment.displayName}`;
+  if (d.type === 'release') return describeRelease(d);
   return d.displayName;
 }

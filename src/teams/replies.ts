@@ -5,6 +5,8 @@ import { describeDraft, MAX_BUTTONS, type NextAction } from '../intake/dialogue.
 import type { Draft } from '../intake/draft.js';
 import type { LicenceSummary } from '../reports/licences.js';
 import type { GovernanceRequest, RequestStatus } from '../requests/model.js';
+import { describeRelease } from '../requests/release.js';
+import type { ReleaseOffer } from '../requests/release-service.js';
 import { currentStage, nextStep } from '../requests/state-machine.js';
 import { TITLES } from './cards/request-view.js';
 import { type AdaptiveCard, cardActivity, plain, renderCard } from './cards/template.js';
@@ -68,6 +70,7 @@ function target(r: GovernanceRequest): string {
   const d = r.details;
   if (d.type === 'maker-role') return `in ${plain(d.environment.displayName)}`;
   if (d.type === 'connector-unblock') return `${plain(d.connector.displayName)} in ${plain(d.environment.displayName)}`;
+  if (d.type === 'release') return plain(describeRelease(d));
   return `${plain(d.displayName)} (${d.sku}, ${d.location})`;
 }
 
@@ -207,6 +210,35 @@ export function cancelConfirmCard(request: GovernanceRequest): AdaptiveCard {
     actions: [
       { title: 'Yes, cancel it', verb: 'cancelConfirm', data: { requestId: request.id }, style: 'destructive' },
       { title: 'Keep it', verb: 'showRequest', data: { requestId: request.id }, style: 'default' },
+    ],
+  });
+}
+
+/** "Give up …?": what ends, what that means, and that no approval is needed. Buttons carry the offer id only. */
+export function releaseConfirmCard(offer: ReleaseOffer): AdaptiveCard {
+  const d = offer.details;
+  const env = plain(d.environment.displayName);
+  const connector = plain(d.connector?.displayName ?? 'the connector');
+  const maker = d.access === 'maker-role';
+  return renderCard('confirm-card', {
+    title: maker ? `Give up the Environment Maker role in ${env}?` : `End your ${connector} exception in ${env} now?`,
+    text: maker
+      ? `You will no longer be able to build apps and flows in ${env}. No approval is needed: I remove it as soon as you confirm, and you can ask for it again later.`
+      : `${connector} will be blocked in ${env} again, also for apps and flows there that use it. No approval is needed: I end it as soon as you confirm.`,
+    facts: [
+      { title: 'Environment', value: `${env} (${d.environment.sku})` },
+      ...(maker ? [] : [{ title: 'Connector', value: connector }]),
+      { title: 'Ends', value: d.grants.length > 0 ? d.grants.join(', ') : 'a role not granted through me' },
+    ],
+    notes: [],
+    actions: [
+      {
+        title: maker ? 'Yes, remove my role' : 'Yes, end it now',
+        verb: 'confirmRelease',
+        data: { offerId: offer.id },
+        style: 'destructive',
+      },
+      { title: 'Keep it', verb: 'keepAccess', data: { offerId: offer.id }, style: 'default' },
     ],
   });
 }

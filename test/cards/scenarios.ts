@@ -15,6 +15,7 @@ import {
   doneCard,
   helpCard,
   licenceReportCard,
+  releaseConfirmCard,
   requestListCard,
 } from '../../src/teams/replies.js';
 
@@ -540,6 +541,69 @@ export const SCENARIOS: CardScenario[] = [
     card: () => confirmCard({ ...draft, environment: { id: 'e', displayName: 'Finanse Sandbox', sure: false } }),
   },
   { name: 'cancel-confirm', template: 'confirm-card', card: () => cancelConfirmCard(request(makerRole)) },
+  {
+    name: 'release-maker-role-confirm',
+    template: 'confirm-card',
+    card: () =>
+      releaseConfirmCard({
+        id: '6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e11',
+        holderId: 'x',
+        expiresAt: AT,
+        details: { type: 'release', access: 'maker-role', environment: environments.marketing, grants: [] },
+      }),
+  },
+  {
+    name: 'release-exception-confirm',
+    template: 'confirm-card',
+    card: () =>
+      releaseConfirmCard({
+        id: '6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e12',
+        holderId: 'x',
+        expiresAt: AT,
+        details: {
+          type: 'release',
+          access: 'connector-exception',
+          environment: environments.contosoDev,
+          connector: connectorUnblock(0).connector,
+          grants: ['REQ-1003'],
+        },
+      }),
+  },
+  {
+    name: 'release-completed',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          {
+            type: 'release',
+            access: 'connector-exception',
+            environment: environments.contosoDev,
+            connector: connectorUnblock(0).connector,
+            grants: ['REQ-1003'],
+          },
+          {
+            status: 'completed',
+            routing: {
+              ruleId: 'self-release',
+              outcome: 'auto-approve',
+              reason: 'Giving up your own access needs no approval.',
+            },
+          },
+        ),
+        'requester',
+        { text: 'Confirmed. I am removing it now and will update this card when it is done.', tone: 'good' },
+      ),
+  },
+  {
+    name: 'grant-ended-early',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(connectorUnblock(3), { status: 'revoked', endedEarly: { by: 'REQ-1004', at: AT }, grantEndsAt: AT }),
+        'requester',
+      ),
+  },
   { name: 'done', template: 'confirm-card', card: () => doneCard('Cancelled. Nothing was filed.') },
   { name: 'notice-minimal', template: 'notice-card', card: () => noticeCard({ title: 'Approvals channel set' }) },
   // audit-entry-card

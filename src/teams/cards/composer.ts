@@ -2,6 +2,7 @@
 import type { Activity, CardNotice, MessageComposer } from '../../outbox/messages.js';
 import { changeSummary } from '../../requests/change-summary.js';
 import type { GovernanceRequest } from '../../requests/model.js';
+import { describeRelease } from '../../requests/release.js';
 import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
 import { cardActivity, plain, renderCard } from './template.js';
@@ -66,6 +67,10 @@ export function outcomeSentence(request: GovernanceRequest): string {
     }
     case 'new-environment':
       return `${plain(d.displayName)} is ready and you are its Environment Admin.`;
+    case 'release':
+      return d.access === 'maker-role'
+        ? `You no longer hold the Environment Maker role in ${plain(d.environment.displayName)}. Ask me again whenever you need it.`
+        : `Your ${plain(d.connector?.displayName ?? 'connector')} exception in ${plain(d.environment.displayName)} has ended; the connector is blocked there again.`;
     default: {
       const never: never = d;
       return never;
@@ -117,7 +122,9 @@ export class AdaptiveCardComposer implements MessageComposer {
         ? plain(d.displayName)
         : d.type === 'connector-unblock'
           ? `${plain(d.connector.displayName)} in ${plain(d.environment.displayName)}`
-          : plain(d.environment.displayName);
+          : d.type === 'release'
+            ? plain(describeRelease(d))
+            : plain(d.environment.displayName);
     const approvers = request.decisions
       .map((x) => {
         const stage = request.stages.length > 1 ? request.stages[x.stage]?.name : undefined;

@@ -2,6 +2,7 @@
 // read-only). Strings are composed here so the template stays presentational.
 import type { CardNotice } from '../../outbox/messages.js';
 import type { GovernanceRequest, RequestStatus } from '../../requests/model.js';
+import { describeRelease } from '../../requests/release.js';
 import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
 import { connectorChangeSections } from './connector-change-view.js';
 import { plain } from './template.js';
@@ -77,6 +78,7 @@ export const TITLES: Record<GovernanceRequest['type'], string> = {
   'maker-role': 'Environment Maker role request',
   'connector-unblock': 'Connector unblock request',
   'new-environment': 'New environment request',
+  release: 'Giving up own access',
 };
 
 const LOCATION_NAMES: Record<string, string> = {
@@ -189,6 +191,18 @@ function describe(request: GovernanceRequest): {
         sections.push({ heading: 'Purpose', body: plain(d.description) });
       return { summary: `${who} asks for a new ${d.sku} environment **${plain(d.displayName)}**.`, facts, sections };
     }
+    case 'release': {
+      const ended = d.grants.length > 0 ? d.grants.join(', ') : 'none (not granted through this bot)';
+      return {
+        summary: `${who} gives up **${plain(describeRelease(d))}**.`,
+        facts: [
+          { title: 'Environment', value: `${plain(d.environment.displayName)} (${d.environment.sku})` },
+          ...(d.connector ? [{ title: 'Connector', value: plain(d.connector.displayName) }] : []),
+          { title: 'Ends early', value: ended },
+        ],
+        sections: [],
+      };
+    }
     default: {
       const never: never = d;
       return never;
@@ -291,7 +305,7 @@ export function requestCardData(
     title: TITLES[request.type],
     requestId: request.id,
     revision: cardRevision(request),
-    statusLabel: `${status.label}${pending ? stageText : ''}`,
+    statusLabel: request.endedEarly ? 'Ended early' : `${status.label}${pending ? stageText : ''}`,
     statusStyle: status.style,
     notice: notice ? { text: plain(notice.text), style: NOTICE_STYLE[notice.tone] } : null,
     summary,
