@@ -3,7 +3,7 @@
 // for licensing"). Only ids checked against that table are listed; an unknown id keeps an empty name and reads as
 // its service alone.
 
-export type PlanKind = 'seeded' | 'premium' | 'developer';
+export type PlanKind = 'seeded' | 'premium' | 'per-app' | 'developer';
 
 export interface KnownPlan {
   name: string;
@@ -46,13 +46,16 @@ export function planKind(plan: { servicePlanId: string; servicePlanName?: string
   const name = plan.servicePlanName ?? '';
   if (/_(O365|M365)_/i.test(name)) return 'seeded';
   if (/_DEV/i.test(name)) return 'developer';
-  if (/PER_USER|PREMIUM/i.test(name)) return 'premium';
+  if (/PER_APP/i.test(name)) return 'per-app';
+  // Per user, and the older standalone Plan 1 / Plan 2, include premium connectors.
+  if (/PER_USER|PREMIUM|^(POWERAPPS|FLOW)_P[12]$/i.test(name)) return 'premium';
   return undefined;
 }
 
 const KIND_LABEL: Record<PlanKind, string> = {
   seeded: 'with Microsoft 365',
   premium: 'Premium',
+  'per-app': 'per app',
   developer: 'Developer',
 };
 
@@ -66,4 +69,31 @@ export function planProduct(plan: {
   const kind = planKind(plan);
   if (!kind) return service;
   return kind === 'seeded' ? `${service} (${KIND_LABEL[kind]})` : `${service} ${KIND_LABEL[kind]}`;
+}
+
+/** The Graph service of a plan from its name (POWERAPPS_…, FLOW_…), for plans known only by name. */
+function serviceOfName(name: string): string | undefined {
+  if (/^POWERAPPS_/i.test(name)) return 'PowerAppsService';
+  if (/^FLOW_/i.test(name)) return 'ProcessSimple';
+  return undefined;
+}
+
+/** Whether a kind of plan includes premium connectors (per user and per app do; seeded and developer do not). */
+export function includesPremium(kind: PlanKind | undefined): boolean {
+  return kind === 'premium' || kind === 'per-app';
+}
+
+/**
+ * A requester's Power Apps / Power Automate plans (service plan names, as routing stored them) in words:
+ * "Power Apps (with Microsoft 365), Power Automate (with Microsoft 365): standard connectors only".
+ */
+export function describeLicence(planNames: string[]): { text: string; premium: boolean } {
+  const plans = planNames.flatMap((name) => {
+    const service = serviceOfName(name);
+    return service ? [{ service, servicePlanId: '', servicePlanName: name }] : [];
+  });
+  if (plans.length === 0) return { text: 'No Power Apps or Power Automate plan', premium: false };
+  const premium = plans.some((p) => includesPremium(planKind(p)));
+  const products = [...new Set(plans.map(planProduct))];
+  return { text: `${products.join(', ')}${premium ? '' : ': standard connectors only'}`, premium };
 }

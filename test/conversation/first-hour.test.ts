@@ -3,10 +3,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createRequestPreparer } from '../../src/requests/preparers/index.js';
+import { requestCard } from '../../src/teams/cards/composer.js';
 import { readyDetails } from '../execution/conversation-support.js';
 import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { cardText, firstCard } from '../support/connector-double.js';
 import { envs, TENANT_ID, team, users } from '../support/fixture-ids.js';
+
+const FINANCE_PRODUCTION = '6f553ca4-d0b2-5977-8aac-e7825409a59e';
 
 describe('conversation: the first hour', () => {
   let h: Harness;
@@ -104,5 +107,38 @@ describe('conversation: the first hour', () => {
     assert.ok(answer.card, answer.text);
     assert.match(answer.text, new RegExp(`${cancelled} · Cancelled`));
     assert.match(answer.text, /You cancelled this request/);
+  });
+
+  it('shows the plan a requester holds and the premium plan a Premium connector needs, beside the refusal', async () => {
+    const details = await preparer()
+      .connectorUnblock({
+        requesterId: users.alex.id,
+        environmentId: FINANCE_PRODUCTION,
+        connectorId: 'shared_salesforce',
+      })
+      .then(readyDetails);
+    const filed = await h.bot.service.file({ requesterId: users.alex.id, details, justification: 'pipeline app' });
+    assert.equal(filed.kind, 'denied', JSON.stringify(filed));
+    if (filed.kind !== 'denied') return;
+    const text = cardText(
+      requestCard(filed.request, 'requester', { text: `Not allowed: ${filed.reason}`, tone: 'error' }),
+    );
+    assert.match(text, /premium licence/);
+    assert.doesNotMatch(text, /Power Apps licence:\*\* Yes/);
+    assert.match(
+      text,
+      /\*\*Licence:\*\* Power Apps \(with Microsoft 365\), Power Automate \(with Microsoft 365\): standard connectors only/,
+    );
+    assert.match(text, /\*\*Needs:\*\* A premium plan \(per user or per app\): Salesforce is a Premium connector/);
+
+    // Adele holds Power Apps and Power Automate per user: premium, so no "standard connectors only".
+    const adele = await h.bot.service.file({ requesterId: users.adele.id, details, justification: 'pipeline app' });
+    assert.ok(adele.kind === 'filed', JSON.stringify(adele));
+    const hers = cardText(requestCard(adele.request, 'approver'));
+    assert.match(
+      hers,
+      /\*\*Licence:\*\* Power Apps Premium, Power Automate Premium, Power Apps \(with Microsoft 365\)/,
+    );
+    assert.doesNotMatch(hers, /standard connectors only/);
   });
 });

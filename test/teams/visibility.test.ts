@@ -8,7 +8,7 @@ import { type Harness, setUpChannels, startHarness, type User } from '../support
 import { cardText, firstCard } from '../support/connector-double.js';
 import { TENANT_ID, team, users } from '../support/fixture-ids.js';
 
-const SECRETS = /secret launch plan|alexw@|Marketing Sandbox|Alex Wilber|Power Apps licence|Department/;
+const SECRETS = /secret launch plan|alexw@|Marketing Sandbox|Alex Wilber|Power Apps licence|Licence:|Department/;
 
 describe('teams: who may see a request', () => {
   let h: Harness;
@@ -135,7 +135,8 @@ describe('teams: requests asked for in a group chat, and other tenants', () => {
       inGroup.some((t) => /Received as REQ-1001/.test(t)),
       inGroup.join('\n'),
     );
-    for (const text of inGroup) assert.doesNotMatch(text, /alexw@|Department|Power Apps licence|secret launch plan/);
+    for (const text of inGroup)
+      assert.doesNotMatch(text, /alexw@|Department|Power Apps licence|Licence:|secret launch plan/);
     const personal = h.connector.messages(h.personalConversationId(users.alex)).map((c) => cardText(firstCard(c.body)));
     assert.ok(
       personal.some((t) => /REQ-1001/.test(t) && /alexw@/.test(t)),

@@ -4,6 +4,7 @@ import type { CardNotice } from '../../outbox/messages.js';
 import type { GovernanceRequest, RequestStatus } from '../../requests/model.js';
 import { describeRelease } from '../../requests/release.js';
 import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
+import { describeLicence } from '../../tenant/licence-plans.js';
 import { connectorChangeSections } from './connector-change-view.js';
 import { plain } from './template.js';
 
@@ -210,6 +211,31 @@ function describe(request: GovernanceRequest): {
   }
 }
 
+/**
+ * The requester's plan in words (seeded with Microsoft 365, per app, premium), and what the request needs when
+ * that is more than any plan: a Premium connector needs a premium plan. Plans come from the routing context
+ * stored at filing; older requests only know whether a Power Apps licence was held.
+ */
+function licenceFacts(request: GovernanceRequest): Fact[] {
+  const plans = request.routing?.context?.requesterPlans;
+  const licence = plans
+    ? describeLicence(plans).text
+    : request.requester.hasPowerAppsLicense
+      ? 'Power Apps (plan not recorded)'
+      : 'No Power Apps licence';
+  const d = request.details;
+  const needs =
+    d.type === 'connector-unblock' && d.connector.tier === 'Premium'
+      ? [
+          {
+            title: 'Needs',
+            value: `A premium plan (per user or per app): ${plain(d.connector.displayName)} is a Premium connector`,
+          },
+        ]
+      : [];
+  return [{ title: 'Licence', value: licence }, ...needs];
+}
+
 export function requestCardData(
   request: GovernanceRequest,
   audience: Audience,
@@ -229,7 +255,7 @@ export function requestCardData(
       : [
           { title: 'Email', value: plain(requester.upn) },
           ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
-          { title: 'Power Apps licence', value: requester.hasPowerAppsLicense ? 'Yes' : 'No' },
+          ...licenceFacts(request),
         ]),
     ...facts,
     { title: 'Asked on', value: when(request.createdAt) },
