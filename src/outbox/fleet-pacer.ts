@@ -4,6 +4,10 @@
 // of all replicas, and a sender that takes a conversation over after a crash starts from what the fleet really sent
 // in the last hour, not from an empty memory. Times are the database's real clock (one clock for every replica).
 // A reservation counts as a send even when the call then fails: Teams counts requests, 429s included.
+// Teams counts a send when it arrives, which on a loaded machine can be well after the reservation (a commit, a pool
+// wait, the HTTP call): pacing on reservation times alone let an 8th message into a 1 s window at Teams. So a send is
+// logged at the latest time it could arrive (reservation + IN_FLIGHT_BOUND_MS) while in flight, and moved to the
+// database's clock when the connector has answered (completeSend): a time never earlier than Teams' own count.
 import type { Store, StoreSession } from '../requests/ports/store.js';
 import { type PacingLimits, TEAMS_LIMITS, windowWaitMs } from './rate-limiter.js';
 
@@ -17,6 +21,11 @@ export interface FleetPacerOptions {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How long a send may stay in flight (a crashed sender's send is counted until this passes). */
+export const IN_FLIGHT_BOUND_MS = 10_000;
+/** While a window is full only because of sends in flight, look again this often (they usually end in ms). */
+const IN_FLIGHT_POLL_MS = 50;
+
 export class FleetPacer {
   private readonly limits: PacingLimits;
   private readonly longestMs: number;
@@ -28,29 +37,31 @@ export class FleetPacer {
   }
 
   /**
-   * Resolves when a send to this conversation may go out, having recorded it in the fleet's log. `withSlot` runs in
-   * the same transaction once the slot is granted (the sender's fenced in-flight mark): if it throws, no slot is
-   * taken and nothing is marked.
+   * Resolves when a send to this conversation may go out, having recorded it in the fleet's log; returns the log
+   * entry's id, which the caller completes (Store outbox.completeSend) once the connector has answered. `withSlot`
+   * runs in the same transaction once the slot is granted (the sender's fenced in-flight mark): if it throws, no slot
+   * is taken and nothing is marked.
    */
-  async acquire(conversationKey: string, withSlot?: (session: StoreSession) => Promise<void>): Promise<void> {
+  async acquire(conversationKey: string, withSlot?: (session: StoreSession) => Promise<void>): Promise<number> {
     const margin = this.options.marginMs ?? 100;
     for (;;) {
-      const wait = await this.options.store.transaction(async (s) => {
+      const { wait, id, inFlight } = await this.options.store.transaction(async (s) => {
         const now = await s.outbox.lockSendLog();
         const since = now - this.longestMs - margin;
         const tenantSince = now - Math.max(...this.limits.perTenant.map((w) => w.windowMs)) - margin;
+        const conversation = await s.outbox.sendTimes(conversationKey, since);
+        const tenant = await s.outbox.sendTimes(undefined, tenantSince);
         const waitMs = Math.max(
-          windowWaitMs(await s.outbox.sendTimes(conversationKey, since), this.limits.perConversation, now, margin),
-          windowWaitMs(await s.outbox.sendTimes(undefined, tenantSince), this.limits.perTenant, now, margin),
+          windowWaitMs(conversation, this.limits.perConversation, now, margin),
+          windowWaitMs(tenant, this.limits.perTenant, now, margin),
         );
-        if (waitMs <= 0) {
-          await withSlot?.(s);
-          await s.outbox.recordSend(conversationKey, now);
-        }
-        return waitMs;
+        if (waitMs > 0) return { wait: waitMs, id: undefined, inFlight: (tenant.at(-1) ?? 0) > now };
+        await withSlot?.(s);
+        return { wait: 0, id: await s.outbox.recordSend(conversationKey, now + IN_FLIGHT_BOUND_MS), inFlight: false };
       });
-      if (wait <= 0) return;
-      await (this.options.sleep ?? realSleep)(wait);
+      if (id !== undefined) return id;
+      // A send in flight is logged in the future: its real time is known as soon as it ends, so look again soon.
+      await (this.options.sleep ?? realSleep)(inFlight ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait);
     }
   }
 

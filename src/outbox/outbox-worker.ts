@@ -73,9 +73,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 class LaneLost extends Error {}
 
 export class OutboxWorker {
-  /** Grants send slots; runs withSlot in the slot's transaction (fleet) or right after it (in-process pacer). */
+  /**
+   * Grants send slots; runs withSlot in the slot's transaction (fleet) or right after it (in-process pacer). The
+   * fleet pacer returns the send's log id, completed when the connector has answered.
+   */
   private readonly pacer: {
-    acquire(key: string, withSlot: (s: StoreSession) => Promise<void>): Promise<void>;
+    acquire(key: string, withSlot: (s: StoreSession) => Promise<void>): Promise<number | undefined>;
     sweep(): void | Promise<void>;
   };
   private readonly lanes = new Map<string, Promise<number>>();
@@ -98,6 +101,7 @@ export class OutboxWorker {
         acquire: async (key, withSlot) => {
           await local.acquire(key);
           await options.store.transaction(withSlot);
+          return undefined;
         },
         sweep: () => local.sweep(),
       };
@@ -201,11 +205,12 @@ export class OutboxWorker {
   /** Sends one message; true when sent or dead (the lane may go on), false when it will be retried. */
   private async deliver(key: string, message: OutboxMessage, token: number): Promise<boolean> {
     const { store, notifier, clock } = this.options;
+    let slot: number | undefined;
     try {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
-      await this.takeSlot(key, message, token);
+      slot = await this.takeSlot(key, message, token);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
       let repostOf: string | undefined;
@@ -218,6 +223,7 @@ export class OutboxWorker {
       });
       failpoint('outbox.after-send-before-sent');
       await this.finish(message.id, async (s) => {
+        if (slot !== undefined) await s.outbox.completeSend(slot);
         await s.outbox.markSent(message.id, activityId);
         if (repostOf && activityId) await s.kv.set(repostedKey(repostOf), activityId);
       });
@@ -234,6 +240,7 @@ export class OutboxWorker {
           ? Math.min(error.retryAfterMs, this.options.maxRetryAfterMs ?? 3_600_000)
           : backoffMs(attempts, this.options.random);
       await this.finish(message.id, async (s) => {
+        if (slot !== undefined) await s.outbox.completeSend(slot);
         await s.outbox.markFailed(
           message.id,
           error.reason.slice(0, 500),
@@ -325,10 +332,10 @@ export class OutboxWorker {
    * conversation over while this one was paused) and marks the message in flight in its row. Taken last, right
    * before the connector call, so the send leaves at its slot and no wait separates the fence from the call.
    */
-  private async takeSlot(key: string, message: OutboxMessage, token: number): Promise<void> {
+  private async takeSlot(key: string, message: OutboxMessage, token: number): Promise<number | undefined> {
     this.mine.add(message.id);
     try {
-      await this.pacer.acquire(key, async (s) => {
+      return await this.pacer.acquire(key, async (s) => {
         const renewed = await s.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
         if (renewed !== token) throw new LaneLost(`lane ${key} was taken over`);
         await s.outbox.markInFlight(message.id, this.sender, this.options.clock().toISOString());

@@ -1,6 +1,7 @@
 // The Store built on a kysely database, whichever engine is beneath it: the repositories are shared, the engine
 // adapters (sqlite-store.ts, postgres-store.ts) only open the connection, migrate, and say how to read the clock.
 import type { Store, StoreSession } from '../requests/ports/store.js';
+import { retryOnConflict } from './conflict-retry.js';
 import { auditRepository } from './repositories/audit.js';
 import { channelsRepository } from './repositories/channels.js';
 import { conversationsRepository } from './repositories/conversations.js';
@@ -49,7 +50,8 @@ export function kyselyStore({ db, dialect, clock, databaseNow }: KyselyStorePart
     transaction(fn) {
       // Every repository in the session runs on the transaction; do not call the store's own repositories inside
       // fn (SQLite has one connection per store, so they would wait for the transaction that waits for them).
-      return db.transaction().execute((trx) => fn(sessionFor(trx, ctx)));
+      // A deadlock or serialization failure rolled it all back: run it again (conflict-retry.ts).
+      return retryOnConflict(() => db.transaction().execute((trx) => fn(sessionFor(trx, ctx))));
     },
     async close() {
       if (closed) return;

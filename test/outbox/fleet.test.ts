@@ -115,6 +115,31 @@ function describeFleet(name: string, openPair: () => Promise<[Store, Store]>) {
       assert.equal((await stores[1]!.outbox.list({ status: 'pending' })).length, 0);
     });
 
+    it('paces from when Teams received a send, not from when it was reserved (a late arrival on a busy machine)', async () => {
+      const id = '19:late@thread';
+      const key = await conversation(id);
+      for (let i = 1; i <= 4; i++) await enqueue(`late#${i}`, key);
+      // The first send reaches Teams 600 ms after its slot was granted (a slow pool, a loaded machine); the others
+      // at once. Paced on reservation times, the 4th would go out ~1 s after the 1st was reserved, which is only
+      // ~400 ms after Teams counted it: four in one second at Teams.
+      let calls = 0;
+      const slowFirst: Notifier = {
+        send: async (ref, a) => {
+          if (++calls === 1) await new Promise((r) => setTimeout(r, 600));
+          return notifier.send(ref, a);
+        },
+        update: (ref, activityId, a) => notifier.update(ref, activityId, a),
+      };
+      await worker(stores[0]!, { notifier: slowFirst, pacingMarginMs: 20 }).drain();
+      const times = connector.messages(id).map((c) => c.at);
+      assert.equal(times.length, 4);
+      const [window] = busiestWindows(times, LIMITS.perConversation);
+      assert.ok(
+        window!.max <= 3,
+        `${window!.max} sends within 1 s at the connector: ${times.map((t) => t - times[0]!)}`,
+      );
+    });
+
     it('a sender taking over after a crash starts from what the fleet already sent', async () => {
       const key = await conversation('19:takeover@thread');
       for (let i = 1; i <= 6; i++) await enqueue(`m${i}`, key);

@@ -70,6 +70,35 @@ describe('PostgreSQL store', () => {
       await assert.rejects(a.jobs.complete(locked.id, 1), /no longer held/);
     });
 
+    it('runs a transaction again when the server ends it in a deadlock (40P01): both replicas’ writes commit', async () => {
+      const a = await track(openPostgresStore({ connectionString: url(), maxConnections: 2 }));
+      const b = await track(openPostgresStore({ connectionString: url(), maxConnections: 2 }));
+      await a.kv.set('x', 'start');
+      await a.kv.set('y', 'start');
+      // Two replicas lock the same two rows in opposite orders, each waiting for the other: a real deadlock,
+      // which the server breaks (after deadlock_timeout) by aborting one of the two transactions.
+      let firstLocks = 0;
+      let bothHoldOne!: () => void;
+      const crossed = new Promise<void>((resolve) => {
+        bothHoldOne = resolve;
+      });
+      const runs = { a: 0, b: 0 };
+      const cross = (store: Store, who: 'a' | 'b', first: string, second: string) =>
+        store.transaction(async (s) => {
+          runs[who]++;
+          await s.kv.set(first, who);
+          if (++firstLocks === 2) bothHoldOne();
+          await crossed;
+          await s.kv.set(second, who);
+        });
+      await Promise.all([cross(a, 'a', 'x', 'y'), cross(b, 'b', 'y', 'x')]);
+      assert.equal(runs.a + runs.b, 3, 'the deadlock’s victim ran once more, the other once');
+      const winnerOfRerun = runs.a === 2 ? 'a' : 'b';
+      // The re-run came last and wrote both rows: nothing of the aborted attempt remains.
+      assert.equal(await a.kv.get('x'), winnerOfRerun);
+      assert.equal(await a.kv.get('y'), winnerOfRerun);
+    });
+
     it('takes the fleet’s time from the database server', async () => {
       const store = await track(openPostgresStore({ connectionString: url() }));
       const client = new pg.Client({ connectionString: url() });

@@ -867,6 +867,19 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
         assert.deepEqual(await store.outbox.sendTimes(undefined, 0), [3000]);
       });
 
+      it('moves a send in flight (logged in the future) to the database’s clock once it has ended', async () => {
+        const future = Date.now() + 10_000;
+        const id = await store.transaction(async (s) => {
+          await s.outbox.lockSendLog();
+          return s.outbox.recordSend('c1', future);
+        });
+        assert.deepEqual(await store.outbox.sendTimes('c1', 0), [future]);
+        const before = Date.now();
+        await store.outbox.completeSend(id);
+        const [done] = await store.outbox.sendTimes('c1', 0);
+        assert.ok(done! >= before - 50 && done! <= Date.now() + 50, `${done} is now, not ${future}`);
+      });
+
       it('lists one conversation’s messages', async () => {
         await store.outbox.enqueue(outboxInput('a', { conversationKey: 'c1' }));
         await store.outbox.enqueue(outboxInput('b', { conversationKey: 'c2' }));

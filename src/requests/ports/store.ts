@@ -204,9 +204,18 @@ export interface StoreSession {
      */
     /** Takes the send log's lock until the transaction ends; returns the fleet's real time (ms since epoch). */
     lockSendLog(): Promise<number>;
-    /** Send times (ms since epoch, oldest first) after `since`: of one conversation, or of all when undefined. */
+    /**
+     * Send times (ms since epoch, oldest first) after `since`: of one conversation, or of all when undefined. A send
+     * still in flight shows the latest time it could reach Teams (in the future).
+     */
     sendTimes(conversationKey: string | undefined, since: number): Promise<number[]>;
-    recordSend(conversationKey: string, at: number): Promise<void>;
+    /** Records a send at `at` (for one in flight: the latest time it could arrive); returns its id in the log. */
+    recordSend(conversationKey: string, at: number): Promise<number>;
+    /**
+     * The connector answered: the send's time becomes the database's clock now, which is no earlier than the moment
+     * Teams received it (so the next send is paced from when Teams counted this one, not from when it was reserved).
+     */
+    completeSend(id: number): Promise<void>;
     /** Forgets sends before `before` (older than every window). */
     pruneSends(before: number): Promise<number>;
   };

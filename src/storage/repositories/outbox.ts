@@ -136,7 +136,17 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async recordSend(conversationKey, at) {
-      await db.insertInto('outbox_sends').values({ conversation_key: conversationKey, sent_at: at }).execute();
+      const row = await db
+        .insertInto('outbox_sends')
+        .values({ conversation_key: conversationKey, sent_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+
+    async completeSend(id) {
+      const now = (await ctx.databaseNow(db)).getTime();
+      await db.updateTable('outbox_sends').set({ sent_at: now }).where('id', '=', id).execute();
     },
 
     async pruneSends(before) {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { retryOnConflict } from '../conflict-retry.js';
 import type { Database } from '../schema.js';
 
 /** The database handle repositories run on: the store's Kysely, or a Transaction (which extends it). */
@@ -32,11 +33,11 @@ export function lockedOn<Q extends { forUpdate(): Q }>(ctx: StoreContext, query:
 
 /**
  * Runs fn atomically: on the given transaction when already inside one (so it joins the caller's unit of work),
- * otherwise in a transaction of its own.
+ * otherwise in a transaction of its own (run again after a deadlock or serialization failure).
  */
 export function atomically<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db);
-  return db.transaction().execute(fn);
+  return retryOnConflict(() => db.transaction().execute(fn));
 }
 
 export function parseJson<T>(text: string): T {
