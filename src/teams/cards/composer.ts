@@ -81,9 +81,17 @@ export function outcomeSentence(request: GovernanceRequest): string {
 export class AdaptiveCardComposer implements MessageComposer {
   constructor(private readonly refreshAudience?: RefreshAudience) {}
 
+  /**
+   * Posted in the approvals channel, which every member of the channel reads: the base card carries no email,
+   * department or licence of the requester. The users listed in refresh.userIds (the requester and the current
+   * stage's approvers) get their own view with those details from the refresh invoke, which checks visibility.
+   */
   approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity {
     const users = this.refreshAudience?.(request) ?? [];
-    return cardActivity(requestCard(request, 'approver', notice, users), `${request.id}: ${TITLES[request.type]}`);
+    return cardActivity(
+      requestCard(request, 'approver', notice, users, true),
+      `${request.id}: ${TITLES[request.type]}`,
+    );
   }
 
   receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {
@@ -133,7 +141,8 @@ export class AdaptiveCardComposer implements MessageComposer {
       .join(', ');
     const calls = request.execution.apiCalls;
     const facts = [
-      { title: 'Requester', value: `${plain(request.requester.displayName)} (${request.requester.upn})` },
+      // A channel whose readers need not be approvers: the name only (the audit record keeps who it was).
+      { title: 'Requester', value: plain(request.requester.displayName) },
       { title: 'Target', value: target },
       {
         title: 'Decided by',
