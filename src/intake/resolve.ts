@@ -177,11 +177,8 @@ export function resolveEnvironment(
   if (!best || !decided.value || (decided.confidence !== 'high' && decided.confidence !== 'medium')) return decided;
   const clash = typeClash(tokens, best);
   if (!clash) return decided;
-  if (clash.family === familyOf(best.entity.value.sku)) {
-    // "Marketing dev" for Marketing Sandbox: the same kind of environment under another name; the maker confirms.
-    return { ...decided, confidence: 'medium', how: `${decided.how} type-word:${clash.word}` };
-  }
-  // "Marketing Production" is never Marketing Sandbox (nor a "test" a Production): ask, offering the closest few.
+  // "Marketing Production" is never Marketing Sandbox, nor "Sales Sandbox" Sales Trial: a type word the name does not
+  // have means a name that does not exist. Ask, offering the closest few (the look-alike first).
   return {
     confidence: 'ambiguous',
     score: decided.score,
@@ -194,40 +191,32 @@ export function resolveEnvironment(
 /** How many candidates the bot offers for a name that matches no environment. */
 const MAX_STRETCH_OPTIONS = 3;
 
-type Family = 'production' | 'non-production';
-/** Words that say which kind of environment is meant (canonical forms; "prod", "uat" and the like map here). */
-const TYPE_WORDS: Record<string, Family> = {
-  production: 'production',
-  sandbox: 'non-production',
-  dev: 'non-production',
-  test: 'non-production',
-  trial: 'non-production',
+/** Words that say which type of environment is meant (canonical forms: "prod", "uat" and the like map here). */
+const TYPE_WORDS = new Set(['production', 'sandbox', 'dev', 'test', 'trial']);
+/** The type word that an environment of each type answers to even when its name lacks it ("IT Tools production"). */
+const SKU_WORD: Record<string, string> = {
+  Production: 'production',
+  Sandbox: 'sandbox',
+  Developer: 'dev',
+  Trial: 'trial',
 };
 /** Words that may sit between a name and its type word: "Marketing environment (prod)", "the prod env". */
 const NAME_FILLER = new Set(['environment', 'environments', 'env', 'envs', 'instance', 'the', 'our', 'one']);
 
-function familyOf(sku: Environment['sku']): Family | undefined {
-  if (sku === 'Production') return 'production';
-  if (sku === 'Sandbox' || sku === 'Developer' || sku === 'Trial') return 'non-production';
-  return undefined; // Default: its name rarely carries a type word, and "default" is how people name it
-}
-
 /**
- * A type word typed inside or right beside the words that matched the best environment, that is not a word of its
- * name: "Marketing Production" matched Marketing Sandbox by "marketing" alone. Returns the word, the family it
- * names and the name as typed. Only the neighbours are read, so "maker role in marketing to test a flow" is fine.
+ * A type word typed inside or right beside the words that matched the best environment, that is neither a word of its
+ * name nor its own type: "Marketing Production" matched Marketing Sandbox by "marketing" alone. Returns the word and
+ * the name as typed. Only the neighbours are read, so "maker role in marketing to test a flow" is fine.
  */
-function typeClash(
-  tokens: Token[],
-  best: EntityScore<Environment>,
-): { word: string; family: Family; typed: string } | undefined {
+function typeClash(tokens: Token[], best: EntityScore<Environment>): { word: string; typed: string } | undefined {
   if (best.matched.length === 0) return undefined;
   const own = new Set(best.entity.names.flat());
   const first = Math.min(...best.matched);
   const last = Math.max(...best.matched);
-  const typeAt = (i: number): Family | undefined => {
+  const ownType = SKU_WORD[best.entity.value.sku];
+  const clashes = (i: number): boolean => {
     const w = canonical(tokens[i]?.norm ?? '');
-    return own.has(w) ? undefined : TYPE_WORDS[w];
+    return TYPE_WORDS.has(w) && !own.has(w) && w !== ownType;
   };
   const candidates: number[] = [];
   for (let i = first + 1; i < last; i++) if (!best.matched.includes(i)) candidates.push(i);
@@ -236,17 +225,15 @@ function typeClash(
   let right = last + 1;
   while (right < tokens.length && NAME_FILLER.has(tokens[right]?.norm ?? '')) right++;
   candidates.push(left, right);
-  const at = candidates.find((i) => i >= 0 && i < tokens.length && typeAt(i));
+  const at = candidates.find((i) => i >= 0 && i < tokens.length && clashes(i));
   if (at === undefined) return undefined;
-  const family = typeAt(at);
-  if (!family) return undefined;
   const from = Math.min(first, at);
   const to = Math.max(last, at);
   const typed = tokens
     .slice(from, to + 1)
     .map((t) => t.raw)
     .join(' ');
-  return { word: tokens[at]?.norm ?? '', family, typed };
+  return { word: tokens[at]?.norm ?? '', typed };
 }
 
 /** "my dev env", "my own sandbox", "my environment": the words after my/own up to an environment word. */
@@ -286,9 +273,11 @@ export interface ConnectorResolution {
 }
 
 export function resolveConnectors(tokens: Token[], index: CatalogueIndex): ConnectorResolution {
-  const scores = index.connectors.score(tokens);
+  const scores = index.connectors.score(withoutProductNames(tokens));
   const accepted: ConnectorResolution['accepted'] = [];
   const used = new Set<number>();
+  /** Where each accepted connector was named (its first token), in step with accepted. */
+  const named: number[] = [];
   for (const s of scores) {
     if (s.score < THRESHOLDS.high - 1e-9) continue;
     // Skip a connector whose words are all inside an already accepted, longer mention (Office 365 Users in "office 365 outlook").
@@ -306,8 +295,12 @@ export function resolveConnectors(tokens: Token[], index: CatalogueIndex): Conne
       score: s.score,
       how: `${s.how}${s.corrected.length ? ` typo:${s.corrected.join(',')}` : ''}`,
     });
+    named.push(Math.min(...s.matched));
     for (const m of s.matched) used.add(m);
   }
+  // "Not Dropbox — Box": a connector named right after "not"/"no" is the one not meant, when another is named.
+  const meant = accepted.filter((_a, i) => !NEGATION.has(tokens[(named[i] ?? 0) - 1]?.norm ?? ''));
+  if (meant.length > 0 && meant.length < accepted.length) return { accepted: meant, used };
   if (accepted.length > 0) return { accepted, used };
   const partial = scores.filter((s) => s.score >= PARTIAL_FLOOR);
   const best = partial[0];
@@ -322,6 +315,22 @@ export function resolveConnectors(tokens: Token[], index: CatalogueIndex): Conne
   }
   for (const s of offered) for (const m of s.matched) used.add(m);
   return { accepted, ambiguous: offered.map((s) => s.entity.value), used };
+}
+
+const NEGATION = new Set(['not', 'no']);
+
+/** The second words of Power Platform product names: "Power Apps" is where makers build, not the Power BI connector. */
+const POWER_PRODUCTS = new Set(['apps', 'app', 'automate', 'platform', 'pages', 'fx', 'virtual']);
+
+/** The tokens with the words of product names blanked (kept in place: token positions are read by the callers). */
+function withoutProductNames(tokens: Token[]): Token[] {
+  if (!tokens.some((t, i) => t.norm === 'power' && POWER_PRODUCTS.has(tokens[i + 1]?.norm ?? ''))) return tokens;
+  return tokens.map((t, i) =>
+    (t.norm === 'power' && POWER_PRODUCTS.has(tokens[i + 1]?.norm ?? '')) ||
+    (POWER_PRODUCTS.has(t.norm) && tokens[i - 1]?.norm === 'power')
+      ? { ...t, norm: '' }
+      : t,
+  );
 }
 
 function sameSet(a: number[], b: number[]): boolean {

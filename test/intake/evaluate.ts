@@ -3,6 +3,7 @@
 import { parseConfig } from '../../src/config/config.js';
 import type { CatalogueSnapshot } from '../../src/intake/catalogue.js';
 import { Catalogue } from '../../src/intake/catalogue.js';
+import { isRequestIntent } from '../../src/intake/intent.js';
 import { type Understanding, understand } from '../../src/intake/understand.js';
 import { createTenantAdmin } from '../../src/tenant/live/create-live-tenant-admin.js';
 import { startSimulator } from '../../src/tenant/simulator/server.js';
@@ -19,6 +20,8 @@ export interface RowResult {
   askedOk?: boolean | undefined;
   /** False when it took something the row does not ask for (an end date, a connector on a request). */
   negativesOk: boolean;
+  /** Set when this reading would start a request the row does not ask for (see wrongAction). */
+  wrongAction?: string | undefined;
   problems: string[];
   understanding: Understanding;
 }
@@ -108,9 +111,38 @@ export function evaluate(row: CorpusRow, snapshot: CatalogueSnapshot): RowResult
     entitiesOk: checks.length > 0 ? checks.every(Boolean) : undefined,
     askedOk,
     negativesOk: negatives.every(Boolean),
+    wrongAction: wrongAction(row, u),
     problems,
     understanding: u,
   };
+}
+
+/**
+ * A wrong action is worse than a question: a reading that would start a request the row does not ask for. Either a
+ * request intent other than the row's (or any, for a row that asks for nothing), or the right kind of request aimed
+ * at something else without asking first: an environment taken for sure that is not the one named (or where the row
+ * expects the bot to ask back), a connector taken for sure that the row does not name. A "medium" reading is shown
+ * back to confirm before anything is filed, so it is a question, not an action.
+ */
+export function wrongAction(row: CorpusRow, u: Understanding): string | undefined {
+  const [, intent, e = {}] = row;
+  if (!isRequestIntent(u.kind)) return undefined;
+  if (u.kind !== intent) return `files ${u.kind} (asked: ${intent})`;
+  const env = u.environment;
+  if (u.kind !== 'new-environment' && env.confidence === 'high') {
+    if (e.ask === 'environment') return `files in ${env.value?.displayName} instead of asking which environment`;
+    if (e.env && env.value?.displayName !== e.env) return `files in ${env.value?.displayName} (asked: ${e.env})`;
+  }
+  if (u.kind === 'unblock-connector') {
+    const extra = u.connectors.accepted.filter(
+      (a) =>
+        a.confidence === 'high' &&
+        (e.ask === 'connector' || (e.connectors && !e.connectors.includes(a.connector.name))),
+    );
+    if (extra.length > 0)
+      return `unblocks ${extra.map((a) => a.connector.name).join(', ')} (asked: ${e.connectors ?? 'which one'})`;
+  }
+  return undefined;
 }
 
 export function summarise(results: RowResult[]) {
@@ -127,5 +159,6 @@ export function summarise(results: RowResult[]) {
       results.filter((r) => r.intentOk && r.entitiesOk !== false && r.askedOk !== false && r.negativesOk).length,
       results.length,
     ),
+    wrongActions: `${results.filter((r) => r.wrongAction).length}/${results.length}`,
   };
 }

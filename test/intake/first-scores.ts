@@ -16,6 +16,8 @@ export interface FirstScore {
   entities: string;
   askedBackInsteadOfGuessing: string;
   allCorrect: string;
+  /** Readings that would file a request the row did not ask for (evaluate.ts wrongAction), where recorded. */
+  wrongActions?: string;
   note?: string;
 }
 
@@ -40,9 +42,23 @@ export const FIRST_SCORES = {
     askedBackInsteadOfGuessing: '100.0% (15/15)',
     allCorrect: '91.5% (129/141)',
   },
+  'blind-not-asked': {
+    date: '2026-11-30',
+    parser:
+      'a3d3d0d (main when the set landed in 790e8c1/a3d3d0d; src/intake unchanged since 3f465a7, before any change made after reading the set)',
+    utterances: 116,
+    intent: '60.3% (70/116)',
+    entities: '97.1% (33/34)',
+    askedBackInsteadOfGuessing: '38.5% (5/13)',
+    allCorrect: '50.9% (59/116)',
+    wrongActions:
+      '45/116 (36 a request of another kind or none asked; 8 an environment taken instead of asking; 1 a connector the maker said not)',
+    note: 'With only the look-alike environment rule (0629bc3, written before the set was read): 37/116 wrong actions, asked back 84.6% (11/13), all correct 56.0% (65/116).',
+  },
 } as const satisfies Record<string, FirstScore>;
 
 /** The first score as one line, for bench:intake and test output. */
 export function describeFirstScore(s: FirstScore): string {
-  return `${s.utterances} utterances, intent ${s.intent}, entities ${s.entities}, asked back ${s.askedBackInsteadOfGuessing}, all correct ${s.allCorrect} (${s.date}, parser ${s.parser})`;
+  const wrong = s.wrongActions ? `, wrong actions ${s.wrongActions}` : '';
+  return `${s.utterances} utterances, intent ${s.intent}, entities ${s.entities}, asked back ${s.askedBackInsteadOfGuessing}, all correct ${s.allCorrect}${wrong} (${s.date}, parser ${s.parser})`;
 }

@@ -10,9 +10,9 @@ import { HELD_OUT } from './held-out.js';
 
 /** Understood differently today; kept in the set so the accuracy figure stays honest. */
 const KNOWN_MISSES = new Set<string>([
-  // Maker-role requests that also pick up a connector from their prose ("approvals app", "power apps"/"Power BI").
+  // A maker-role request that also picks up a connector from its prose ("approvals app"). ("power apps" read as
+  // Power BI was the other; product names are no longer read as connectors.)
   "Hi team, hope you're all well! I've just joined the finance reporting squad and I'm supposed to build a small approvals app in Finance Sandbox. Could someone give me the environment maker role there? Thanks so much, Adele",
-  'hey! so we are migrating the old access db to power apps and i need to be able to create apps in IT Tools. can you make me a maker there? cheers',
 ]);
 
 describe('intake held-out set', () => {
