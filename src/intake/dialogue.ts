@@ -13,6 +13,10 @@ export type NextAction =
   | { kind: 'ready' };
 
 export const SKUS: EnvironmentSku[] = ['Sandbox', 'Production', 'Developer', 'Trial'];
+const DATAVERSE_CHOICES: DraftChoice[] = [
+  { id: 'yes', label: 'Yes, with Dataverse' },
+  { id: 'no', label: 'No Dataverse' },
+];
 /** How many choices fit on one card as buttons; longer lists become a drop-down. */
 export const MAX_BUTTONS = 6;
 
@@ -102,6 +106,7 @@ function slotFilled(draft: Draft, slot: Slot): boolean {
   if (slot === 'name') return Boolean(ne.name);
   if (slot === 'sku') return Boolean(ne.sku);
   if (slot === 'location') return Boolean(ne.location);
+  if (slot === 'dataverse') return ne.dataverse !== undefined;
   if (slot === 'environment') return Boolean(draft.environment);
   if (slot === 'connector') return draft.connectors.length > 0;
   return false;
@@ -168,6 +173,9 @@ export function chooseOption(
       draft.newEnvironment.locationName = l.displayName;
       break;
     }
+    case 'dataverse':
+      draft.newEnvironment.dataverse = optionId === 'yes';
+      break;
     default:
       return false;
   }
@@ -182,6 +190,7 @@ export function reopen(draft: Draft, slot: Slot, snapshot: CatalogueSnapshot): v
   if (slot === 'name') draft.newEnvironment.name = undefined;
   if (slot === 'sku') draft.newEnvironment.sku = undefined;
   if (slot === 'location') draft.newEnvironment.location = undefined;
+  if (slot === 'dataverse') draft.newEnvironment.dataverse = undefined;
   draft.question = undefined;
   const next = nextAction(draft, snapshot);
   if (next.kind === 'ask') draft.question = { slot: next.slot, options: next.options };
@@ -210,6 +219,9 @@ export function nextAction(draft: Draft, snapshot: CatalogueSnapshot): NextActio
         draft,
         snapshot.locations.map((l) => ({ id: l.name, label: l.displayName })),
       );
+    // Asked, not defaulted: a database cannot be added cheaply later. (A Developer environment is for trying
+    // things alone; it keeps the old default.)
+    if (ne.dataverse === undefined && ne.sku !== 'Developer') return ask('dataverse', draft, DATAVERSE_CHOICES);
   }
   const unsure =
     draft.confirmFirst || (draft.environment && !draft.environment.sure) || draft.connectors.some((c) => !c.sure);
@@ -268,6 +280,14 @@ function ask(slot: Slot, draft: Draft, options: DraftChoice[]): NextAction {
         question: 'In which region?',
         hint: 'Pick one, or type it ("Europe", "US").',
       };
+    case 'dataverse':
+      return {
+        kind: 'ask',
+        slot,
+        options,
+        question: 'Does the new environment need a Dataverse database?',
+        hint: 'Dataverse stores tables for model-driven apps and many flows; it cannot be added cheaply later, and it uses at least 1 GB of the tenant’s database capacity.',
+      };
     default:
       return { kind: 'ask', slot, options, question: 'Is this right?' };
   }
@@ -310,7 +330,8 @@ export function describeDraft(draft: Draft): { title: string; value: string }[] 
     if (ne.name) facts.push({ title: 'Name', value: ne.name });
     if (ne.sku) facts.push({ title: 'Type', value: ne.sku });
     if (ne.locationName) facts.push({ title: 'Region', value: ne.locationName });
-    facts.push({ title: 'Dataverse', value: ne.dataverse ? `Yes${ne.currency ? `, ${ne.currency}` : ''}` : 'No' });
+    if (ne.dataverse !== undefined)
+      facts.push({ title: 'Dataverse', value: ne.dataverse ? `Yes${ne.currency ? `, ${ne.currency}` : ''}` : 'No' });
   }
   if (draft.grantEndsAt) facts.push({ title: 'Until', value: draft.grantEndsAt.slice(0, 10) });
   if (draft.justification) facts.push({ title: 'Why', value: draft.justification });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoreSession } from '../requests/ports/store.js';
 import type { EnvironmentSku, RequestIntent } from './intent.js';
 
-export type Slot = 'environment' | 'connector' | 'name' | 'sku' | 'location' | 'confirm';
+export type Slot = 'environment' | 'connector' | 'name' | 'sku' | 'location' | 'dataverse' | 'confirm';
 
 export interface DraftChoice {
   id: string;

@@ -27,6 +27,8 @@ export interface NewEnvironmentInput {
       }
     | undefined;
   description?: string | undefined;
+  /** The maker's locale (Teams activity.locale, e.g. de-DE): the language proposed for Dataverse. */
+  locale?: string | undefined;
 }
 
 export interface RequestPreparer {

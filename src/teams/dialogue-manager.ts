@@ -40,6 +40,12 @@ export class DialogueManager {
   ): Promise<boolean> {
     const a = u.parsed.answer;
     const q = draft.question;
+    // "yes" / "no" to the Dataverse question answers it; it does not confirm or drop the request.
+    if (q?.slot === 'dataverse' && (a.yes || a.no) && u.parsed.newEnvironment.dataverse === undefined) {
+      chooseOption(draft, 'dataverse', a.yes ? 'yes' : 'no', snapshot);
+      await this.continue(context, draft);
+      return true;
+    }
     if (a.no && !a.correction && (q?.slot === 'confirm' || u.parsed.tokens.length <= 3)) {
       await this.drafts.clear(draft.userId, draft.conversationId);
       await context.sendActivity(textReply("OK, I've dropped that request. Nothing was filed."));
@@ -209,6 +215,7 @@ export class DialogueManager {
             location: ne.location ?? '',
             dataverse: ne.dataverse ? { currency: ne.currency, languageLcid: ne.languageLcid } : undefined,
             description: draft.justification,
+            locale: context.activity.locale,
           }),
       });
     }

@@ -12,7 +12,7 @@ import type { MessageHandler } from './message-handler.js';
 import { cancelConfirmCard, doneCard, helpCard } from './replies.js';
 import { auditUnseen, notFoundCard } from './visibility.js';
 
-const SLOTS = ['environment', 'connector', 'name', 'sku', 'location'] as const;
+const SLOTS = ['environment', 'connector', 'name', 'sku', 'location', 'dataverse'] as const;
 const draftRef = z.object({ draftId: z.string().min(1).max(64) });
 const choiceData = draftRef.extend({
   slot: z.enum(SLOTS),

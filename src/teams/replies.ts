@@ -182,6 +182,7 @@ export function changeCard(draft: Draft): AdaptiveCard {
           { slot: 'name', title: 'Name' },
           { slot: 'sku', title: 'Type' },
           { slot: 'location', title: 'Region' },
+          { slot: 'dataverse', title: 'Dataverse' },
         ]
       : [
           { slot: 'environment', title: 'Environment' },

@@ -101,7 +101,10 @@ function request(details: RequestDetails, over: Partial<GovernanceRequest> = {})
       ruleId: 'default',
       reason: 'Maker roles in sandboxes need one admin approval.',
       outcome: 'require-approval',
-      context: { requesterGroupIds: [], requesterPlans: ['POWERAPPS_O365_P2', 'FLOW_O365_P2', 'EXCHANGE_S_ENTERPRISE'] },
+      context: {
+        requesterGroupIds: [],
+        requesterPlans: ['POWERAPPS_O365_P2', 'FLOW_O365_P2', 'EXCHANGE_S_ENTERPRISE'],
+      },
     },
     execution: { progress: [], checkpoint: {}, apiCalls: [] },
     ...over,

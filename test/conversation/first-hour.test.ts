@@ -141,4 +141,64 @@ describe('conversation: the first hour', () => {
     );
     assert.doesNotMatch(hers, /standard connectors only/);
   });
+
+  /** A personal message from Alex with Teams' locale; the bot's replies to it, as text. */
+  async function sayIn(locale: string, text: string): Promise<string> {
+    const conversationId = h.personalConversationId(users.alex);
+    const before = h.connector.messages(conversationId).length;
+    const res = await h.post({
+      type: 'message',
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      serviceUrl: h.connector.url,
+      channelId: 'msteams',
+      locale,
+      recipient: { id: '28:governance-bot', name: 'Governance' },
+      from: { id: `29:${users.alex.id}`, name: users.alex.name, aadObjectId: users.alex.id },
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT_ID },
+      channelData: { tenant: { id: TENANT_ID } },
+      text,
+    });
+    assert.equal(res.status, 200);
+    const replies = await h.connector.waitFor((calls) => {
+      const mine = calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
+      return mine.length > before ? mine.slice(before) : undefined;
+    });
+    return replies.map((c) => `${c.body.text ?? ''} ${cardText(firstCard(c.body))}`).join('\n');
+  }
+
+  it('asks about Dataverse for a new environment, then proposes the region’s currency and the maker’s language', async () => {
+    await setUpChannels(h, ['approvals']);
+    const asked = await sayIn('de-DE', 'I need a new sandbox environment called Payroll Tools in Europe');
+    assert.match(asked, /Does the new environment need a Dataverse database\?/);
+    assert.match(asked, /Yes, with Dataverse/);
+    assert.equal((await h.bot.store.requests.list({})).length, 0, 'nothing filed before the answer');
+
+    const filed = await sayIn('de-DE', 'yes');
+    const [request] = await h.bot.store.requests.list({});
+    assert.ok(request, filed);
+    assert.equal(request.details.type, 'new-environment');
+    if (request.details.type !== 'new-environment') return;
+    assert.equal(request.details.dataverse?.currency, 'EUR');
+    assert.equal(request.details.dataverse?.languageLcid, 1031, 'German, from the maker’s Teams locale');
+    assert.match(filed, /Dataverse gets EUR and German, proposed for Europe/);
+
+    // "no" answers the question (the request is filed without Dataverse), it does not drop the request.
+    await sayIn('en-GB', 'new sandbox environment called Ledger Tools in the United Kingdom');
+    await sayIn('en-GB', 'no');
+    const ledger = (await h.bot.store.requests.list({})).find(
+      (r) => r.details.type === 'new-environment' && r.details.displayName === 'Ledger Tools',
+    );
+    assert.ok(ledger, 'filed after "no"');
+    assert.equal(ledger.details.type === 'new-environment' && ledger.details.dataverse, undefined);
+  });
+
+  it('proposes GBP in the United Kingdom when the maker asks for Dataverse outright', async () => {
+    await setUpChannels(h, ['approvals']);
+    await sayIn('en-GB', 'new sandbox environment called Ledger Tools in the United Kingdom with Dataverse');
+    const [request] = await h.bot.store.requests.list({});
+    assert.ok(request?.details.type === 'new-environment', 'filed without a question: Dataverse was named');
+    assert.equal(request.details.dataverse?.currency, 'GBP');
+    assert.equal(request.details.dataverse?.languageLcid, 1033, 'English: the tenant offers no en-GB base language');
+  });
 });

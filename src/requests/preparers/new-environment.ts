@@ -5,10 +5,10 @@ import type { Location } from '../../tenant/tenant-admin.js';
 import type { NewEnvironmentDetails } from '../model.js';
 import type { NewEnvironmentInput, Preparation } from '../preparation.js';
 import { type Lookup, unlicensedDataverseNote } from './lookup.js';
+import { proposeRegionDefaults } from './region-defaults.js';
 
 const SKUS: NewEnvironmentDetails['sku'][] = ['Production', 'Sandbox', 'Trial', 'Developer'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_LANGUAGE = 1033;
 
 const invalid = (field: string, message: string): Preparation => ({ kind: 'invalid', field, message });
 
@@ -68,17 +68,22 @@ export async function prepareNewEnvironment(lookup: Lookup, input: NewEnvironmen
   if (input.dataverse) {
     const dv = input.dataverse;
     const currencies = await tenant.listCurrencies(location.name);
+    const languages = await tenant.listLanguages(location.name);
+    // Not given: the region's currency and the maker's (or the region's) language, not always USD and US English.
+    const proposed = proposeRegionDefaults(
+      location.name,
+      { currencies, lcids: languages.map((l) => l.lcid) },
+      input.locale,
+    );
     const currency = dv.currency
       ? currencies.find((c) => c.toLowerCase() === dv.currency?.trim().toLowerCase())
-      : currencies[0];
+      : proposed.currency;
     if (!currency)
       return invalid(
         'currency',
         `${dv.currency ?? 'That currency'} is not available in ${location.displayName}. Choose one of: ${currencies.join(', ')}.`,
       );
-    const languages = await tenant.listLanguages(location.name);
-    const languageLcid =
-      dv.languageLcid ?? (languages.some((l) => l.lcid === DEFAULT_LANGUAGE) ? DEFAULT_LANGUAGE : languages[0]?.lcid);
+    const languageLcid = dv.languageLcid ?? proposed.languageLcid;
     if (languageLcid === undefined || !languages.some((l) => l.lcid === languageLcid)) {
       return invalid(
         'language',
@@ -93,6 +98,14 @@ export async function prepareNewEnvironment(lookup: Lookup, input: NewEnvironmen
     if (domain.suggested)
       notes.push(`I suggested the Dataverse domain name ${domain.name} (from the environment's name).`);
     dataverse = { domainName: domain.name, currency, languageLcid, securityGroupId: dv.securityGroupId };
+    const chosen = [
+      ...(dv.currency ? [] : [currency]),
+      ...(dv.languageLcid ? [] : [languages.find((l) => l.lcid === languageLcid)?.name ?? `language ${languageLcid}`]),
+    ];
+    if (chosen.length > 0)
+      notes.push(
+        `Dataverse gets ${chosen.join(' and ')}, proposed for ${location.displayName}; to use others, cancel and ask again naming them (for example "in GBP, in French").`,
+      );
 
     const user = await tenant.getUser(input.requesterId);
     if (user && !user.hasPowerAppsLicense) notes.push(unlicensedDataverseNote(user.displayName, displayName));

@@ -168,7 +168,7 @@ describe('preparers', () => {
       assert.equal(lang.kind === 'invalid' ? lang.field : lang.kind, 'language');
     });
 
-    it('suggests a free domain from the display name, with defaults for currency and language', async () => {
+    it('suggests a free domain from the display name, with the region’s currency and English', async () => {
       const r = await prep.newEnvironment({ ...base, displayName: 'Contoso Test', location: 'Europe', dataverse: {} });
       // "Contoso Test" clashes by name; use a fresh name whose natural domain is taken.
       assert.equal(r.kind, 'invalid');
@@ -177,12 +177,13 @@ describe('preparers', () => {
       if (ok.kind !== 'ready' || ok.details.type !== 'new-environment') return;
       assert.deepEqual(ok.details.dataverse, {
         domainName: 'contosotest2',
-        currency: 'USD',
+        currency: 'EUR',
         languageLcid: 1033,
         securityGroupId: undefined,
       });
       assert.equal(ok.details.location, 'europe');
       assert.match((ok.notes ?? []).join(' '), /suggested the Dataverse domain name contosotest2/);
+      assert.match((ok.notes ?? []).join(' '), /Dataverse gets EUR and English \(United States\), proposed for Europe/);
     });
   });
 });
