@@ -252,22 +252,7 @@ export class GovernanceService {
       const twin = open.find((r) => sameTarget(r.details, input.details));
       if (twin) return { kind: 'duplicate', request: twin };
       const id = await session.requests.nextId();
-      const draft: GovernanceRequest = {
-        id,
-        version: 1,
-        type: input.details.type,
-        status: 'pending',
-        requester: { ...personOf(user), hasPowerAppsLicense: user.hasPowerAppsLicense },
-        details: input.details,
-        justification: input.justification,
-        createdAt: at,
-        updatedAt: at,
-        decisions: [],
-        stages: [],
-        execution: { progress: [], checkpoint: {}, apiCalls: [] },
-        grantEndsAt: input.grantEndsAt,
-        extensionOf: input.extensionOf,
-      };
+      const draft = newRequest(id, user, input, at);
       const decision = this.deps.policy.route(draft, context);
       const grantEndsAt = capGrantEnd(draft, decision.maxDuration, at);
       let request: GovernanceRequest = {
@@ -328,6 +313,19 @@ export class GovernanceService {
       }
       return { kind: 'filed', request, approvalsChannelMissing: !posted };
     });
+  }
+
+  /**
+   * The policy's answer for a request that is not filed ("if I asked for …, who would approve?"): routed with the
+   * requester's groups and plans exactly as file() routes, and stored nowhere. Undefined for an unknown user.
+   */
+  async dryRun(input: Pick<FileInput, 'requesterId' | 'details'>): Promise<GovernanceRequest | undefined> {
+    const user = await this.deps.tenant.getUser(input.requesterId);
+    if (!user) return undefined;
+    const context = await this.routingContext(user);
+    const draft = newRequest('DRY-RUN', user, input, this.now());
+    const decision = this.deps.policy.route(draft, context);
+    return { ...draft, stages: decision.stages, routing: { ...decision.routing, context } };
   }
 
   private async save(session: StoreSession, request: GovernanceRequest, expectedVersion: number) {
@@ -609,6 +607,31 @@ export class GovernanceService {
     }
     return posted;
   }
+}
+
+/** A request as filed, before the policy routes it. */
+function newRequest(
+  id: string,
+  user: DirectoryUser,
+  input: Pick<FileInput, 'details' | 'justification' | 'grantEndsAt' | 'extensionOf'>,
+  at: string,
+): GovernanceRequest {
+  return {
+    id,
+    version: 1,
+    type: input.details.type,
+    status: 'pending',
+    requester: { ...personOf(user), hasPowerAppsLicense: user.hasPowerAppsLicense },
+    details: input.details,
+    justification: input.justification,
+    createdAt: at,
+    updatedAt: at,
+    decisions: [],
+    stages: [],
+    execution: { progress: [], checkpoint: {}, apiCalls: [] },
+    grantEndsAt: input.grantEndsAt,
+    extensionOf: input.extensionOf,
+  };
 }
 
 export class ConcurrentUpdateError extends Error {

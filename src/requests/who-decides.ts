@@ -45,25 +45,31 @@ function groupNames(request: GovernanceRequest, from: number): string {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')}, then ${names.at(-1)}` : (names[0] ?? 'the approvers');
 }
 
-/** One sentence for the requester. `usualMs` is usualDecisionMs() over similar decided requests. */
+/**
+ * One sentence for the requester. `usualMs` is usualDecisionMs() over similar decided requests. A hypothetical
+ * (a dry run of the policy for a request not filed) says what would happen: "… would decide".
+ */
 export function whoDecidesSentence(
   request: GovernanceRequest,
   usualMs: number | undefined,
   timings: DecisionTimings,
+  mood: 'actual' | 'hypothetical' = 'actual',
 ): string {
   const why = request.routing ? `: ${asClause(request.routing.reason)}` : '';
+  const would = mood === 'hypothetical';
   const last = request.decisions.at(-1);
   if (request.routing?.outcome === 'auto-approve' || request.routing?.outcome === 'already-satisfied')
-    return `Nobody had to decide${why}.`;
-  if (request.routing?.outcome === 'auto-deny') return `The policy turns this down without a person${why}.`;
-  if (request.status !== 'pending') {
+    return `Nobody ${would ? 'would have' : 'had'} to decide${why}.`;
+  if (request.routing?.outcome === 'auto-deny')
+    return `The policy ${would ? 'would turn' : 'turns'} this down without a person${why}.`;
+  if (request.status !== 'pending' && !would) {
     if (!last) return `Nobody decided: the request is ${request.status}.`;
     const verdict = last.verdict === 'approve' ? 'approved' : 'rejected';
     return `${last.approver.displayName} ${verdict} it on ${last.at.slice(0, 10)}${why}.`;
   }
   const stage = currentStage(request) ?? 0;
   const needed = request.stages[stage]?.approvals ?? 1;
-  const who = `${groupNames(request, stage)} decide${needed > 1 ? ` (${needed} approvals)` : ''}`;
+  const who = `${groupNames(request, stage)} ${would ? 'would decide' : 'decide'}${needed > 1 ? ` (${needed} approvals)` : ''}`;
   const when =
     usualMs !== undefined
       ? `similar requests are usually decided within about ${roughDuration(usualMs)}`

@@ -5,12 +5,12 @@ import type { CardNotice } from '../outbox/messages.js';
 import { explainRequest } from '../policy/explain-request.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import { currentStage } from '../requests/state-machine.js';
-import { usualDecisionMs, whoDecidesSentence } from '../requests/who-decides.js';
 import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
 import { type AdaptiveCard, plain } from './cards/template.js';
 import type { BotContext } from './context.js';
 import { auditUnseen, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
+import { whoDecidesFor } from './who-decides-answer.js';
 
 export class CardActionHandler {
   constructor(private readonly bot: BotContext) {}
@@ -219,15 +219,7 @@ export class CardActionHandler {
    * gets the rule-by-rule trace. Anyone else gets nothing here (viewFor shows them "Not available").
    */
   private async whoDecides(request: GovernanceRequest, userId: string | undefined): Promise<CardNotice | undefined> {
-    const similar = await this.bot.store.requests.list({
-      type: request.type,
-      status: ['approved', 'executing', 'completed', 'failed', 'rejected', 'revoked'],
-      limit: 50,
-    });
-    const sentence = whoDecidesSentence(request, usualDecisionMs(similar), {
-      remindAfterHours: this.bot.config.REMINDER_AFTER_HOURS,
-      expireAfterDays: this.bot.config.EXPIRE_AFTER_DAYS,
-    });
+    const sentence = await whoDecidesFor(this.bot, request);
     if (userId === request.requester.id || !request.routing) return { text: sentence, tone: 'info' };
     if (!(await maySeeRequest(this.bot, request, userId))) return undefined;
     const explained = this.bot.policy ? await explainRequest(request, this.bot.policy, this.bot.tenant) : undefined;

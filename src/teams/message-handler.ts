@@ -19,6 +19,7 @@ import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DialogueManager } from './dialogue-manager.js';
+import { DryRunChat } from './dry-run-chat.js';
 import { ReleaseChat } from './release-chat.js';
 import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
 import { auditUnseen, isSharedConversation, notFoundOrNotYours, visibleRequest } from './visibility.js';
@@ -29,10 +30,12 @@ const HELP_POINTER =
 export class MessageHandler {
   readonly dialogue: DialogueManager;
   readonly releases: ReleaseChat;
+  private readonly dryRuns: DryRunChat;
 
   constructor(private readonly bot: BotContext) {
     this.dialogue = new DialogueManager(bot);
     this.releases = new ReleaseChat(bot);
+    this.dryRuns = new DryRunChat(bot);
   }
 
   async handle(context: TurnContext): Promise<void> {
@@ -106,8 +109,7 @@ export class MessageHandler {
         text = `I only handle Power Platform requests: the Environment Maker role, blocked connectors and new environments. For a password, sign-in, Outlook or device problem, please contact your IT help desk. ${nothingFiled}`;
         break;
       case 'hypothetical':
-        text = `That sounds like a question, not a request, so ${nothingFiled.toLowerCase()} Who decides depends on what is asked and where: Production environments and tenant-wide changes need more approvers than a sandbox. To see it for a real request, ask for it and press "Who decides?" on the confirmation, then cancel if you only wanted to know.`;
-        break;
+        return this.dryRuns.answer(context, userId, u);
       case 'release':
         return this.releases.ask(context, userId, u);
       default: {

@@ -16,7 +16,10 @@ describe('conversation: what was not asked is never filed', () => {
   const cases: [string, RegExp][] = [
     ['no need to unblock Dropbox in Contoso Dev after all', /I have not filed anything/],
     ['please remove my maker role in Contoso Dev', /Give up the Environment Maker role in Contoso Dev\?/],
-    ['if I asked for Dropbox in Contoso Dev, who would approve?', /question, not a request/],
+    [
+      'if I asked for Dropbox in Contoso Dev, who would approve?',
+      /^If you asked for Dropbox in Contoso Dev.*would decide.*I have not filed anything/,
+    ],
     ['I need to reset my password', /IT help desk/],
     ['I need access', /What kind of access do you need\?.*Environment Maker role.*connector.*new environment/],
   ];

@@ -61,6 +61,11 @@ describe('requests: who decides', () => {
       whoDecidesSentence(request(), undefined, timings),
       'Power Platform Admins decide: every other request needs one approval by a Power Platform admin; they are reminded after 24 hours, and without a decision it expires after 7 days.',
     );
+    // A dry run for a request not filed says what would happen.
+    assert.equal(
+      whoDecidesSentence(request(), undefined, timings, 'hypothetical'),
+      'Power Platform Admins would decide: every other request needs one approval by a Power Platform admin; they are reminded after 24 hours, and without a decision it expires after 7 days.',
+    );
     assert.match(
       whoDecidesSentence(decidedAfter(5), undefined, timings),
       /^Megan Bowen approved it on 2026-11-02: every other request/,
