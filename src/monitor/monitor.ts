@@ -125,11 +125,19 @@ export class GovernanceMonitor {
   /**
    * Role changes the bot made itself are announced by its own audit posts; drop them here. The bot only grants
    * (and, for a time-bound grant, takes back) the maker role: a BAP EnvironmentMaker assignment, or the Dataverse
-   * Environment Maker security role, to a maker-role request's requester in its environment.
+   * Environment Maker security role, to a maker-role request's requester in its environment. A maker who gives
+   * the role up removes it through a release request.
    */
   private async withoutBotChanges(events: GovernanceEvent[]): Promise<GovernanceEvent[]> {
     if (!events.some((e) => e.type === 'role.added' || e.type === 'role.removed')) return events;
-    const requests = await this.options.store.requests.list({ type: 'maker-role' });
+    const released = await this.options.store.requests.list({ type: 'release', status: ['executing', 'completed'] });
+    const requests = [
+      ...(await this.options.store.requests.list({ type: 'maker-role' })),
+      // A release removes: it counts as a revoke of the role it names.
+      ...released.flatMap((r) =>
+        r.details.type === 'release' && r.details.access === 'maker-role' ? [{ ...r, status: 'revoked' as const }] : [],
+      ),
+    ];
     const byBot = (envId: string, principalId: string, statuses: RequestStatus[]) =>
       requests.some(
         (r) =>

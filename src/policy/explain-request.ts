@@ -51,6 +51,12 @@ export async function explainRequest(
 ): Promise<StoredExplanation> {
   const stored = request.routing;
   const head = describeStoredRouting(request);
+  // Giving up one's own access is never routed: no rule of the policy file applies to it.
+  if (request.type === 'release')
+    return {
+      text: `${head}\nThe policy file routes requests for access; giving access up needs no approval.`,
+      changedSinceFiled: false,
+    };
   if (!policy.explain) return { text: head, changedSinceFiled: false };
   let context = stored?.context;
   if (!context) {

@@ -106,6 +106,22 @@ describe('conversation: giving up one’s own access', () => {
     const edits = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === call.id);
     assert.ok(edits.length > 0, h.connector.describe());
     assert.match(cardText(firstCard(edits.at(-1)!.body)), /Completed/);
+    // "Who decides?" on the release: nobody, for the maker and for an admin alike (no rule of the policy file applies).
+    const mine = await h.invoke(
+      users.adele,
+      'why',
+      { requestId: release.id },
+      { conversationId: h.personalConversationId(users.adele) },
+    );
+    assert.match(bodyText(mine), /Nobody had to decide: giving up your own access needs no approval\./);
+    const admin = await h.invoke(
+      users.megan,
+      'why',
+      { requestId: release.id },
+      { conversationId: h.personalConversationId(users.megan) },
+    );
+    assert.match(bodyText(admin), /self-release/);
+    assert.doesNotMatch(bodyText(admin), /✘/, 'no policy rule is weighed for a release');
     const told = h.connector
       .messages(h.personalConversationId(users.adele))
       .filter(
@@ -127,12 +143,12 @@ describe('conversation: giving up one’s own access', () => {
   });
 
   /** Alex gets Dropbox in Contoso Dev for 2 weeks as a narrow exception, approved on the card. */
-  async function dropboxException() {
+  async function dropboxException(environmentId: string = envs.contosoDev) {
     await meetBot(h);
     const details = readyDetails(
       await createRequestPreparer(h.bot.tenant).connectorUnblock({
         requesterId: users.alex.id,
-        environmentId: envs.contosoDev,
+        environmentId,
         connectorId: 'shared_dropbox',
       }),
     );
@@ -140,7 +156,10 @@ describe('conversation: giving up one’s own access', () => {
     const filed = await h.bot.service.file({ requesterId: users.alex.id, details, grantEndsAt: endsAt });
     assert.equal(filed.kind, 'filed');
     const id = filed.kind === 'filed' ? filed.request.id : '';
-    await approveFully(h, await approvalPost(h), { requestId: id, revision: 0, scope: 'exception' });
+    const post = h.connector
+      .messages(team.approvals)
+      .find((c) => c.method === 'POST' && cardText(firstCard(c.body)).includes(id));
+    await approveFully(h, post ?? (await approvalPost(h)), { requestId: id, revision: 0, scope: 'exception' });
     await h.settle();
     assert.equal((await h.bot.store.requests.get(id))?.status, 'completed');
     return { id, endsAt };
@@ -186,5 +205,19 @@ describe('conversation: giving up one’s own access', () => {
     );
     assert.ok(!h.connector.describe().includes('Action needed'));
     assert.equal((await h.bot.store.requests.get(id))?.status, 'revoked');
+  });
+
+  it('asks which exception when the maker holds several, and offers only the one named next', async () => {
+    await dropboxException(envs.contosoDev);
+    await dropboxException(envs.marketingSandbox);
+    const replies = await h.say(users.alex, 'end my Dropbox exception early');
+    const question = String(replies[0]?.text);
+    assert.match(question, /more than one.*Which one should I end\?/s);
+    assert.match(question, /\d\. the Dropbox exception in Contoso Dev/);
+    assert.match(question, /\d\. the Dropbox exception in Marketing Sandbox/);
+    assert.ok(!JSON.stringify(replies).includes('confirmRelease'), 'no confirmation before it is clear which');
+    const { call } = await offered(users.alex, 'end my Dropbox exception in Marketing Sandbox');
+    assert.match(cardText(firstCard(call.body)), /End your Dropbox exception in Marketing Sandbox now\?/);
+    assert.equal((await h.bot.store.requests.list({ type: 'release' })).length, 0);
   });
 });

@@ -183,6 +183,43 @@ describe('governance monitor', () => {
     );
   });
 
+  it('does not report the maker role a maker gave up through the bot (its own audit post says so)', async () => {
+    const m = monitor();
+    await m.tick();
+    const env = (await tenant.getEnvironment(envs.contosoDev))!;
+    assert.ok(await tenant.hasEnvironmentRole(env, users.adele.id, 'EnvironmentMaker'), 'fixture: Adele is a maker');
+    const at = clock().toISOString();
+    await store.requests.insert({
+      id: 'REQ-1001',
+      version: 1,
+      type: 'release',
+      status: 'completed',
+      requester: {
+        id: users.adele.id,
+        upn: 'adelev@contoso.com',
+        displayName: 'Adele Vance',
+        hasPowerAppsLicense: true,
+      },
+      details: { type: 'release', access: 'maker-role', environment: env, grants: [] },
+      createdAt: at,
+      updatedAt: at,
+      decisions: [],
+      stages: [],
+      execution: { progress: [], checkpoint: {}, apiCalls: [] },
+    });
+    await tenant.revokeEnvironmentRole(env, users.adele.id, 'EnvironmentMaker');
+    const result = await m.tick();
+    assert.ok(
+      result.detected.some((e) => e.type === 'role.removed'),
+      'the removal is seen',
+    );
+    assert.deepEqual(
+      result.posted.map((e) => e.type),
+      [],
+      'and not posted as a change outside the bot',
+    );
+  });
+
   // A real crash before the commit (SIGKILL at monitor.before-commit) is in test/crash/bot-crashes.test.ts.
   it('posts a change once, and a new monitor on the same storage does not announce it again', async () => {
     await monitor().tick();
