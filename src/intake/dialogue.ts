@@ -109,6 +109,7 @@ function slotFilled(draft: Draft, slot: Slot): boolean {
   if (slot === 'dataverse') return ne.dataverse !== undefined;
   if (slot === 'environment') return Boolean(draft.environment);
   if (slot === 'connector') return draft.connectors.length > 0;
+  if (slot === 'reason') return Boolean(draft.justification);
   return false;
 }
 
@@ -288,9 +289,26 @@ function ask(slot: Slot, draft: Draft, options: DraftChoice[]): NextAction {
         question: 'Does the new environment need a Dataverse database?',
         hint: 'Dataverse stores tables for model-driven apps and many flows; it cannot be added cheaply later, and it uses at least 1 GB of the tenant’s database capacity.',
       };
+    case 'reason':
+      return { kind: 'ask', slot, options, ...reasonQuestion(draft.reasonFor ?? 'production') };
     default:
       return { kind: 'ask', slot, options, question: 'Is this right?' };
   }
+}
+
+/**
+ * Asked before filing a request the policy files only with a reason (requireReasonFor), when none was given: the
+ * approvers of a Production or tenant-wide change should never decide without knowing why.
+ */
+export function reasonQuestion(scope: 'production' | 'tenant-wide'): { question: string; hint: string } {
+  const why =
+    scope === 'production'
+      ? 'It touches a Production environment, so the approvers need a reason to decide.'
+      : 'It changes a policy that covers every environment, so the approvers need a reason to decide.';
+  return {
+    question: `One more thing before I file it: why do you need it? ${why}`,
+    hint: 'Reply with a sentence, for example "to automate the month-end invoice approvals". Nothing is filed until then.',
+  };
 }
 
 const byName = (a: Environment, b: Environment) => a.displayName.localeCompare(b.displayName);

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { StoreSession } from '../requests/ports/store.js';
 import type { EnvironmentSku, RequestIntent } from './intent.js';
 
-export type Slot = 'environment' | 'connector' | 'name' | 'sku' | 'location' | 'dataverse' | 'confirm';
+/** reason: the policy wants a reason for this request and none was given (asked just before filing). */
+export type Slot = 'environment' | 'connector' | 'name' | 'sku' | 'location' | 'dataverse' | 'confirm' | 'reason';
 
 export interface DraftChoice {
   id: string;
@@ -30,6 +31,8 @@ export interface Draft {
   };
   justification?: string | undefined;
   grantEndsAt?: string | undefined;
+  /** Why the policy wants a reason for this request (set when the bot asks for one). */
+  reasonFor?: 'production' | 'tenant-wide' | undefined;
   /** The maker confirms the summary before anything is filed (their message was cut before it was understood). */
   confirmFirst?: boolean | undefined;
   /** The question the bot asked last, with the options it offered (answers are checked against these). */

@@ -1,6 +1,7 @@
 // Routing: which approvals a request needs. The rules engine (policy file) implements this interface;
 // the default below asks one approval from the configured approver group.
 import type { ApprovalStage, GovernanceRequest, Routing } from '../requests/model.js';
+import type { ReasonScope } from './reason-required.js';
 
 export interface RoutingDecision {
   routing: Routing;
@@ -38,6 +39,8 @@ export interface RoutingPolicy {
   explain?(request: GovernanceRequest, context: RoutingContext): RoutingExplanation;
   /** The group a stage escalates to when it waits too long (undefined: re-notify the same group). */
   escalationGroup?(stage: ApprovalStage): { groupId: string; groupName?: string | undefined } | undefined;
+  /** Requests filed only with a reason (policy file `requireReasonFor`); absent: DEFAULT_REASON_SCOPES. */
+  readonly requireReasonFor?: readonly ReasonScope[] | undefined;
 }
 
 export function singleStagePolicy(approverGroupId: string, groupName = 'Power Platform Admins'): RoutingPolicy {

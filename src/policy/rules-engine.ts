@@ -3,6 +3,7 @@
 // memberships and plans, so the same request and context always give the same decision and explanation.
 import { CLASSIFICATION_LABEL } from '../dlp/classification.js';
 import type { ApprovalStage, GovernanceRequest } from '../requests/model.js';
+import type { ReasonScope } from './reason-required.js';
 import type { RoutingContext, RoutingDecision, RoutingExplanation, RoutingPolicy } from './routing.js';
 import type { PolicyFile, PolicyRule, PolicyStage } from './schema.js';
 
@@ -42,6 +43,10 @@ export class RulesPolicy implements RoutingPolicy {
 
   get rules(): readonly PolicyRule[] {
     return this.file.rules;
+  }
+
+  get requireReasonFor(): readonly ReasonScope[] {
+    return this.file.requireReasonFor;
   }
 
   private groupOf(ref: string): { groupId: string; groupName?: string | undefined } {

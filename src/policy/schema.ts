@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ROUTED_REQUEST_TYPES } from '../requests/model.js';
 import { durationMs } from './duration.js';
+import { DEFAULT_REASON_SCOPES, REASON_SCOPES } from './reason-required.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SKUS = ['Production', 'Sandbox', 'Trial', 'Developer', 'Default'] as const;
@@ -120,6 +121,8 @@ export const policyFileSchema = z
     environmentTags: z.record(text, z.array(text)).default({}),
     /** Which group a waiting stage escalates to: alias → alias. */
     escalation: z.record(groupRef, groupRef).default({}),
+    /** Requests the bot files only with a reason (it asks when none was given); [] turns it off. */
+    requireReasonFor: z.array(z.enum(REASON_SCOPES)).default([...DEFAULT_REASON_SCOPES]),
     rules: z.array(rule).max(200),
     fallback: z
       .object({

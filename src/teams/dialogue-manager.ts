@@ -9,12 +9,14 @@ import {
   chooseOption,
   describeDraft,
   nextAction,
+  reasonQuestion,
   reopen,
   startDraft,
 } from '../intake/dialogue.js';
 import { type Draft, DraftStore, type Slot } from '../intake/draft.js';
 import { isRequestIntent, type RequestIntent } from '../intake/intent.js';
 import type { Understanding } from '../intake/understand.js';
+import { DEFAULT_REASON_SCOPES, reasonRequired } from '../policy/reason-required.js';
 import type { FileResult } from '../requests/governance-service.js';
 import type { RequestDetails } from '../requests/model.js';
 import type { Preparation } from '../requests/preparation.js';
@@ -63,6 +65,26 @@ export class DialogueManager {
     if (a.change && q?.slot === 'confirm') {
       await context.sendActivity(cardReply(changeCard(draft), 'What should I change?'));
       return true;
+    }
+    // The answer to "why do you need it?": the reason the policy wants before filing. Only a short command
+    // ("status", "help") or a new request is something else; any sentence is the reason, whatever it mentions.
+    if (
+      q?.slot === 'reason' &&
+      !a.correction &&
+      !(isRequestIntent(u.kind) && u.kind !== draft.type && u.intentScore >= 1)
+    ) {
+      const command = ['help', 'status', 'list-mine', 'list-pending'].includes(u.kind) && u.parsed.tokens.length <= 3;
+      if (!command) {
+        const reason = (u.parsed.justification ?? u.parsed.text).trim();
+        if ((reason.match(/[a-z]{2,}/gi) ?? []).length < 2) {
+          await this.continue(context, draft, 'Sorry, I need a few words on why.');
+          return true;
+        }
+        draft.justification = reason;
+        draft.question = undefined;
+        await this.continue(context, draft, 'Thanks.');
+        return true;
+      }
     }
     // A new, different request replaces the draft; status, help and the like are answered and the draft kept.
     if (isRequestIntent(u.kind) && u.kind !== draft.type && u.intentScore >= 1 && !a.correction) {
@@ -152,6 +174,12 @@ export class DialogueManager {
     if (draft.question?.slot !== 'confirm')
       return doneCard('This summary is out of date', 'Nothing was filed from it.');
     const ids = await this.file(context, draft);
+    // file() asked for the reason the policy wants instead of filing.
+    if ((draft.question as Draft['question'])?.slot === 'reason')
+      return doneCard(
+        'One more question',
+        'Why do you need it? Please answer in the chat; nothing is filed until then.',
+      );
     return doneCard(
       ids.length > 0 ? `Filed: ${ids.join(', ')}` : 'Done',
       describeDraft(draft)
@@ -177,17 +205,69 @@ export class DialogueManager {
   /** Files the draft (one request per connector). Returns the ids filed. Guarded so it happens once. */
   async file(context: TurnContext, draft: Draft): Promise<string[]> {
     const preparer = this.bot.preparer;
-    await this.drafts.clear(draft.userId, draft.conversationId);
-    if (!(await this.drafts.claimFiling(draft.id))) {
-      await context.sendActivity(textReply('I already filed that one; see "my requests".'));
-      return [];
-    }
     if (!preparer) {
+      await this.drafts.clear(draft.userId, draft.conversationId);
       await context.sendActivity(
         textReply('Sorry, I cannot file requests right now (no request preparer is configured). Nothing was filed.'),
       );
       return [];
     }
+    // Checked against the tenant first (reads only): what will be filed decides whether a reason is needed.
+    const prepared: { label: string; result: Preparation }[] = [];
+    for (const p of this.preparations(draft, preparer, context.activity.locale))
+      prepared.push({ label: p.label, result: await p.run() });
+    // A reason the policy wants and the maker did not give: ask for it; nothing is filed until it comes.
+    const scopes = this.bot.policy?.requireReasonFor ?? DEFAULT_REASON_SCOPES;
+    const needs = draft.justification?.trim()
+      ? undefined
+      : prepared
+          .map((p) => (p.result.kind === 'ready' ? reasonRequired(p.result.details, scopes) : undefined))
+          .find(Boolean);
+    if (needs) {
+      // What is filed was confirmed (or sure) already: once the reason comes it is filed without asking again.
+      draft.confirmFirst = false;
+      if (draft.environment) draft.environment.sure = true;
+      draft.connectors = draft.connectors.map((c) => ({ ...c, sure: true }));
+      draft.reasonFor = needs;
+      draft.question = { slot: 'reason', options: [] };
+      await this.drafts.save(draft);
+      const ask = reasonQuestion(needs);
+      await context.sendActivity(textReply(`${ask.question} ${ask.hint}`));
+      return [];
+    }
+    await this.drafts.clear(draft.userId, draft.conversationId);
+    if (!(await this.drafts.claimFiling(draft.id))) {
+      await context.sendActivity(textReply('I already filed that one; see "my requests".'));
+      return [];
+    }
+    const userId = draft.userId;
+    const filed: { id: string; label: string }[] = [];
+    for (const { label, result } of prepared) {
+      if (result.kind === 'answer') {
+        await context.sendActivity(textReply(result.message));
+        continue;
+      }
+      if (result.kind === 'invalid') {
+        await context.sendActivity(textReply(`${result.message} Nothing was filed for ${label}.`));
+        continue;
+      }
+      const id = await this.fileOne(context, userId, result.details, draft, result.notes);
+      if (id) filed.push({ id, label });
+    }
+    if (filed.length > 1) {
+      await context.sendActivity(
+        textReply(`I filed ${filed.length} requests: ${filed.map((f) => `${f.id} (${f.label})`).join(', ')}.`),
+      );
+    }
+    return filed.map((f) => f.id);
+  }
+
+  /** What the draft files: one preparation per request (one per connector). */
+  private preparations(
+    draft: Draft,
+    preparer: NonNullable<BotContext['preparer']>,
+    locale: string | undefined,
+  ): { label: string; run: () => Promise<Preparation> }[] {
     const preparations: { label: string; run: () => Promise<Preparation> }[] = [];
     const userId = draft.userId;
     if (draft.type === 'maker-role' && draft.environment) {
@@ -215,30 +295,11 @@ export class DialogueManager {
             location: ne.location ?? '',
             dataverse: ne.dataverse ? { currency: ne.currency, languageLcid: ne.languageLcid } : undefined,
             description: draft.justification,
-            locale: context.activity.locale,
+            locale,
           }),
       });
     }
-    const filed: { id: string; label: string }[] = [];
-    for (const p of preparations) {
-      const prepared = await p.run();
-      if (prepared.kind === 'answer') {
-        await context.sendActivity(textReply(prepared.message));
-        continue;
-      }
-      if (prepared.kind === 'invalid') {
-        await context.sendActivity(textReply(`${prepared.message} Nothing was filed for ${p.label}.`));
-        continue;
-      }
-      const id = await this.fileOne(context, userId, prepared.details, draft, prepared.notes);
-      if (id) filed.push({ id, label: p.label });
-    }
-    if (filed.length > 1) {
-      await context.sendActivity(
-        textReply(`I filed ${filed.length} requests: ${filed.map((f) => `${f.id} (${f.label})`).join(', ')}.`),
-      );
-    }
-    return filed.map((f) => f.id);
+    return preparations;
   }
 
   private async fileOne(

@@ -181,7 +181,7 @@ describe('conversation: natural language', () => {
     assert.match(cardText(done.value), /Cancelled/);
     assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'cancelled');
     // Another user's forged click cannot cancel someone else's request.
-    await say(users.alex, 'maker role in IT Tools');
+    await say(users.alex, 'maker role in IT Tools to build the helpdesk tracker');
     const forged = await click(users.adele, { verb: 'cancelConfirm', data: { requestId: 'REQ-1002' } });
     assert.equal(forged.value && (await h.bot.store.requests.get('REQ-1002'))?.status, 'pending');
 
