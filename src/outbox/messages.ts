@@ -10,11 +10,19 @@ export interface CardNotice {
   tone: 'info' | 'warning' | 'error' | 'good';
 }
 
+/**
+ * How a copy of a request card reads where it was posted: the approvals channel's card, the requester's own view,
+ * someone else's read-only view; "shared" when others read the conversation (no email, department or licence).
+ */
+export type CardCopyView = 'approval' | 'requester' | 'requester-shared' | 'readonly' | 'readonly-shared';
+
 export interface MessageComposer {
   /** The card in the approvals channel; also the invoke response after a decision. */
   approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity;
   /** The requester's receipt/status card in personal chat. */
   receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity;
+  /** A copy of the request's card as it reads now (every copy is edited on each change of state). */
+  requestCopy(request: GovernanceRequest, view: CardCopyView): Activity;
   /** A plain update to the requester (decision, completion, failure). */
   requesterUpdate(request: GovernanceRequest): Activity;
   /** One compact card per completed (or failed/refused) action for the audit channel. */
@@ -38,4 +46,6 @@ export const outboxKeys = {
   receiptUpdate: (requestId: string, version: number) => `receipt:${requestId}:v${version}`,
   requesterUpdate: (requestId: string, status: string) => `requester:${requestId}:${status}`,
   auditPost: (requestId: string, status: string) => `audit:${requestId}:${status}`,
+  /** The edit of recorded copy n (see requests/card-copies) for one request version. */
+  copyUpdate: (requestId: string, n: number, version: number) => `copy:${requestId}:${n}:v${version}`,
 };

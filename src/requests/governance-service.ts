@@ -10,6 +10,7 @@ import { describeReroute, mergeRouting, type RerouteResult } from '../policy/rer
 import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
+import { type CardCopy, cardCopies, recordCardCopy } from './card-copies.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import {
@@ -130,8 +131,22 @@ export class GovernanceService {
     return (await session.channels.get('approvals'))?.conversationKey;
   }
 
-  /** Post (or re-render) the approval card of a request; an update edits the card already in the channel. */
+  /**
+   * Post (or re-render) the approval card of a request; an update edits the card already in the channel. Every
+   * other copy of the card (the receipt, recorded copies) is edited too: this runs on every change of state.
+   */
   async publishApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice): Promise<boolean> {
+    const posted = await this.postApprovalCard(session, request, notice);
+    await this.updateCopies(session, request);
+    return posted;
+  }
+
+  /** Records a copy of a request card posted outside the approval card and the receipt (see card-copies). */
+  async recordCopy(requestId: string, copy: CardCopy): Promise<void> {
+    await recordCardCopy(this.deps.store.kv, requestId, copy);
+  }
+
+  private async postApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice) {
     // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
     if (request.type === 'release') return false;
     const channel = await this.approvalsChannel(session);
@@ -150,9 +165,25 @@ export class GovernanceService {
     );
   }
 
-  /** Re-renders the cards that show a request's progress: the approval card and the requester's receipt card. */
+  /** Re-renders the cards that show a request's progress: the approval card, the receipt and every other copy. */
   async publishProgressCards(session: StoreSession, request: GovernanceRequest): Promise<void> {
     await this.publishApprovalCard(session, request);
+  }
+
+  /** Edits the receipt and every recorded copy to show the request as it is now (once per request version). */
+  private async updateCopies(session: StoreSession, request: GovernanceRequest): Promise<void> {
+    const copies = await cardCopies(session.kv, request.id);
+    for (const [n, copy] of copies.entries()) {
+      if (copy.version !== undefined && copy.version >= request.version) continue;
+      await this.enqueue(
+        session,
+        copy.conversationKey,
+        outboxKeys.copyUpdate(request.id, n, request.version),
+        this.deps.composer.requestCopy(request, copy.view),
+        request.id,
+        copy.updateOf,
+      );
+    }
     const personal = conversationKeys.personal(request.requester.id);
     if (!(await session.conversations.get(personal))) return;
     // The receipt is edited in place: where the front door posted it, or the one sent privately by the outbox.

@@ -6,11 +6,12 @@ import { lifecycleMarkers, lifecycleOutboxKeys } from '../lifecycle/jobs.js';
 import { revertConnectorUnblock } from '../lifecycle/revert-connector.js';
 import { removeMakerRole } from '../lifecycle/revert-maker-role.js';
 import { type LifecycleScheduler, stageStartedAt } from '../lifecycle/scheduler.js';
-import type { CardNotice, MessageComposer } from '../outbox/messages.js';
+import type { CardCopyView, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys } from '../outbox/messages.js';
 import { describeDuration, durationMs } from '../policy/duration.js';
 import type { RoutingPolicy } from '../policy/routing.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import { recordCardCopy } from './card-copies.js';
 import { ConcurrentUpdateError, type FileResult, type GovernanceService, personOf } from './governance-service.js';
 import type { ApiCall, GovernanceRequest, Person } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
@@ -84,20 +85,17 @@ export class LifecycleService {
     return stored !== undefined;
   }
 
+  /** `copy`: the activity is a copy of the request's card, edited on every later change of state (card-copies). */
   private async toRequester(
     session: StoreSession,
     request: GovernanceRequest,
     key: string,
     activity: Record<string, unknown>,
+    copy?: CardCopyView,
   ) {
     const personal = conversationKeys.personal(request.requester.id);
-    return this.send(
-      session,
-      (await session.conversations.get(personal)) ? personal : undefined,
-      key,
-      activity,
-      request.id,
-    );
+    const to = (await session.conversations.get(personal)) ? personal : undefined;
+    return this.sendCopy(session, request, to, key, activity, copy);
   }
 
   private async toApprovals(
@@ -105,8 +103,29 @@ export class LifecycleService {
     request: GovernanceRequest,
     key: string,
     activity: Record<string, unknown>,
+    copy?: CardCopyView,
   ) {
-    return this.send(session, (await session.channels.get('approvals'))?.conversationKey, key, activity, request.id);
+    const to = (await session.channels.get('approvals'))?.conversationKey;
+    return this.sendCopy(session, request, to, key, activity, copy);
+  }
+
+  private async sendCopy(
+    session: StoreSession,
+    request: GovernanceRequest,
+    to: string | undefined,
+    key: string,
+    activity: Record<string, unknown>,
+    copy: CardCopyView | undefined,
+  ) {
+    const sent = await this.send(session, to, key, activity, request.id);
+    if (sent && to && copy)
+      await recordCardCopy(session.kv, request.id, {
+        conversationKey: to,
+        updateOf: key,
+        view: copy,
+        version: request.version,
+      });
+    return sent;
   }
 
   /**
@@ -313,6 +332,7 @@ export class LifecycleService {
           stored,
           lifecycleOutboxKeys.question(stored.id, n),
           this.deps.composer.receiptCard(stored, notice),
+          'requester',
         );
         if (!told) {
           await this.audit(session, stored, {
@@ -385,6 +405,7 @@ export class LifecycleService {
         request,
         lifecycleOutboxKeys.grantReminder(requestId, endsAt, hoursBefore),
         this.deps.composer.receiptCard(request, notice),
+        'requester',
       );
       await this.audit(session, request, {
         actorId: 'system',
@@ -487,6 +508,7 @@ export class LifecycleService {
       request,
       lifecycleOutboxKeys.revertFailed(request.id, endsAt),
       this.deps.composer.approvalCard(request, { text, tone: 'error' }),
+      'approval',
     );
     await this.audit(session, request, {
       actorId: 'system',

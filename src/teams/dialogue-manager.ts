@@ -20,6 +20,7 @@ import { DEFAULT_REASON_SCOPES, reasonRequired } from '../policy/reason-required
 import type { FileResult } from '../requests/governance-service.js';
 import type { RequestDetails } from '../requests/model.js';
 import type { Preparation } from '../requests/preparation.js';
+import { recordSentCopy } from './card-copy-recorder.js';
 import { requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
@@ -324,8 +325,8 @@ export class DialogueManager {
       case 'satisfied':
         await context.sendActivity(textReply(result.message));
         return undefined;
-      case 'duplicate':
-        await context.sendActivity(
+      case 'duplicate': {
+        const sent = await context.sendActivity(
           cardReply(
             requestCard(
               result.request,
@@ -336,7 +337,9 @@ export class DialogueManager {
             ),
           ),
         );
+        await recordSentCopy(this.bot, context, result.request, sent?.id, 'requester');
         return undefined;
+      }
       case 'denied':
         await context.sendActivity(
           cardReply(

@@ -15,6 +15,7 @@ import type { GovernanceRequest } from '../requests/model.js';
 import type { ChannelKind } from '../requests/ports/store.js';
 import { describeRelease } from '../requests/release.js';
 import { answerStatusQuestion } from '../requests/status-question.js';
+import { recordSentCopy } from './card-copy-recorder.js';
 import { requestCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
@@ -158,7 +159,7 @@ export class MessageHandler {
                 text: `You ${p.verdict === 'approve' ? 'approved' : 'rejected'} ${result.request.id}.`,
                 tone: 'good',
               } as const);
-        await context.sendActivity(cardReply(this.requestView(context, result.request, 'readonly', notice)));
+        await this.sendRequestCard(context, result.request, 'readonly', notice);
         return;
       }
       case 'status':
@@ -233,9 +234,7 @@ export class MessageHandler {
                 tone: 'info',
               } as const)
             : undefined;
-        return void (await context.sendActivity(
-          cardReply(this.requestView(context, only, 'requester', notice), `${only.id}: ${only.status}`),
-        ));
+        return this.sendRequestCard(context, only, 'requester', notice, `${only.id}: ${only.status}`);
       }
       return void (await context.sendActivity(
         cardReply(await this.listMineCard(userId, 0, 'Your open requests', open), 'Your open requests'),
@@ -247,12 +246,25 @@ export class MessageHandler {
       await context.sendActivity(textReply(notFoundOrNotYours(requestId)));
       return;
     }
-    await context.sendActivity(
-      cardReply(
-        this.requestView(context, request, request.requester.id === userId ? 'requester' : 'readonly'),
-        `${request.id}: ${request.status}`,
-      ),
+    await this.sendRequestCard(
+      context,
+      request,
+      request.requester.id === userId ? 'requester' : 'readonly',
+      undefined,
+      `${request.id}: ${request.status}`,
     );
+  }
+
+  /** Sends a request card here and records it as a copy, so every later change of state edits it too. */
+  private async sendRequestCard(
+    context: TurnContext,
+    request: GovernanceRequest,
+    audience: 'requester' | 'readonly',
+    notice?: Parameters<typeof requestCard>[2],
+    summary?: string,
+  ): Promise<void> {
+    const sent = await context.sendActivity(cardReply(this.requestView(context, request, audience, notice), summary));
+    await recordSentCopy(this.bot, context, request, sent?.id, audience);
   }
 
   /** A request card for this conversation: in a group chat or channel, without the requester's email,
@@ -509,14 +521,15 @@ export class MessageHandler {
     const result = await lifecycle.answerInfo(id, userId, text);
     this.bot.kick();
     if (result.kind === 'refused') return void (await context.sendActivity(textReply(result.message)));
-    await context.sendActivity(
-      cardReply(
-        this.requestView(context, result.request, 'requester', {
-          text: `Thanks, I added your answer to ${result.request.id}; the approvers see it on their card.`,
-          tone: 'good',
-        }),
-        `Answer added to ${result.request.id}`,
-      ),
+    await this.sendRequestCard(
+      context,
+      result.request,
+      'requester',
+      {
+        text: `Thanks, I added your answer to ${result.request.id}; the approvers see it on their card.`,
+        tone: 'good',
+      },
+      `Answer added to ${result.request.id}`,
     );
   }
 
@@ -582,23 +595,20 @@ export class MessageHandler {
         const text = pending
           ? `I asked to extend ${request.id} by ${label}: ${result.request.id} needs approval like a new request.`
           : `Extension ${result.request.id} (${label}) was approved by rule "${result.request.routing?.ruleId}".`;
-        await context.sendActivity(
-          cardReply(
-            this.requestView(context, result.request, 'requester', { text, tone: 'good' }),
-            `${result.request.id} received`,
-          ),
+        await this.sendRequestCard(
+          context,
+          result.request,
+          'requester',
+          { text, tone: 'good' },
+          `${result.request.id} received`,
         );
         return;
       }
       case 'duplicate':
-        await context.sendActivity(
-          cardReply(
-            this.requestView(context, result.request, 'requester', {
-              text: `You already asked to extend ${request.id}: ${result.request.id} is ${result.request.status}.`,
-              tone: 'info',
-            }),
-          ),
-        );
+        await this.sendRequestCard(context, result.request, 'requester', {
+          text: `You already asked to extend ${request.id}: ${result.request.id} is ${result.request.status}.`,
+          tone: 'info',
+        });
         return;
       case 'denied':
         await context.sendActivity(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type RunningBot, type StartOptions, startGovernanceBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging.js';
-import { ConnectorDouble } from './connector-double.js';
+import { type ConnectorCall, ConnectorDouble } from './connector-double.js';
 import { TENANT_ID, team, users } from './fixture-ids.js';
 
 export type User = { id: string; name: string };
@@ -152,15 +152,17 @@ export function teamsClient(botUrl: string, connector: ConnectorDouble): TeamsCl
     personalConversationId,
     async say(user, text, expected = 1) {
       const conversationId = personalConversationId(user);
-      const before = connector.messages(conversationId).length;
+      // Replies are new messages (POST); edits of cards already in the chat (PUT) are not replies.
+      const posts = (calls: ConnectorCall[]) =>
+        calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message' && c.method === 'POST');
+      const before = posts(connector.calls).length;
       const res = await client.personal(user, text);
       if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}`);
       await connector.waitFor((calls) => {
-        const mine = calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
+        const mine = posts(calls);
         return mine.length >= before + expected ? mine : undefined;
       });
-      return connector
-        .messages(conversationId)
+      return posts(connector.calls)
         .slice(before)
         .map((c) => c.body);
     },

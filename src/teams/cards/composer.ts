@@ -1,5 +1,5 @@
 // The MessageComposer implementation: Adaptive Card activities for every proactive message.
-import type { Activity, CardNotice, MessageComposer } from '../../outbox/messages.js';
+import type { Activity, CardCopyView, CardNotice, MessageComposer } from '../../outbox/messages.js';
 import { changeSummary } from '../../requests/change-summary.js';
 import type { GovernanceRequest } from '../../requests/model.js';
 import { describeRelease } from '../../requests/release.js';
@@ -96,6 +96,15 @@ export class AdaptiveCardComposer implements MessageComposer {
 
   receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {
     return cardActivity(requestCard(request, 'requester', notice), `${request.id} received`);
+  }
+
+  requestCopy(request: GovernanceRequest, view: CardCopyView): Activity {
+    if (view === 'approval') return this.approvalCard(request);
+    const audience = view.startsWith('requester') ? 'requester' : 'readonly';
+    return cardActivity(
+      requestCard(request, audience, undefined, [], view.endsWith('-shared')),
+      `${request.id}: ${request.status}`,
+    );
   }
 
   requesterUpdate(request: GovernanceRequest): Activity {

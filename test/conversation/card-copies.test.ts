@@ -1,0 +1,115 @@
+// Every copy of a request's card the bot posted is edited on every change of state (issue 14): the receipt in the
+// personal chat, status answers there and in a group chat, "you already asked" copies, the approver's question to
+// the requester, the approval card in the approvals channel. Checked at the Bot Connector double: after the
+// decision, the last version of every activity the bot posted with the request's card (its POST, or the last PUT
+// to it) shows the outcome, never "Waiting for approval" or a Cancel or Send answer button.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { approveInChannel, type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
+import { type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
+import { TENANT_ID, team, users } from '../support/fixture-ids.js';
+
+const GROUP = '19:group-chat-of-alex-and-adele@thread.v2';
+
+describe('conversation: every copy of a card follows the request', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    await setUpChannels(h, ['approvals', 'audit']);
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /** A message in a group chat, mentioning the bot (as Teams sends it there). */
+  async function inGroup(text: string) {
+    const before = h.connector.messages(GROUP).length;
+    const res = await h.post({
+      type: 'message',
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      serviceUrl: h.connector.url,
+      channelId: 'msteams',
+      recipient: { id: '28:governance-bot', name: 'Governance' },
+      from: { id: `29:${users.alex.id}`, name: users.alex.name, aadObjectId: users.alex.id },
+      conversation: { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID },
+      channelData: { tenant: { id: TENANT_ID } },
+      text: `<at>Governance</at> ${text}`,
+      entities: [
+        { type: 'mention', text: '<at>Governance</at>', mentioned: { id: '28:governance-bot', name: 'Governance' } },
+      ],
+    });
+    assert.equal(res.status, 200);
+    await h.connector.waitFor((calls) => calls.filter((c) => c.conversationId === GROUP).length > before);
+  }
+
+  /** Every activity the bot POSTed whose card is REQ-1001's request card, with its latest text. */
+  function copiesOf(requestId: string): { posted: ConnectorCall; latest: string; verbs: string[]; puts: number }[] {
+    const header = `${requestId} · `;
+    return h.connector.calls
+      .filter(
+        (c) => c.method === 'POST' && c.conversationId !== team.audit && cardText(firstCard(c.body)).includes(header),
+      )
+      .map((posted) => {
+        const puts = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === posted.id);
+        const last = puts.at(-1) ?? posted;
+        const card = firstCard(last.body);
+        const verbs = [...JSON.stringify(card).matchAll(/"verb":"(\w+)"/g)].map((m) => m[1] ?? '');
+        return { posted, latest: cardText(card), verbs, puts: puts.length };
+      });
+  }
+
+  it('edits the receipt, status answers (personal and group chat), a duplicate and the question card', async () => {
+    const said = await h.say(
+      users.alex,
+      'I need the Environment Maker role in Marketing Sandbox for the campaign tracker',
+    );
+    assert.match(cardText(firstCard(said[0] ?? {})), /REQ-1001 · Waiting for approval/);
+    await h.say(users.alex, 'status REQ-1001');
+    await h.say(users.alex, 'what is happening with my request?');
+    await h.say(users.alex, 'I need the Environment Maker role in Marketing Sandbox for the campaign tracker');
+    await inGroup('status REQ-1001');
+    await h.settle();
+
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+    const asked = await h.invoke(
+      users.megan,
+      'needInfo',
+      { requestId: 'REQ-1001', revision: 0, comment: 'Which campaign?' },
+      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
+    );
+    assert.equal(asked.status, 200);
+    await h.settle();
+    await h.say(users.alex, 'answer REQ-1001 the spring launch');
+    await h.settle();
+
+    const before = copiesOf('REQ-1001');
+    // receipt, 2 status answers, the duplicate, the group-chat answer, the question card, the answer's card, and
+    // the approval card.
+    assert.ok(before.length >= 8, `${before.length} copies: ${h.connector.describe()}`);
+
+    const approved = await approveInChannel(h, users.megan, approval.id, { requestId: 'REQ-1001', revision: 0 });
+    assert.equal(approved.status, 200);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'completed');
+
+    const after = copiesOf('REQ-1001');
+    const stale = after.filter(
+      (c) =>
+        /Waiting for approval/.test(c.latest) ||
+        !/REQ-1001 · Completed/.test(c.latest) ||
+        c.verbs.some((v) => ['cancel', 'approve', 'reject', 'answerInfo', 'needInfo'].includes(v)),
+    );
+    assert.deepEqual(
+      stale.map(
+        (c) => `${c.posted.conversationId}/${c.posted.id} (${c.puts} edits, ${c.verbs}): ${c.latest.slice(0, 80)}`,
+      ),
+      [],
+    );
+    // The group chat's copy reads as others may read it: no email there.
+    const group = after.find((c) => c.posted.conversationId === GROUP);
+    assert.ok(group, 'the group chat got a copy');
+    assert.doesNotMatch(group.latest, /alexw@/);
+  });
+});
