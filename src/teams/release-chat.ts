@@ -126,6 +126,8 @@ export class ReleaseChat {
 function nothingHeld(query: ReleaseQuery, u: Understanding): string {
   const where = query.environment ? ` in ${query.environment.displayName}` : '';
   const named = u.connectors.accepted.map((a) => a.connector.displayName).join(', ');
+  if (query.access !== 'connector-exception' && query.environment?.isDefault)
+    return `Every licensed user is an Environment Maker in the default environment (${query.environment.displayName}); that role comes with the licence and can't be given up here. ${NOTHING_CHANGED}`;
   if (query.access === 'maker-role')
     return query.environment
       ? `You don't hold the Environment Maker role in ${query.environment.displayName}, so there is nothing to remove. ${NOTHING_CHANGED}`

@@ -137,6 +137,8 @@ describe('conversation: giving up one’s own access', () => {
       /You don't hold the Environment Maker role in Finance Sandbox.*not changed anything/,
     );
     assert.ok(!JSON.stringify(replies).includes('confirmRelease'), 'no confirmation card');
+    const everyone = await h.say(users.alex, 'remove my maker role in Contoso (default)');
+    assert.match(String(everyone[0]?.text), /Every licensed user is an Environment Maker in the default environment/);
     const none = await h.say(users.alex, 'end my Dropbox exception early');
     assert.match(String(none[0]?.text), /no connector exception for Dropbox in force/);
     assert.deepEqual(await h.bot.store.requests.list(), []);
