@@ -6,6 +6,7 @@ import type { CatalogueSnapshot } from '../src/intake/catalogue.js';
 import { indexCatalogue } from '../src/intake/resolve.js';
 import { understand } from '../src/intake/understand.js';
 import type { Connector, Environment } from '../src/tenant/tenant-admin.js';
+import { BLIND_NOT_ASKED } from '../test/intake/blind-not-asked.js';
 import { CORPUS } from '../test/intake/corpus.js';
 import { evaluate, fixtureSnapshot, summarise } from '../test/intake/evaluate.js';
 import { describeFirstScore, FIRST_SCORES } from '../test/intake/first-scores.js';
@@ -81,6 +82,18 @@ console.log('  current score (%d utterances, after the parser was tuned on it):'
 console.table(summarise(fresh));
 for (const [i, r] of fresh.entries())
   if (r.problems.length > 0) console.log(`  miss: ${JSON.stringify(FRESH[i]?.[0])} → ${r.problems.join('; ')}`);
+const blind = BLIND_NOT_ASKED.map((row) => evaluate(row, snapshot));
+console.log(
+  '\nBlind not-asked set (negations, withdrawals, hypotheticals, giving up access, look-alike names; written blind)',
+);
+console.log(
+  `  first score, blind, before the parser was changed for it (never edited): ${describeFirstScore(FIRST_SCORES['blind-not-asked'])}`,
+);
+console.log('  current score (%d utterances, after the causes it showed were fixed):', BLIND_NOT_ASKED.length);
+console.table(summarise(blind));
+for (const [i, r] of blind.entries())
+  if (r.problems.length > 0)
+    console.log(`  miss: ${JSON.stringify(BLIND_NOT_ASKED[i]?.[0])} → ${r.problems.join('; ')}`);
 await close();
 
 const big = synthetic();
