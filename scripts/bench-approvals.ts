@@ -129,8 +129,8 @@ async function fileRequests(bot: Target, count: number): Promise<Pending[]> {
       else reserved--; // already a maker there, say: not a pending request
     }
   });
-  // The approval cards go out through the outbox, after the receipt: wait for every one.
-  const deadline = performance.now() + 60_000;
+  // The approval cards go out through the outbox, after the receipt: wait for every one (missing = not within 2 min).
+  const deadline = performance.now() + 120_000;
   while (pending.some((p) => !approvalCards.has(p.requestId)) && performance.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
   for (const p of pending) {
@@ -235,6 +235,7 @@ console.log(
 const echo = await startEcho();
 const bot = await startBot({ cpuProfileDir });
 console.log(`started: echo in ${ms(echo.startMs)}, bot in ${ms(bot.startMs)} (spawn → listening)`);
+const idleRssMb = bot.rssMb();
 await channelMessage(bot, knownUsers.megan, team.approvals, 'set approvals channel');
 await channelMessage(bot, knownUsers.megan, team.audit, 'set audit channel');
 
@@ -246,11 +247,19 @@ await channelMessage(bot, knownUsers.megan, team.audit, 'set audit channel');
   await connector.quiet(1500);
 }
 
-/** Teams' longest short window for a channel is 30 s: start each round's filing with the channel's windows empty. */
-async function channelWindowsClear(): Promise<void> {
+/**
+ * Teams' longest short window for a channel is 30 s: start each round's filing with the channel's windows empty, so
+ * the floor below (Teams' limits from an empty channel) is what the cards could have done. The previous round's card
+ * edits may still be going out, paced: wait until the channel has been silent for 31 s, however long that takes.
+ */
+async function channelWindowsClear(): Promise<number> {
+  const started = performance.now();
   await connector.quiet(1500);
-  const wait = lastInApprovalsChannel + 31_000 - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  for (;;) {
+    const wait = lastInApprovalsChannel + 31_000 - performance.now();
+    if (wait <= 0) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }
 
 const results: {
@@ -263,7 +272,7 @@ const results: {
   load: string;
 }[] = [];
 for (let round = 1; round <= rounds; round++) {
-  await channelWindowsClear();
+  const clearMs = await channelWindowsClear();
   const cpuBeforeFiling = bot.cpuMs();
   const pending = await fileRequests(bot, burst);
   const filingCpu = (bot.cpuMs() - cpuBeforeFiling) / Math.max(1, pending.length);
@@ -287,7 +296,7 @@ for (let round = 1; round <= rounds; round++) {
   };
   results.push(r);
   console.log(
-    `round ${round} (load ${r.load}): filed→approval card p50 ${ms(percentile(filed, 50))} p99 ${ms(percentile(filed, 99))} ` +
+    `round ${round} (load ${r.load}; waited ${ms(clearMs)} for the channel's windows to clear): filed→approval card p50 ${ms(percentile(filed, 50))} p99 ${ms(percentile(filed, 99))} ` +
       `(${filed.length}/${pending.length}; Teams' channel limits alone: p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}; ` +
       `beyond them: p50 ${ms(percentile(beyond, 50))} p99 ${ms(percentile(beyond, 99))}) | burst of ${pending.length}: echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ` +
       `${r.echo.perSecond.toFixed(0)}/s | bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.perSecond.toFixed(0)}/s, ` +
@@ -331,7 +340,9 @@ console.log(
     `${med((r) => r.bot.cpuPerInvoke).toFixed(1)} ms (incl. background work started meanwhile); per filed request ` +
     `${med((r) => r.filingCpu).toFixed(1)} ms`,
 );
-console.log(`bot RSS after the run: ${bot.rssMb().toFixed(0)} MB; load ${loadAverage()}`);
+console.log(
+  `bot RSS idle after start ${idleRssMb.toFixed(0)} MB, after the run ${bot.rssMb().toFixed(0)} MB; load ${loadAverage()}`,
+);
 await echo.stop();
 await bot.stop();
 await connector.stop();

@@ -29,6 +29,7 @@ import { registerActivityFeedRoute } from './monitor/activity-feed-route.js';
 import type { GovernanceMonitor } from './monitor/monitor.js';
 import { createGovernanceFeed } from './monitor/wiring.js';
 import { OutboxWorker } from './outbox/outbox-worker.js';
+import type { PacingLimits } from './outbox/rate-limiter.js';
 import { ApproverDirectory } from './policy/approver-directory.js';
 import { loadPolicyFile } from './policy/load-policy.js';
 import { RulesPolicy } from './policy/rules-engine.js';
@@ -66,6 +67,8 @@ export interface StartOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Run the workers right after a change instead of waiting for their next poll (default true). */
   kickWorkers?: boolean;
+  /** Teams' windows for the outbox (tests pass scaled-down ones; default TEAMS_LIMITS and a 100 ms margin). */
+  outboxPacing?: { limits?: PacingLimits; marginMs?: number };
   /** HTTP agent for the optional language model's endpoint (a private certificate authority, say). */
   languageModelHttpAgent?: Agent;
 }
@@ -159,6 +162,8 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     pollMs: options.workerPollMs,
     laneLeaseMs: config.OUTBOX_LANE_LEASE_SECONDS * 1000,
     sender: instanceId,
+    limits: options.outboxPacing?.limits,
+    pacingMarginMs: options.outboxPacing?.marginMs,
     onError: (error, message) =>
       log.warn({ err: (error as Error).message, key: message.idempotencyKey }, 'outbox delivery failed'),
   });

@@ -43,18 +43,10 @@ export class FleetPacer {
    * is taken and nothing is marked.
    */
   async acquire(conversationKey: string, withSlot?: (session: StoreSession) => Promise<void>): Promise<number> {
-    const margin = this.options.marginMs ?? 100;
     for (;;) {
       const { wait, id, inFlight } = await this.options.store.transaction(async (s) => {
         const now = await s.outbox.lockSendLog();
-        const since = now - this.longestMs - margin;
-        const tenantSince = now - Math.max(...this.limits.perTenant.map((w) => w.windowMs)) - margin;
-        const conversation = await s.outbox.sendTimes(conversationKey, since);
-        const tenant = await s.outbox.sendTimes(undefined, tenantSince);
-        const waitMs = Math.max(
-          windowWaitMs(conversation, this.limits.perConversation, now, margin),
-          windowWaitMs(tenant, this.limits.perTenant, now, margin),
-        );
+        const { waitMs, tenant } = await this.windowsWait(s, conversationKey, now);
         if (waitMs > 0) return { wait: waitMs, id: undefined, inFlight: (tenant.at(-1) ?? 0) > now };
         await withSlot?.(s);
         return { wait: 0, id: await s.outbox.recordSend(conversationKey, now + IN_FLIGHT_BOUND_MS), inFlight: false };
@@ -63,6 +55,30 @@ export class FleetPacer {
       // A send in flight is logged in the future: its real time is known as soon as it ends, so look again soon.
       await (this.options.sleep ?? realSleep)(inFlight ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait);
     }
+  }
+
+  /** How long a send to this conversation would wait now (0 = a slot is free), without taking one. */
+  waitMs(conversationKey: string): Promise<number> {
+    return this.options.store.transaction(
+      async (s) => (await this.windowsWait(s, conversationKey, await s.outbox.lockSendLog())).waitMs,
+    );
+  }
+
+  /** The wait every window (the conversation's and the tenant's) imposes at `now`, from the fleet's send log. */
+  private async windowsWait(
+    s: StoreSession,
+    conversationKey: string,
+    now: number,
+  ): Promise<{ waitMs: number; tenant: number[] }> {
+    const margin = this.options.marginMs ?? 100;
+    const tenantSince = now - Math.max(...this.limits.perTenant.map((w) => w.windowMs)) - margin;
+    const conversation = await s.outbox.sendTimes(conversationKey, now - this.longestMs - margin);
+    const tenant = await s.outbox.sendTimes(undefined, tenantSince);
+    const waitMs = Math.max(
+      windowWaitMs(conversation, this.limits.perConversation, now, margin),
+      windowWaitMs(tenant, this.limits.perTenant, now, margin),
+    );
+    return { waitMs, tenant };
   }
 
   /** Forgets sends older than every window (at most once a minute). */

@@ -79,8 +79,11 @@ export class OutboxWorker {
    */
   private readonly pacer: {
     acquire(key: string, withSlot: (s: StoreSession) => Promise<void>): Promise<number | undefined>;
+    /** How long a send to this conversation would wait now (0 = a slot is free). */
+    waitMs(key: string): number | Promise<number>;
     sweep(): void | Promise<void>;
   };
+  private readonly limits: PacingLimits;
   private readonly lanes = new Map<string, Promise<number>>();
   /** Ids this worker has in flight (any other in-flight mark was left by a sender that stopped). */
   private readonly mine = new Set<number>();
@@ -94,6 +97,7 @@ export class OutboxWorker {
   constructor(private readonly options: OutboxWorkerOptions) {
     this.sender = options.sender ?? randomUUID();
     const limits = options.limits ?? TEAMS_LIMITS;
+    this.limits = limits;
     const sleep = options.sleep ?? realSleep;
     if (options.pacingNow) {
       const local = new Pacer({ limits, marginMs: options.pacingMarginMs, now: options.pacingNow, sleep });
@@ -103,6 +107,7 @@ export class OutboxWorker {
           await options.store.transaction(withSlot);
           return undefined;
         },
+        waitMs: (key) => local.waitMs(key),
         sweep: () => local.sweep(),
       };
     } else {
@@ -126,11 +131,10 @@ export class OutboxWorker {
   private async dueConversations(): Promise<string[]> {
     const { store, clock } = this.options;
     const now = clock().toISOString();
-    const heads = new Map<string, boolean>();
-    for (const m of await store.outbox.list({ status: 'pending' })) {
-      if (!heads.has(m.conversationKey)) heads.set(m.conversationKey, m.nextAttemptAt <= now);
-    }
-    return [...heads].filter(([key, due]) => due && !this.lanes.has(key)).map(([key]) => key);
+    // Keys and due times only: this runs after every turn, and parsing every pending card here was a busy bot's cost.
+    return (await store.outbox.pendingHeads())
+      .filter((head) => head.nextAttemptAt <= now && !this.lanes.has(head.conversationKey))
+      .map((head) => head.conversationKey);
   }
 
   /** The due head of one conversation's queue, read after its lane was taken (another sender may just have sent). */
@@ -165,12 +169,19 @@ export class OutboxWorker {
     try {
       token = await store.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
       if (token === undefined) return 0;
-      for (message of await this.queueOf(key)) {
-        if (this.halting) break; // stopping: leave the rest for the next start
-        const goOn = await this.runOne(key, message, token);
-        if (goOn === undefined) continue;
-        attempted++;
-        if (!goOn) break; // the conversation waits for this message's retry
+      // Messages settled along with another (superseded card edits), so this pass's snapshot skips them.
+      const settled = new Set<number>();
+      // Read the queue again once it is through: what was enqueued meanwhile goes out now, not a poll later.
+      lane: for (let queue = await this.queueOf(key); queue.length > 0; queue = await this.queueOf(key)) {
+        for (const [i, next] of queue.entries()) {
+          message = next;
+          if (this.halting) break lane; // stopping: leave the rest for the next start
+          if (settled.has(message.id)) continue;
+          const goOn = await this.runOne(key, message, token, { queue: queue.slice(i), settled });
+          if (goOn === undefined) continue;
+          attempted++;
+          if (!goOn) break lane; // the conversation waits for this message's retry
+        }
       }
     } catch (error) {
       // Storage failed while recording an outcome, or the lane was taken over: the message stays pending for a
@@ -184,7 +195,12 @@ export class OutboxWorker {
   }
 
   /** One message of a lane: undefined when parked without an attempt, else whether the lane may go on. */
-  private async runOne(key: string, message: OutboxMessage, token: number): Promise<boolean | undefined> {
+  private async runOne(
+    key: string,
+    message: OutboxMessage,
+    token: number,
+    lane: { queue: OutboxMessage[]; settled: Set<number> },
+  ): Promise<boolean | undefined> {
     const interrupted = message.inFlightAt !== undefined && !this.mine.has(message.id);
     if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
       this.options.onInterrupted?.(message, 'hold');
@@ -199,11 +215,39 @@ export class OutboxWorker {
       return undefined;
     }
     if (interrupted) this.options.onInterrupted?.(message, 'resend');
-    return this.deliver(key, message, token);
+    const newest = await this.newestEditWhenBusy(key, lane.queue);
+    if (!newest) return this.deliver(key, message, token, [message]);
+    for (const m of newest.covers) lane.settled.add(m.id);
+    return this.deliver(key, newest.message, token, newest.covers);
   }
 
-  /** Sends one message; true when sent or dead (the lane may go on), false when it will be retried. */
-  private async deliver(key: string, message: OutboxMessage, token: number): Promise<boolean> {
+  /**
+   * In a busy conversation, a card edit that a later queued edit of the same card replaces is not sent on its own:
+   * each edit PUTs the whole card, so the newest is sent in its place and the older ones share its outcome. A busy
+   * channel's few sends a second then go to new cards (an approval's execution edits its card seven times; sent one
+   * by one they held the next requests' cards back for minutes). Busy: more queued than Teams' shortest window
+   * lets through, or that window is full now. A quiet conversation still gets every edit.
+   * `queue` is the lane's due queue from this message on.
+   */
+  private async newestEditWhenBusy(
+    key: string,
+    queue: OutboxMessage[],
+  ): Promise<{ message: OutboxMessage; covers: OutboxMessage[] } | undefined> {
+    const [message] = queue;
+    if (message?.operation !== 'update' || !message.updateOf) return undefined;
+    const covers = queue.filter((m) => m.operation === 'update' && m.updateOf === message.updateOf);
+    const newest = covers.at(-1);
+    if (!newest || newest === message) return undefined;
+    const shortest = Math.min(...this.limits.perConversation.map((w) => w.limit));
+    if (queue.length <= shortest && (await this.pacer.waitMs(key)) <= 0) return undefined;
+    return { message: newest, covers };
+  }
+
+  /**
+   * Sends one message; true when sent or dead (the lane may go on), false when it will be retried. Every message in
+   * `covers` (the message itself, and the older edits it replaces) is recorded with its outcome.
+   */
+  private async deliver(key: string, message: OutboxMessage, token: number, covers: OutboxMessage[]): Promise<boolean> {
     const { store, notifier, clock } = this.options;
     let slot: number | undefined;
     try {
@@ -224,7 +268,7 @@ export class OutboxWorker {
       failpoint('outbox.after-send-before-sent');
       await this.finish(message.id, async (s) => {
         if (slot !== undefined) await s.outbox.completeSend(slot);
-        await s.outbox.markSent(message.id, activityId);
+        for (const m of covers) await s.outbox.markSent(m.id, activityId);
         if (repostOf && activityId) await s.kv.set(repostedKey(repostOf), activityId);
       });
       this.options.onSent?.(message);
@@ -241,12 +285,8 @@ export class OutboxWorker {
           : backoffMs(attempts, this.options.random);
       await this.finish(message.id, async (s) => {
         if (slot !== undefined) await s.outbox.completeSend(slot);
-        await s.outbox.markFailed(
-          message.id,
-          error.reason.slice(0, 500),
-          new Date(clock().getTime() + wait).toISOString(),
-          dead,
-        );
+        const retryAt = new Date(clock().getTime() + wait).toISOString();
+        for (const m of covers) await s.outbox.markFailed(m.id, error.reason.slice(0, 500), retryAt, dead);
         if (dead && error.final) await this.reportUnreachableRequester(s, message, error);
       });
       return dead;

@@ -30,6 +30,8 @@ export class ConnectorDouble {
    * answered 429 and logged in `throttled` instead of being accepted.
    */
   enforceTeamsLimits = false;
+  /** The windows enforceTeamsLimits and peakPerWindow use (tests may scale Teams' down, as they scale the bot's). */
+  conversationLimits: readonly { label: string; max: number; windowMs: number }[] = TEAMS_CONVERSATION_LIMITS;
   /** Sends and updates refused because a window was full (only with enforceTeamsLimits). */
   readonly throttled: { method: string; conversationId: string; at: number; window: string }[] = [];
 
@@ -144,7 +146,7 @@ export class ConnectorDouble {
   private fullWindow(conversationId: string): string | undefined {
     const now = Date.now();
     const mine = this.calls.filter((c) => c.conversationId === conversationId && c.body.type === 'message');
-    for (const limit of TEAMS_CONVERSATION_LIMITS) {
+    for (const limit of this.conversationLimits) {
       if (mine.filter((c) => c.at > now - limit.windowMs).length >= limit.max) return limit.label;
     }
     return undefined;
@@ -159,7 +161,7 @@ export class ConnectorDouble {
     const byConversation = new Map<string, number[]>();
     for (const c of this.calls.filter((call) => call.body.type === 'message'))
       byConversation.set(c.conversationId, [...(byConversation.get(c.conversationId) ?? []), c.at]);
-    for (const limit of TEAMS_CONVERSATION_LIMITS) {
+    for (const limit of this.conversationLimits) {
       let peak = 0;
       for (const times of byConversation.values()) {
         let start = 0;

@@ -194,6 +194,8 @@ export interface StoreSession {
     markFailed(id: number, error: string, nextAttemptAt: string, dead: boolean): Promise<void>;
     /** By id (oldest first). */
     list(filter?: { status?: OutboxMessage['status']; conversationKey?: string }): Promise<OutboxMessage[]>;
+    /** The oldest pending message of each conversation (key and due time only: no activity is read or parsed). */
+    pendingHeads(): Promise<{ conversationKey: string; nextAttemptAt: string }[]>;
     /** Puts dead messages back to pending; returns how many. */
     retryDead(ids?: number[]): Promise<number>;
     /** Marks a message in flight (its row, not a shared value): the connector call is about to start. */

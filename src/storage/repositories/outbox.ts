@@ -106,6 +106,18 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
       return (await q.orderBy('id').execute()).map(fromRow);
     },
 
+    async pendingHeads() {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['conversation_key', 'next_attempt_at'])
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .execute();
+      const heads = new Map<string, string>();
+      for (const r of rows) if (!heads.has(r.conversation_key)) heads.set(r.conversation_key, r.next_attempt_at);
+      return [...heads].map(([conversationKey, nextAttemptAt]) => ({ conversationKey, nextAttemptAt }));
+    },
+
     async retryDead(ids) {
       if (ids !== undefined && ids.length === 0) return 0;
       // Back to pending, due immediately, with a fresh attempt budget; lastError is kept for the record.
