@@ -14,7 +14,10 @@ import { envs, users } from '../support/fixture-ids.js';
 
 const run = promisify(execFile);
 
-describe('govbot CLI', () => {
+describe('govbot CLI', function () {
+  // Each test runs the CLI as several child processes (tsx compiles on start): on a loaded 2-core machine one
+  // test can pass 20 s. A guard against a hang, not a speed target.
+  this.timeout(90_000);
   let dir: string;
 
   async function govbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
