@@ -50,7 +50,7 @@ export const BOT_COMMANDS: BotCommand[] = [
     group: 'follow-up',
     description: 'Your requests with their state and next step; cancel a pending one, e.g. "cancel REQ-1001"',
     scopes: ['personal'],
-    examples: ['my requests', "what's happening with my request?", 'status REQ-1001', 'cancel my request'],
+    examples: ['my requests', "what's happening with my dropbox request?", 'status REQ-1001', 'cancel my request'],
   },
   {
     title: 'answer',

@@ -62,7 +62,9 @@ function blastRadius(d: ConnectorUnblockDetails, impact: DlpImpact): string {
     : `Tenant-wide: ${count(reach, 'environment')} gain ${connector}.${why}`;
 }
 
-export function connectorChangeSections(d: ConnectorUnblockDetails): Section[] {
+/** `forDecision`: the approver's reading (also the apps elsewhere and the blast radius); the requester reads what
+ * happens and which apps it touches. */
+export function connectorChangeSections(d: ConnectorUnblockDetails, forDecision = true): Section[] {
   const impact = d.impact;
   if (!impact) return [];
   const env = d.environment;
@@ -91,6 +93,7 @@ export function connectorChangeSections(d: ConnectorUnblockDetails): Section[] {
           : ''),
     },
   ];
+  if (!forDecision) return sections;
   if (elsewhere.length > 0)
     sections.push({
       heading: 'Elsewhere (not affected)',

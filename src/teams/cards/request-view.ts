@@ -130,7 +130,10 @@ function when(iso: string): string {
 
 const CLASSIFICATION_LABEL = { Confidential: 'Business', General: 'Non-business', Blocked: 'Blocked' } as const;
 
-function describe(request: GovernanceRequest): {
+function describe(
+  request: GovernanceRequest,
+  audience: Audience,
+): {
   summary: string;
   facts: Fact[];
   sections: RequestCardData['sections'];
@@ -153,7 +156,7 @@ function describe(request: GovernanceRequest): {
       };
     }
     case 'connector-unblock': {
-      const sections = connectorChangeSections(d);
+      const sections = connectorChangeSections(d, audience !== 'requester');
       return {
         summary: `${who} asks to use **${plain(d.connector.displayName)}** in **${plain(d.environment.displayName)}**.`,
         facts: [
@@ -245,7 +248,7 @@ export function requestCardData(
   shared = false,
 ): RequestCardData {
   const status = STATUS[request.status];
-  const { summary, facts, sections } = describe(request);
+  const { summary, facts, sections } = describe(request, audience);
   const requester = request.requester;
   const allFacts: Fact[] = [
     // Name and address on separate lines: an address in parentheses overflows a narrow Teams column.
