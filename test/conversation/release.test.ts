@@ -175,9 +175,18 @@ describe('conversation: giving up one’s own access', () => {
     const { call, offerId } = await offered(users.alex, 'end my Dropbox exception early');
     assert.match(cardText(firstCard(call.body)), /End your Dropbox exception in Contoso Dev now\?/);
     assert.match(cardText(firstCard(call.body)), new RegExp(id));
-    await press(users.alex, users.alex, 'confirmRelease', offerId, call.id);
-    await press(users.alex, users.alex, 'confirmRelease', offerId, call.id);
+    // Two presses at the same moment (a double click reaching two turns at once): one release.
+    const both = await Promise.all([
+      press(users.alex, users.alex, 'confirmRelease', offerId, call.id),
+      press(users.alex, users.alex, 'confirmRelease', offerId, call.id),
+    ]);
+    assert.deepEqual(
+      both.map((r) => /Confirmed\./.test(bodyText(r))).sort(),
+      [false, true],
+      both.map(bodyText).join('\n---\n'),
+    );
     await h.settle();
+    assert.equal((await h.bot.store.requests.list({ type: 'release' })).length, 1);
 
     const policies = await h.bot.tenant.listDlpPolicies();
     assert.deepEqual(policies.map((p) => p.name).sort(), before, 'the exception policy is gone');
