@@ -112,4 +112,37 @@ describe('conversation: every copy of a card follows the request', () => {
     assert.ok(group, 'the group chat got a copy');
     assert.doesNotMatch(group.latest, /alexw@/);
   });
+
+  it('edits every copy when the first of two stages passes, then when the second decides', async () => {
+    await h.say(users.alex, 'I need the Environment Maker role in IT Tools because I maintain the tools app');
+    await h.say(users.alex, 'status REQ-1001');
+    await h.settle();
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+    const request = await h.bot.store.requests.get('REQ-1001');
+    assert.equal(request?.stages.length, 2, 'Production: two stages');
+
+    const first = await approveInChannel(h, users.megan, approval.id, { requestId: 'REQ-1001', revision: 0 });
+    assert.equal(first.status, 200);
+    await h.settle();
+    const between = copiesOf('REQ-1001');
+    assert.ok(between.length >= 3, h.connector.describe());
+    assert.deepEqual(
+      between
+        .filter((c) => !/stage 2 of 2/.test(c.latest))
+        .map((c) => `${c.posted.conversationId}: ${c.latest.slice(0, 90)}`),
+      [],
+    );
+
+    const second = await approveInChannel(h, users.patti, approval.id, { requestId: 'REQ-1001', revision: 1 });
+    assert.equal(second.status, 200);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'completed');
+    assert.deepEqual(
+      copiesOf('REQ-1001')
+        .filter((c) => !/REQ-1001 · Completed/.test(c.latest))
+        .map((c) => `${c.posted.conversationId}: ${c.latest.slice(0, 90)}`),
+      [],
+    );
+  });
 });
