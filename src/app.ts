@@ -7,7 +7,7 @@ import type pino from 'pino';
 import { type Config, isLoopback } from './config/config.js';
 import { unblockConnector } from './execution/connector-unblock.js';
 import { Executor } from './execution/executor.js';
-import { JobRunner } from './execution/job-runner.js';
+import { JobRunner, LeaseLost } from './execution/job-runner.js';
 import { grantMakerRole } from './execution/maker-role.js';
 import { createEnvironment } from './execution/new-environment.js';
 import { releaseAccess } from './execution/release.js';
@@ -206,7 +206,13 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     },
     // A dead job always reaches its owner: the request fails, or a revert is raised to admins.
     onDead: deadJobReporter({ store, executor, lifecycle, clock }),
-    onError: (error, job) => log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
+    onError: (error, job) =>
+      error instanceof LeaseLost
+        ? log.warn(
+            { job: job?.kind, id: job?.id },
+            'job lease lost: another replica took the job over; nothing written',
+          )
+        : log.warn({ err: (error as Error).message, job: job?.kind }, 'job failed'),
   });
 
   // Retention rounds: every replica asks, the fleet gets one (the round's dedupe key).

@@ -5,7 +5,9 @@
 // crash elsewhere, and fails when the point was never reached. Unarmed (always, in production) a call is one
 // lookup in an empty map. Dependency-free on purpose, so any layer may call it.
 // `name:stop` freezes the process with SIGSTOP instead (a replica paused past its lease), until SIGCONT.
-import { appendFileSync } from 'node:fs';
+// GOVBOT_FAILPOINTS_FILE names a file holding the same spec, read again whenever it changes: a test re-arms running
+// processes (one fleet for several crash scenarios) instead of restarting them.
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 
 /** Every point in the code, with where it sits. A crash test arms one of these names. */
 export const FAILPOINTS = {
@@ -53,8 +55,26 @@ export function armFailpoints(spec = process.env.GOVBOT_FAILPOINTS): void {
   armed = parse(spec);
 }
 
+/** The control file's last change seen (ms), so it is parsed again only when it changes. */
+let controlSeen = -1;
+
+/** Re-arms from GOVBOT_FAILPOINTS_FILE when that file changed since it was last read (tests only). */
+function rearmFromFile(file: string): void {
+  let changed: number;
+  try {
+    changed = statSync(file).mtimeMs;
+  } catch {
+    return; // no file yet: nothing armed by it
+  }
+  if (changed === controlSeen) return;
+  controlSeen = changed;
+  armFailpoints(readFileSync(file, 'utf8').trim());
+}
+
 /** A crash point: does nothing unless armed; when armed, records the hit and dies on the chosen hit. */
 export function failpoint(name: FailpointName): void {
+  const control = process.env.GOVBOT_FAILPOINTS_FILE;
+  if (control) rearmFromFile(control);
   if (!armed) armFailpoints();
   const point = armed?.get(name);
   if (!point) return;

@@ -85,28 +85,44 @@ export class JobRunner {
   }
 
   private async runDue(): Promise<number> {
-    const { store, handlers } = this.options;
-    const now = await this.fleetNow();
-    const leaseUntil = new Date(now + this.leaseMs).toISOString();
-    const jobs = await store.jobs.claimDue(new Date(now).toISOString(), leaseUntil, this.options.batchSize ?? 10);
-    for (const job of jobs) {
-      const handler = handlers[job.kind];
-      try {
-        if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
-        await handler(job, this.leaseFor(job));
-        await store.jobs.complete(job.id, job.attempts);
-      } catch (error) {
-        this.options.onError?.(error, job);
-        if (error instanceof LeaseLostError) continue; // whoever holds it now records its end
-        try {
-          await this.recordFailure(job, error);
-        } catch (recordError) {
-          if (!(recordError instanceof LeaseLostError)) throw recordError;
-          this.options.onError?.(recordError, job); // taken over meanwhile: the new holder records the end
-        }
-      }
+    let ran = 0;
+    // One claim per job, right before it runs. A batch claimed at once waits in this runner behind its first job
+    // while every lease in it runs down: another replica then takes the waiting ones over, and this runner would
+    // still start them (an admin call made twice, a takeover churn that can use a job's attempts up).
+    while (ran < (this.options.batchSize ?? 10)) {
+      const now = await this.fleetNow();
+      const leaseUntil = new Date(now + this.leaseMs).toISOString();
+      const [job] = await this.options.store.jobs.claimDue(new Date(now).toISOString(), leaseUntil, 1);
+      if (!job) break;
+      await this.runOne(job);
+      ran++;
     }
-    return jobs.length;
+    return ran;
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.options.handlers[job.kind];
+    const lease = this.leaseFor(job);
+    // A heartbeat while the handler runs: a replica that is alive but slow (a loaded machine, a long admin call)
+    // keeps its job; only one that died or froze (no beat) loses it to another replica when the lease runs out.
+    const heartbeat = setInterval(() => void lease.extend().catch(() => undefined), this.leaseMs / 3);
+    heartbeat.unref?.();
+    try {
+      if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
+      await handler(job, lease);
+      await this.options.store.jobs.complete(job.id, job.attempts);
+    } catch (error) {
+      this.options.onError?.(error, job);
+      if (error instanceof LeaseLostError) return; // whoever holds it now records its end
+      try {
+        await this.recordFailure(job, error);
+      } catch (recordError) {
+        if (!(recordError instanceof LeaseLostError)) throw recordError;
+        this.options.onError?.(recordError, job); // taken over meanwhile: the new holder records the end
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
   }
 
   private async recordFailure(job: Job, error: unknown): Promise<void> {

@@ -7,8 +7,9 @@
 // A lease row with a fencing token rather than a PostgreSQL advisory lock, because it works the same on SQLite and
 // PostgreSQL, survives pooled connections being recycled (an advisory lock lives and dies with one connection), and
 // fences: the poll's commit checks the token, so a holder paused past its lease cannot post after another replica
-// took over. Standby replicas look at the lease every quarter interval, so when the holder dies its next poll runs
-// at most about half an interval late.
+// took over. The lease lasts half an interval and a running holder renews it every sixth of an interval between polls
+// (a heartbeat); standby replicas look at it every quarter interval, and one that takes it polls at once. So when the
+// holder dies, another replica polls within about three quarters of an interval: within one poll interval.
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import type { RequestStatus } from '../requests/model.js';
@@ -60,15 +61,18 @@ export class GovernanceMonitor {
   private running: Promise<TickResult | undefined> | undefined;
   private stopped = true;
   private standby = false;
+  /** The token of the lease this replica holds (started monitors only: the heartbeat renews under it). */
+  private token: number | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly holder: string;
 
   constructor(private readonly options: MonitorOptions) {
     this.holder = options.holder ?? randomUUID();
   }
 
-  /** Long enough to reach the holder's next poll (interval + jitter), short enough for a quick takeover. */
+  /** Half an interval: a started holder renews it between polls (heartbeat), so a dead one is replaced quickly. */
   private get leaseMs(): number {
-    return this.options.intervalSeconds * 1000 * (1 + (this.options.jitter ?? 0.1)) * 1.15;
+    return (this.options.intervalSeconds * 1000) / 2;
   }
 
   /** One poll, if this replica holds (or takes) the monitor lease. Tests call it directly; start() on the interval. */
@@ -76,6 +80,7 @@ export class GovernanceMonitor {
     const { store } = this.options;
     const token = await store.leases.acquire(MONITOR_LEASE, this.holder, this.leaseMs);
     this.standby = token === undefined;
+    this.token = token;
     if (token === undefined) return { baseline: false, detected: [], posted: [], delivered: true, standby: true };
     // The fence at commit: still this holder under the same token (renewed if it ran out while nobody took over).
     return this.poll(async (s) => {
@@ -161,6 +166,24 @@ export class GovernanceMonitor {
     if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
+    // The heartbeat: while this replica holds the lease, keep it from running out between polls.
+    this.heartbeat = setInterval(() => void this.renew(), this.leaseMs / 3);
+    this.heartbeat.unref?.();
+  }
+
+  /** Renews the lease this replica holds (same token); a lost lease makes it a standby until it takes one again. */
+  private async renew(): Promise<void> {
+    if (this.token === undefined || this.stopped) return;
+    const token = this.token;
+    try {
+      const now = await this.options.store.leases.acquire(MONITOR_LEASE, this.holder, this.leaseMs);
+      if (now !== token && this.token === token) {
+        this.token = undefined;
+        this.standby = true;
+      }
+    } catch (error) {
+      this.options.onError?.(error); // the next beat or poll tries again
+    }
   }
 
   private schedule(firstDelayMs?: number): void {
@@ -183,6 +206,7 @@ export class GovernanceMonitor {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await this.running;
     // Handing over on a clean stop: another replica need not wait for the lease to run out.
     await this.options.store.leases.release(MONITOR_LEASE, this.holder).catch(() => undefined);

@@ -59,6 +59,70 @@ describe('JobRunner: leases and dead jobs', () => {
     assert.equal(rivalRuns.length, 1, 'the lease expired during the work and the rival took the job');
   });
 
+  it('claims a job only when it is about to run: one queued behind a long job is run once, by one runner', async () => {
+    // Two jobs due at once. While the first runs for longer than a lease (extending its own), a second replica
+    // ticks. Claimed together as a batch, the second job's lease ran out in the queue: the rival took it over and
+    // the first runner then ran it again as well.
+    const ran: string[] = [];
+    const rival = runner({ work: async (job) => void ran.push(`rival:${job.payload.n}`) });
+    const main = runner({
+      work: async (job, lease) => {
+        ran.push(`main:${job.payload.n}`);
+        if (job.payload.n !== 1) return;
+        now += LEASE + 60_000;
+        await lease.extend();
+        await rival.tick();
+      },
+    });
+    for (const n of [1, 2])
+      await store.jobs.enqueue({ kind: 'work', payload: { n }, runAt: new Date(T0).toISOString() });
+    await main.tick();
+    assert.deepEqual(ran.filter((r) => r.endsWith(':2')).length, 1, `job 2 ran once: ${ran.join(', ')}`);
+    const jobs = await store.jobs.list({ kind: 'work' });
+    assert.deepEqual(
+      jobs.map((j) => [j.status, j.attempts]),
+      [
+        ['done', 1],
+        ['done', 1],
+      ],
+    );
+  });
+
+  it('keeps the lease of a job whose handler is slow but alive (a heartbeat), so no other replica takes it', async () => {
+    // Real time here: the heartbeat is a timer. A 1.5 s lease; the handler works 3.5 s without extending it.
+    const real = await openSqliteStore({ filename: ':memory:' });
+    try {
+      const lease = 1500;
+      const rivalRuns: number[] = [];
+      const rival = new JobRunner({
+        store: real,
+        clock: () => new Date(),
+        leaseMs: lease,
+        handlers: { slow: async (job) => void rivalRuns.push(job.id) },
+      });
+      const main = new JobRunner({
+        store: real,
+        clock: () => new Date(),
+        leaseMs: lease,
+        handlers: {
+          slow: async () => {
+            for (let i = 0; i < 5; i++) {
+              await new Promise((r) => setTimeout(r, 700));
+              await rival.tick();
+            }
+          },
+        },
+      });
+      await real.jobs.enqueue({ kind: 'slow', payload: {}, runAt: new Date().toISOString() });
+      assert.equal(await main.tick(), 1);
+      assert.deepEqual(rivalRuns, [], 'the rival never got the job');
+      const [job] = await real.jobs.list({ kind: 'slow' });
+      assert.deepEqual([job?.status, job?.attempts], ['done', 1]);
+    } finally {
+      await real.close();
+    }
+  });
+
   it('extends the lease over a wait about to start, and stops a job that is no longer running', async () => {
     let extended: string | undefined;
     const errors: unknown[] = [];

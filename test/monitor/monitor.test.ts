@@ -293,7 +293,7 @@ describe('governance monitor', () => {
       });
       return { tenant: tenantProxy, pause, resume: () => release() };
     }
-    // A tiny interval so the lease (interval × 1.1 × 1.15) runs out in about 60 ms of real time.
+    // A tiny interval so the lease (half the interval) runs out in 25 ms of real time.
     const replica = (name: string, t: TenantAdmin = tenant) =>
       new GovernanceMonitor({ store, tenant: t, clock, intervalSeconds: 0.05, filter: ALL, holder: name });
 

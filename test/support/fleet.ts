@@ -4,7 +4,7 @@
 // whenever Teams' per-conversation windows are exceeded. Lease and poll intervals are short so failover shows
 // in seconds.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TeamsClient, teamsClient } from './bot-harness.js';
@@ -36,10 +36,15 @@ export interface Fleet {
   teams: TeamsClient;
   dataDir: string;
   failpointLog: string;
-  /** Starts (again) replica i on a port of its own, with these failpoints armed (name[@N][:stop]). */
-  startReplica(index: number, failpoints?: string[]): Promise<BotProcess>;
-  /** Stops every replica and starts them all again (in parallel) with these failpoints armed. */
-  restartReplicas(failpoints?: string[]): Promise<void>;
+  /** Starts (again) replica i on a port of its own. */
+  startReplica(index: number): Promise<BotProcess>;
+  /**
+   * Arms these failpoints (name[@N][:stop]) in the running replicas at once (all, or those listed), replacing what
+   * was armed, through each replica's failpoint control file (GOVBOT_FAILPOINTS_FILE): no restart. [] disarms.
+   */
+  arm(failpoints: string[], only?: number[]): void;
+  /** Lets stopped replicas run again and starts again those that died (killed by a failpoint). */
+  reviveDead(): Promise<void>;
   /** `govbot audit verify` against the fleet's database: its exit code and what it printed. */
   auditVerify(): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
@@ -51,6 +56,8 @@ export function replicaEnv(options: FleetOptions, simulatorUrl: string): Record<
     DATABASE_URL: options.databaseUrl,
     TENANT_SIMULATOR_URL: simulatorUrl,
     JOB_LEASE_SECONDS: '2',
+    // The shortest poll the config allows, so the monitor's failover (within one interval) shows in seconds.
+    MONITOR_INTERVAL_SECONDS: '10',
     LOG_LEVEL: 'warn',
     ...options.env,
   };
@@ -76,6 +83,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-fleet-'));
   const compiled = buildIsFresh();
   const failpointLog = join(dataDir, 'failpoints.log');
+  const count = options.replicas ?? 3;
+  const failpointControl = (i: number) => join(dataDir, `failpoints-${i}.armed`);
+  // Each file written whole and renamed into place, so a replica never reads half a spec.
+  const arm = (failpoints: string[], only?: number[]) => {
+    for (let i = 0; i < count; i++) {
+      const file = failpointControl(i);
+      writeFileSync(`${file}.tmp`, only === undefined || only.includes(i) ? failpoints.join(',') : '');
+      renameSync(`${file}.tmp`, file);
+    }
+  };
+  arm(options.failpoints ?? []);
   if (options.makers) seedTenantWithMakers(join(dataDir, 'simulator'), options.makers);
   const simulator = await startSimulatorProcess({
     dataDir: join(dataDir, 'simulator'),
@@ -85,7 +103,6 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const connector = new ConnectorDouble();
   connector.enforceTeamsLimits = true;
   await connector.start();
-  const count = options.replicas ?? 3;
   const replicas: (BotProcess | undefined)[] = new Array(count).fill(undefined);
   const proxy = new ReplicaProxy([]);
   await proxy.start();
@@ -105,7 +122,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     teams: teamsClient(proxy.url, connector),
     dataDir,
     failpointLog,
-    async startReplica(index, failpoints = options.failpoints ?? []) {
+    async startReplica(index) {
       const bot = await startBotProcess({
         // Each replica its own folder: nothing may be shared through the file system, only through PostgreSQL.
         dataDir: join(dataDir, `replica-${index}`),
@@ -114,15 +131,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         startTimeoutMs: 180_000,
         // Three tsx start-ups at once take minutes on a busy 2-core machine; the fresh build starts in seconds.
         compiled,
-        env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS: failpoints.join(',') },
+        env: { ...replicaEnv(options, simulator.url), GOVBOT_FAILPOINTS_FILE: failpointControl(index) },
       });
       replicas[index] = bot;
       proxy.setTargets(replicas.filter((r): r is BotProcess => r !== undefined).map((r) => r.url));
       return bot;
     },
-    async restartReplicas(failpoints = []) {
-      await stopReplicas();
-      await Promise.all(replicas.map((_, i) => fleet.startReplica(i, failpoints)));
+    arm,
+    async reviveDead() {
+      await Promise.all(
+        replicas.map(async (r, i) => {
+          if (!r) return;
+          r.child.kill('SIGCONT');
+          if (r.child.exitCode !== null || r.child.signalCode !== null) await fleet.startReplica(i);
+        }),
+      );
     },
     auditVerify: () =>
       new Promise((resolve) => {

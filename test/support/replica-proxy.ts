@@ -106,6 +106,8 @@ export class ReplicaProxy {
       res.writeHead(answer.status, answer.type ? { 'content-type': answer.type } : {});
       res.end(answer.text);
     } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      this.answers.push({ target: '', status: 502, body: `${String(error)} (${cause?.code ?? cause?.message ?? ''})` });
       res.writeHead(502, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `no replica answered: ${String(error)}` }));
     }
