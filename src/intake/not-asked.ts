@@ -27,7 +27,7 @@ const CORRECTION = /\b(just|instead|only|rather|but)\b/i;
 const STILL_ASKS = /\b(maker|role|unblock|connector|environment|sandbox|env|access|need|want|please|pls)\b/i;
 
 const RELEASE =
-  /\b(remove|release|give up|drop|revoke|take away|end|finish|relinquish|hand back|get rid of|unassign)( me from| me off)? (my|the|me)( \w+){0,3} (maker|role|exception|access|permission|permissions|rights)\b|\b(step (me )?down|take me off|remove me) (from|as|of)\b|\b(re-?block|block( \w+){1,3} again)\b|\b(exception|role|access) (can|could|should|may) (end|stop|expire)\b/i;
+  /\b(remove|release|give up|drop|revoke|take away|end|finish|relinquish|hand back|get rid of|unassign)( me from| me off)? (my|the|me)( \w+){0,3} (maker|role|exception|access|permission|permissions|rights)\b|\b(step (me )?down|take me off|remove me) (from|as|of)\b|\b(re-?block|block( \w+){1,3} again)\b|\b(exception|role|access) (can|could|should|may) (end|stop|expire)\b|\b(no longer|don'?t|do not) (need|want|use) my( \w+){0,3} (exception|role|access|rights|permission)\b/i;
 
 const HYPOTHETICAL =
   /^(if|what if|suppose|hypothetically|say)\b|\b(who would|would (it|that|this) (need|require)|who (approves|decides|signs off)|how long (would|does) (it|approval|a request) take|what are the rules)\b/i;

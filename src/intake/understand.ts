@@ -188,8 +188,14 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   };
   // Never file what was not asked: a withdrawal, a hypothetical, giving access up, something off our scope.
   // A withdrawal worded as a cancel ("I don't need Dropbox anymore, cancel that") goes to the cancel flow.
-  const held =
-    isRequestIntent(kind) || ['unknown', 'help', 'greeting'].includes(kind) ? notAsked(parsed.text) : undefined;
+  // A cancel that gives up a grant one holds ("I no longer need my Box exception") is a release, not a withdrawal.
+  const reading =
+    isRequestIntent(kind) ||
+    ['unknown', 'help', 'greeting'].includes(kind) ||
+    (kind === 'cancel' && !parsed.requestIds.length)
+      ? notAsked(parsed.text)
+      : undefined;
+  const held = kind === 'cancel' && reading !== 'release' ? undefined : reading;
   if (held) {
     understanding.notAsked = held;
     understanding.kind = 'unknown';

@@ -403,6 +403,6 @@ export class DialogueManager {
 function unmatchedNotice(u: Understanding): string | undefined {
   const name = u.unknownEnvironment ?? u.environment.unmatched;
   if (!name) return undefined;
-  const closest = u.environment.options.length > 0 ? ' These are the closest; pick one or type another name.' : '';
+  const closest = u.environment.options.length > 0 ? ' These are the closest ones.' : '';
   return `I couldn't find an environment called "${name}" in this tenant.${closest} Nothing is filed until you choose.`;
 }

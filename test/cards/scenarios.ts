@@ -538,6 +538,27 @@ export const SCENARIOS: CardScenario[] = [
         'Payroll Tools, a Sandbox environment.',
       ),
   },
+  {
+    // A name that matches no environment (issue 10 part 5): said so, the closest three offered with their type.
+    name: 'choice-look-alike-environment',
+    template: 'choice-card',
+    card: () =>
+      choiceCard(
+        draft,
+        {
+          kind: 'ask',
+          slot: 'environment',
+          question: 'Which environment do you mean for the Environment Maker role?',
+          options: [
+            { id: 'a', label: 'Marketing Sandbox' },
+            { id: 'b', label: 'Finance Production' },
+            { id: 'c', label: 'IT Tools (Production)' },
+          ],
+          hint: 'Pick one, or type its name (or "the second one").',
+        },
+        'I couldn\'t find an environment called "Marketing Production" in this tenant. These are the closest ones. Nothing is filed until you choose.',
+      ),
+  },
   { name: 'change-draft', template: 'choice-card', card: () => changeCard(draft) },
   {
     name: 'confirm-draft',
