@@ -48,6 +48,7 @@ import { refreshUsersFor } from './teams/cards/request-view.js';
 import { LanguageModelIntake } from './teams/language-model-intake.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
+import { TeamsUserIds } from './teams/teams-user-ids.js';
 import { refuseForeignTenant } from './teams/tenant-guard.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
 import { createTenantAdmin } from './tenant/live/create-live-tenant-admin.js';
@@ -128,16 +129,18 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   // bot resumes its own lanes and polls at once instead of waiting for its previous life's leases to expire.
   const instanceId = config.DATABASE_URL ? randomUUID() : 'embedded';
   const approvers = new ApproverDirectory(tenant, policy.approverGroupIds(), clock);
+  const teamsUsers = new TeamsUserIds(store, clock);
   await approvers.refresh().catch((error) => log.warn({ err: (error as Error).message }, 'approver groups not loaded'));
   // Per-reader views: the requester, and the approvers of the current stage (and its escalation group).
   const stageApprovers = (request: GovernanceRequest) => {
     const index = currentStage(request);
     const stage = request.status === 'pending' && index !== undefined ? request.stages[index] : undefined;
     const groups = stage ? [stage.groupId, ...(stage.escalatedTo ? [stage.escalatedTo.groupId] : [])] : [];
-    return refreshUsersFor(
+    const readers = refreshUsersFor(
       request,
       approvers.membersOf(groups).filter((id) => id !== request.requester.id),
     );
+    return teamsUsers.idsFor(readers);
   };
   const composer = new AdaptiveCardComposer(stageApprovers);
   const settings = lifecycleSettings(config);
@@ -241,6 +244,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     releases,
     policy,
     stageApprovers,
+    teamsUsers,
     languageModel: LanguageModelIntake.fromConfig(config, { log, httpAgent: options.languageModelHttpAgent }),
   });
 

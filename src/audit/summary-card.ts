@@ -1,7 +1,7 @@
 // The card an approver gets for "audit for Finance Sandbox last week": the latest matching entries and the CLI
 // command that exports the full range. Callable by the chat layer: auditSummaryCard(store, query, options).
 import type { Store } from '../requests/ports/store.js';
-import { cardActivity, plain, renderCard } from '../teams/cards/template.js';
+import { cardActivity, codeSpan, plain, renderCard } from '../teams/cards/template.js';
 import { type AuditQuery, queryAudit } from './query.js';
 
 export interface AuditSummaryOptions {
@@ -24,10 +24,10 @@ export async function auditSummaryCard(
   const latest = all.slice(-shown).reverse();
   const scope = options.environmentName ?? query.environmentId ?? query.requestId ?? 'all environments';
   const items = latest.map((r) => ({
-    text: plain(
+    // The who is stored from outside (a directory name, an id from an activity); the rest is the bot's own.
+    text:
       `${OUTCOME_MARK[r.outcome] ?? '•'} ${r.at.slice(0, 16).replace('T', ' ')} ${r.action}` +
-        `${r.requestId ? ` ${r.requestId}` : ''} — ${r.actorUpn ?? r.actorId}`,
-    ),
+      `${r.requestId ? ` ${r.requestId}` : ''} — ${plain(r.actorUpn ?? r.actorId)}`,
   }));
   if (all.length > shown) items.push({ text: `… and ${all.length - shown} more` });
   const command = exportCommand(query);
@@ -37,7 +37,7 @@ export async function auditSummaryCard(
     text:
       all.length === 0
         ? 'No audit entries match.'
-        : `${all.length} entr${all.length === 1 ? 'y' : 'ies'}; the latest ${Math.min(shown, all.length)} below. Full export: \`${plain(command)}\``,
+        : `${all.length} entr${all.length === 1 ? 'y' : 'ies'}; the latest ${Math.min(shown, all.length)} below. Full export: ${codeSpan(command)}`,
     facts: [
       { title: 'Since', value: query.since ?? 'the beginning' },
       { title: 'Until', value: query.until ?? 'now' },

@@ -23,6 +23,7 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
   // Every activity refreshes the stored conversation reference: what proactive messages need later.
   app.turn('beforeTurn', async (context) => {
     await rememberConversation(context, bot);
+    await bot.teamsUsers?.remember(context.activity.from?.aadObjectId, context.activity.from?.id);
     return true;
   });
 

@@ -138,7 +138,7 @@ export class CardActionHandler {
         return noticeCard({
           title: 'Extension not possible',
           color: 'Attention',
-          text: 'message' in result ? result.message : 'Nothing was changed.',
+          text: 'message' in result ? plain(result.message) : 'Nothing was changed.',
         });
     }
   }

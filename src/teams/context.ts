@@ -11,6 +11,7 @@ import type { RequestPreparer } from '../requests/preparation.js';
 import type { ReleaseService } from '../requests/release-service.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import type { LanguageModelIntake } from './language-model-intake.js';
+import type { TeamsUserIds } from './teams-user-ids.js';
 
 export interface BotContext {
   config: Config;
@@ -28,6 +29,8 @@ export interface BotContext {
   releases?: ReleaseService | undefined;
   /** For the "why?" button: which rule matched and why. */
   policy?: RoutingPolicy | undefined;
+  /** Teams user ids (MRIs) learnt from activities, for the per-reader views' refresh.userIds. */
+  teamsUsers?: TeamsUserIds | undefined;
   /** Cached approver ids per group, for per-reader views. */
   stageApprovers?: ((request: GovernanceRequest) => string[]) | undefined;
   /** Checks resolved names against the tenant and builds the details to file (or an immediate answer). */

@@ -9,10 +9,15 @@ import { describeRelease } from '../requests/release.js';
 import type { ReleaseOffer } from '../requests/release-service.js';
 import { currentStage, nextStep } from '../requests/state-machine.js';
 import { TITLES } from './cards/request-view.js';
-import { type AdaptiveCard, cardActivity, plain, renderCard } from './cards/template.js';
+import { type AdaptiveCard, cardActivity, codeSpan, plain, plainLabel, renderCard } from './cards/template.js';
+import { userText } from './cards/user-text.js';
 
+/**
+ * A text reply. The bot's own replies use no markdown, so the whole text is shown as text: whatever a user typed in
+ * it (a name, a reason, an answer) cannot become a link, markup, an @mention or HTML in Teams.
+ */
 export function textReply(text: string): Partial<Activity> {
-  return { type: 'message', text };
+  return { type: 'message', text: userText(text) };
 }
 
 export function cardReply(card: Record<string, unknown>, summary?: string): Partial<Activity> {
@@ -141,15 +146,15 @@ export function choiceCard(draft: Draft, next: Extract<NextAction, { kind: 'ask'
     actions.push({ title: 'Choose', verb: 'chooseOption', data: { draftId: draft.id, slot: next.slot } });
   actions.push({ title: 'Cancel', verb: 'cancelDraft', data: { draftId: draft.id } });
   return renderCard('choice-card', {
-    title: next.question,
+    title: plain(next.question),
     text: preface ? plain(preface) : null,
-    hint: next.hint ?? null,
+    hint: next.hint ? plain(next.hint) : null,
     buttons: buttons.map((o, i) => ({
-      title: `${i + 1}. ${plain(o.label)}`,
+      title: `${i + 1}. ${plainLabel(o.label)}`, // a button title: not markdown
       verb: 'chooseOption',
       data: { draftId: draft.id, slot: next.slot, optionId: o.id },
     })),
-    list: list.map((o) => ({ title: plain(o.label), value: o.id })),
+    list: list.map((o) => ({ title: plainLabel(o.label), value: o.id })),
     listLabel: 'Choose one',
     actions,
   });
@@ -273,7 +278,7 @@ export function licenceReportCard(summary: LicenceSummary, command: string): Ada
             ? 'Everyone has a Power Apps plan.'
             : `**Without a Power Apps plan (${missing.length}):** ${names.join(', ')}${more}`,
       },
-      { text: `Full report as CSV: \`${plain(command)}\`` },
+      { text: `Full report as CSV: ${codeSpan(command)}` },
     ],
     actions: [],
   });

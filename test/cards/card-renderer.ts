@@ -79,6 +79,12 @@ export interface RenderReport {
   lowContrast: string[];
   /** Labels of the buttons, in order. */
   buttons: string[];
+  /** Every link in the rendered card (href), e.g. from markdown or Teams-style autolinking. */
+  links: string[];
+  /** Text that markdown turned into markup (bold, italics, headings, lists, code, quotes, tables, strikethrough). */
+  markup: { tag: string; text: string }[];
+  /** All text of the card as a reader sees it. */
+  text: string;
   height: number;
 }
 
@@ -115,7 +121,8 @@ export class CardRenderer {
       ({ card, width, hostConfig }) => {
         const w = window as unknown as { AdaptiveCards: any; markdownit: any };
         const AC = w.AdaptiveCards;
-        const md = w.markdownit({ html: false, linkify: false, breaks: true });
+        // linkify: Teams turns bare URLs in TextBlocks into links too.
+        const md = w.markdownit({ html: false, linkify: true, breaks: true });
         AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml: string; didProcess: boolean }) => {
           result.outputHtml = md.render(text);
           result.didProcess = true;
@@ -188,7 +195,23 @@ export class CardRenderer {
         const buttons = Array.from(host.querySelectorAll<HTMLElement>('.ac-pushButton')).map(
           (b) => b.textContent ?? '',
         );
-        return { problems, clipped, lowContrast, buttons, height: host.getBoundingClientRect().height };
+        const links = Array.from(host.querySelectorAll<HTMLAnchorElement>('a')).map((a) => a.href);
+        const markup = Array.from(
+          host.querySelectorAll<HTMLElement>(
+            '.ac-textBlock :is(strong, b, em, i, del, s, h1, h2, h3, h4, h5, h6, li, code, pre, blockquote, table, hr)',
+          ),
+        ).map((el) => ({ tag: el.tagName.toLowerCase(), text: el.textContent ?? '' }));
+        const text = host.textContent ?? '';
+        return {
+          problems,
+          clipped,
+          lowContrast,
+          buttons,
+          links,
+          markup,
+          text,
+          height: host.getBoundingClientRect().height,
+        };
       },
       { card, width, hostConfig: TEAMS_HOST_CONFIG },
     );

@@ -50,7 +50,10 @@ describe('conversation: requester details stay out of shared channels', () => {
     assert.deepEqual(details(base, upn), { email: false, department: false, licence: false });
     const refresh = (base as { refresh?: { action?: { verb?: string }; userIds?: string[] } }).refresh;
     assert.equal(refresh?.action?.verb, 'refresh');
-    assert.ok((refresh?.userIds ?? []).length > 0 && (refresh?.userIds ?? []).length <= 60);
+    // Listed as Teams lists users: by the MRI each activity carries as from.id (Alex wrote, Megan set the channels).
+    assert.ok((refresh?.userIds ?? []).length <= 60);
+    assert.ok(refresh?.userIds?.includes(`29:${users.alex.id}`), String(refresh?.userIds));
+    assert.ok(refresh?.userIds?.includes(`29:${users.megan.id}`), String(refresh?.userIds));
 
     const where = { conversationId: team.approvals, channelId: team.approvals, replyToId: post.id };
     const approverView = await h.invoke(users.megan, 'refresh', { requestId: request.id }, where);

@@ -190,11 +190,12 @@ fallback:
       refresh?: { userIds?: string[] };
       actions?: { verb?: string }[];
     };
-    // The base card keeps Approve/Reject (clients that do not refresh); refresh lists requester + stage 1 approvers.
+    // The base card keeps Approve/Reject (clients that do not refresh); refresh lists requester + stage 1 approvers,
+    // by the Teams user id (MRI, from.id) of those the bot has heard from, else by their Entra object id.
     assert.ok(card.actions?.some((a) => a.verb === 'approve'));
     assert.deepEqual(
       new Set(card.refresh?.userIds),
-      new Set([users.alex.id, users.megan.id, users.nestor.id, users.patti.id]),
+      new Set([`29:${users.alex.id}`, `29:${users.megan.id}`, users.nestor.id, users.patti.id]),
     );
 
     const verbs = (res: { body: InvokeResponseBody }) =>
@@ -212,7 +213,7 @@ fallback:
     // Stage 2: only the senior approver (and the requester) get the acting view.
     const update = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === approvalPost(id)?.id).at(-1);
     const updated = firstCard(update?.body ?? {}) as { refresh?: { userIds?: string[] } };
-    assert.deepEqual(new Set(updated.refresh?.userIds), new Set([users.alex.id, users.patti.id]));
+    assert.deepEqual(new Set(updated.refresh?.userIds), new Set([`29:${users.alex.id}`, users.patti.id]));
     assert.ok(!verbs(await click(users.megan, 'refresh', id, 1)).includes('approve'));
     assert.ok(verbs(await click(users.patti, 'refresh', id, 1)).includes('approve'));
   });

@@ -6,6 +6,7 @@ import { describeRelease } from '../../requests/release.js';
 import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
 import { cardActivity, plain, renderCard } from './template.js';
+import { userText } from './user-text.js';
 
 export function requestCard(
   request: GovernanceRequest,
@@ -124,7 +125,8 @@ export class AdaptiveCardComposer implements MessageComposer {
       noticeCard({
         title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
         color,
-        text: [outcomeSentence(request), link ? `Open it: ${link}` : undefined].filter(Boolean).join('\n\n'),
+        // The outcome may quote names people typed; the link is the bot's own (it stays a link).
+        text: [plain(outcomeSentence(request)), link ? `Open it: ${link}` : undefined].filter(Boolean).join('\n\n'),
         facts,
         actions: [{ title: 'Show request', verb: 'showRequest', data: { requestId: request.id } }],
       }),
@@ -186,6 +188,6 @@ export class AdaptiveCardComposer implements MessageComposer {
   }
 
   text(message: string): Activity {
-    return { type: 'message', text: message };
+    return { type: 'message', text: userText(message) }; // like textReply: no markdown of the bot's own
   }
 }

@@ -6,7 +6,7 @@ import { describeRelease } from '../../requests/release.js';
 import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
 import { describeLicence } from '../../tenant/licence-plans.js';
 import { connectorChangeSections } from './connector-change-view.js';
-import { plain } from './template.js';
+import { plain, plainLabel } from './template.js';
 
 export type Audience = 'approver' | 'requester' | 'readonly';
 
@@ -256,7 +256,8 @@ export function requestCardData(
     ...(shared
       ? []
       : [
-          { title: 'Email', value: plain(requester.upn) },
+          // Directory data the bot means to show (Teams may link it as mail), not text someone typed.
+          { title: 'Email', value: plainLabel(requester.upn) },
           ...(requester.department ? [{ title: 'Department', value: plain(requester.department) }] : []),
           ...licenceFacts(request),
         ]),
@@ -309,6 +310,7 @@ export function requestCardData(
         label: 'Change',
         value: request.details.scope,
         options: [
+          // Expanded choices are drawn as text blocks (markdown): the name goes in escaped.
           { title: `Exception for ${plain(request.details.environment.displayName)} only`, value: 'exception' },
           { title: 'Tenant-wide (every environment the policy covers)', value: 'tenant-wide' },
         ],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Expression } from 'adaptive-expressions';
 import * as ACData from 'adaptivecards-templating';
 import { projectRoot } from '../../project-root.js';
+import { userText } from './user-text.js';
 
 export const CARD_TEMPLATES = [
   'request-card',
@@ -61,9 +62,23 @@ function load(name: CardTemplateName): ACData.Template {
 const FALSE_WHEN =
   /^WARN: Unable to parse the Adaptive Expression .* The \$when condition has been set to false by default\.$/s;
 
-/** Neutralises template syntax inside user-provided text so it is shown, never evaluated or mistaken for a hole. */
-export function plain(text: string): string {
+/** Neutralises template syntax inside text so it is shown, never evaluated or mistaken for a hole. */
+export function plainLabel(text: string): string {
   return text.replace(/\$\{/g, '$\u200b{');
+}
+
+/**
+ * User-provided text for a markdown field of a card (TextBlock text, fact values): shown as typed, never evaluated as
+ * template syntax nor read as a link, markup, @mention or HTML (see user-text.ts). Labels that Teams does not read
+ * as markdown (button titles, choices) take plainLabel instead, or the character references would show.
+ */
+export function plain(text: string): string {
+  return plainLabel(userText(text));
+}
+
+/** A command shown as code: inside a code span nothing is markdown, so only its own delimiter has to go. */
+export function codeSpan(text: string): string {
+  return `\`${plainLabel(text.replace(/`/g, "'"))}\``;
 }
 
 export type AdaptiveCard = Record<string, unknown>;
