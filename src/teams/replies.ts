@@ -10,14 +10,14 @@ import type { ReleaseOffer } from '../requests/release-service.js';
 import { currentStage, nextStep } from '../requests/state-machine.js';
 import { TITLES } from './cards/request-view.js';
 import { type AdaptiveCard, cardActivity, codeSpan, plain, plainLabel, renderCard } from './cards/template.js';
-import { userText } from './cards/user-text.js';
+import { replyText } from './cards/user-text.js';
 
 /**
  * A text reply. The bot's own replies use no markdown, so the whole text is shown as text: whatever a user typed in
  * it (a name, a reason, an answer) cannot become a link, markup, an @mention or HTML in Teams.
  */
 export function textReply(text: string): Partial<Activity> {
-  return { type: 'message', text: userText(text) };
+  return { type: 'message', text: replyText(text) };
 }
 
 export function cardReply(card: Record<string, unknown>, summary?: string): Partial<Activity> {

@@ -6,7 +6,7 @@ import { describeRelease } from '../../requests/release.js';
 import { nextStep } from '../../requests/state-machine.js';
 import { type Audience, requestCardData, TITLES } from './request-view.js';
 import { cardActivity, plain, renderCard } from './template.js';
-import { userText } from './user-text.js';
+import { replyText } from './user-text.js';
 
 export function requestCard(
   request: GovernanceRequest,
@@ -188,6 +188,6 @@ export class AdaptiveCardComposer implements MessageComposer {
   }
 
   text(message: string): Activity {
-    return { type: 'message', text: userText(message) }; // like textReply: no markdown of the bot's own
+    return { type: 'message', text: replyText(message) }; // like textReply: no markdown of the bot's own
   }
 }

@@ -43,11 +43,29 @@ function breakLinks(text: string): string {
   return text.replace(DOUBLE_SLASH, `/${WJ}/`).replace(HOST_DOT, `$1.${WJ}`).replace(AT_SIGN, `$1${WJ}@`);
 }
 
-/** Typed text as text in a markdown field (TextBlock, message text): no link, markup, mention or HTML comes of it. */
-export function userText(text: string): string {
+function inlineSafe(text: string): string {
   return breakLinks(text.replace(LINE_BREAKS, '\n'))
     .replace(INLINE_CHARS, (c) => INLINE[c] ?? c)
-    .replace(LOOSE_UNDERSCORE, (m) => m.replace('_', '&#95;'))
+    .replace(LOOSE_UNDERSCORE, (m) => m.replace('_', '&#95;'));
+}
+
+/** Typed text as text in a card's markdown field (TextBlock): no link, markup, mention or HTML comes of it. */
+export function userText(text: string): string {
+  return inlineSafe(text)
     .replace(LINE_START_MARK, (_m, indent: string, mark: string) => `${indent}&#${mark.charCodeAt(0)};`)
     .replace(LINE_START_NUMBER, (_m, number: string, mark: string) => `${number}&#${mark.charCodeAt(0)};`);
+}
+
+const HEADING_START = /^([ \t]*)#/gm;
+/** A line of only - or = (a rule, or a setext underline that makes the line above a heading). */
+const RULE_LINE = /^([ \t]*)([-=])(?=[-= \t]*$)/gm;
+
+/**
+ * A whole text message of the bot's (its own words with what people typed in them): the same, except that the bot's
+ * own line-start lists ("1. …", "- …") stay lists; headings and rules are still turned into text.
+ */
+export function replyText(text: string): string {
+  return inlineSafe(text)
+    .replace(HEADING_START, (_m, indent: string) => `${indent}&#35;`)
+    .replace(RULE_LINE, (_m, indent: string, mark: string) => `${indent}&#${mark.charCodeAt(0)};`);
 }
