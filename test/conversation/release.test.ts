@@ -202,6 +202,21 @@ describe('conversation: giving up one’s own access', () => {
     assert.equal(release?.status, 'completed', JSON.stringify(release?.execution.error));
     assert.equal(grant?.endedEarly?.by, release?.id);
     assert.ok((await h.bot.store.audit.list({ requestId: id })).some((r) => r.action === 'grant.ended-early'));
+    const told = h.connector
+      .messages(h.personalConversationId(users.alex))
+      .filter(
+        (c) => c.method === 'POST' && new RegExp(`Your request ${id} ended early`).test(cardText(firstCard(c.body))),
+      );
+    assert.equal(told.length, 1, h.connector.describe());
+    assert.match(cardText(firstCard(told[0]!.body)), new RegExp(`you gave this access up \\(${release?.id}\\)`));
+    const auditPosts = h.connector
+      .messages(team.audit)
+      .filter((c) => c.method === 'POST')
+      .map((c) => cardText(firstCard(c.body)));
+    assert.ok(
+      auditPosts.some((t) => t.includes(id) && /ended early/.test(t)),
+      auditPosts.join('\n---\n'),
+    );
 
     // The grant's end comes: nothing runs again, nothing fails, nobody is asked to act.
     const writesBefore = h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET').length;

@@ -123,7 +123,7 @@ export class AdaptiveCardComposer implements MessageComposer {
       ['failed', 'rejected'].includes(request.status) ? 'Attention' : 'Default';
     return cardActivity(
       noticeCard({
-        title: `Your request ${request.id} was ${UPDATE_HEADLINE[request.status] ?? request.status}`,
+        title: `Your request ${request.id} ${request.endedEarly ? 'ended early' : `was ${UPDATE_HEADLINE[request.status] ?? request.status}`}`,
         color,
         // The outcome may quote names people typed; the link is the bot's own (it stays a link).
         text: [plain(outcomeSentence(request)), link ? `Open it: ${link}` : undefined].filter(Boolean).join('\n\n'),

@@ -264,6 +264,9 @@ export function requestCardData(
     ...facts,
     { title: 'Asked on', value: when(request.createdAt) },
     ...(request.grantEndsAt ? [{ title: 'Grant ends', value: when(request.grantEndsAt) }] : []),
+    ...(request.endedEarly
+      ? [{ title: 'Ended early', value: `${when(request.endedEarly.at)}, given up (${request.endedEarly.by})` }]
+      : []),
   ];
   let licenceWarning: string | null = null;
   if (!shared && !requester.hasPowerAppsLicense && request.type === 'maker-role') {
