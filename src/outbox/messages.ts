@@ -14,7 +14,14 @@ export interface CardNotice {
  * How a copy of a request card reads where it was posted: the approvals channel's card, the requester's own view,
  * someone else's read-only view; "shared" when others read the conversation (no email, department or licence).
  */
-export type CardCopyView = 'approval' | 'requester' | 'requester-shared' | 'readonly' | 'readonly-shared';
+export type CardCopyView =
+  | 'approval'
+  | 'requester'
+  | 'requester-shared'
+  /** An approver's own copy in their personal chat (opened from "pending requests"). */
+  | 'approver'
+  | 'readonly'
+  | 'readonly-shared';
 
 export interface MessageComposer {
   /** The card in the approvals channel; also the invoke response after a decision. */

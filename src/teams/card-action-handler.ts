@@ -1,7 +1,7 @@
 // Action.Execute invokes. Each answers at once with a card (Teams waits ~10 s at most); slow work runs in
 // background jobs that edit the card again later. Card data is untrusted: only the request id is used.
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { CardNotice } from '../outbox/messages.js';
+import { type CardNotice, conversationKeys } from '../outbox/messages.js';
 import { explainRequest } from '../policy/explain-request.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import { currentStage } from '../requests/state-machine.js';
@@ -9,7 +9,7 @@ import { answerData, decisionData, extendData, parseCardData, questionData, requ
 import { noticeCard, requestCard } from './cards/composer.js';
 import { type AdaptiveCard, plain } from './cards/template.js';
 import type { BotContext } from './context.js';
-import { auditUnseen, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
+import { auditUnseen, isSharedConversation, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
 import { whoDecidesFor } from './who-decides-answer.js';
 
 export class CardActionHandler {
@@ -204,6 +204,7 @@ export class CardActionHandler {
     if (!request) return notFoundCard(parsed.value.requestId);
     const notice = why ? await this.whoDecides(request, userId) : undefined;
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    if (verb === 'showRequest') await this.recordOpened(context, request, userId);
     if (verb !== 'refresh') return this.viewFor(request, userId, notice);
     // The user-specific refresh: answered directly, so this reader's view replaces the card for them alone.
     const card = await this.viewFor(request, userId, notice, true);
@@ -212,6 +213,27 @@ export class CardActionHandler {
       value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
     });
     return card;
+  }
+
+  /**
+   * "Open" on a list or an update turns that message into one more copy of the request's card: recorded, so later
+   * changes of state edit it too. Only in a personal chat (a shared chat's card is edited for everyone).
+   */
+  private async recordOpened(context: TurnContext, request: GovernanceRequest, userId: string | undefined) {
+    const activityId = context.activity.replyToId;
+    if (!activityId || !userId || isSharedConversation(context.activity)) return;
+    const view =
+      userId === request.requester.id
+        ? 'requester'
+        : (await this.isStageApprover(request, userId))
+          ? 'approver'
+          : 'readonly';
+    await this.bot.service.recordCopy(request.id, {
+      conversationKey: conversationKeys.personal(userId),
+      updateOf: `activity:${activityId}`,
+      view,
+      version: request.version,
+    });
   }
 
   /**

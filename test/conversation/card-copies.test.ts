@@ -84,6 +84,25 @@ describe('conversation: every copy of a card follows the request', () => {
     await h.say(users.alex, 'answer REQ-1001 the spring launch');
     await h.settle();
 
+    // "Open" on a list turns the list message into the request's card: Alex's "my requests", Megan's pending list.
+    const opened: ConnectorCall[] = [];
+    for (const [user, text] of [
+      [users.alex, 'my requests'],
+      [users.megan, 'pending requests'],
+    ] as const) {
+      const [list] = await h.say(user, text);
+      const posted = h.connector.messages(h.personalConversationId(user)).find((c) => c.body === list);
+      assert.ok(posted, `${text}: ${h.connector.describe()}`);
+      const open = await h.invoke(
+        user,
+        'showRequest',
+        { requestId: 'REQ-1001' },
+        { conversationId: h.personalConversationId(user), replyToId: posted.id },
+      );
+      assert.equal(open.status, 200);
+      opened.push(posted);
+    }
+
     const before = copiesOf('REQ-1001');
     // receipt, 2 status answers, the duplicate, the group-chat answer, the question card, the answer's card, and
     // the approval card.
@@ -107,6 +126,12 @@ describe('conversation: every copy of a card follows the request', () => {
       ),
       [],
     );
+    for (const list of opened) {
+      const last = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === list.id).at(-1);
+      const card = firstCard(last?.body ?? {});
+      assert.match(cardText(card), /REQ-1001 · Completed/, `the opened list ${list.conversationId} follows`);
+      assert.doesNotMatch(JSON.stringify(card), /"verb":"(approve|reject|cancel)"/);
+    }
     // The group chat's copy reads as others may read it: no email there.
     const group = after.find((c) => c.posted.conversationId === GROUP);
     assert.ok(group, 'the group chat got a copy');

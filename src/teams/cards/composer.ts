@@ -101,7 +101,7 @@ export class AdaptiveCardComposer implements MessageComposer {
 
   requestCopy(request: GovernanceRequest, view: CardCopyView): Activity {
     if (view === 'approval') return this.approvalCard(request);
-    const audience = view.startsWith('requester') ? 'requester' : 'readonly';
+    const audience = view === 'approver' ? 'approver' : view.startsWith('requester') ? 'requester' : 'readonly';
     return cardActivity(
       requestCard(request, audience, undefined, [], view.endsWith('-shared')),
       `${request.id}: ${request.status}`,
