@@ -10,6 +10,9 @@ import type { BotContext } from './context.js';
 import { textReply } from './replies.js';
 import { whoDecidesFor } from './who-decides-answer.js';
 
+const TENANT_WIDE = /\b(tenant[- ]wide|everywhere|all environments|every environment|for everyone)\b/i;
+const BUSINESS = /\bbusiness\b/i;
+const NON_BUSINESS = /\bnon[- ]?business\b/i;
 const NOTHING_FILED = 'I have not filed anything; ask for it when you need it.';
 const GENERAL = `That sounds like a question, not a request, so I have not filed anything. Who decides depends on what is asked and where: Production environments and tenant-wide changes need a senior approver too, a sandbox needs one admin. Name it and I'll tell you, for example "if I asked for the maker role in Contoso Dev, who would approve?".`;
 
@@ -40,8 +43,16 @@ export class DryRunChat {
     if (asked.kind === 'maker-role' && environmentId && preparer)
       return preparer.makerRole({ requesterId: userId, environmentId });
     const connector = asked.connectors.accepted[0]?.connector.name;
-    if (asked.kind === 'unblock-connector' && environmentId && connector && preparer)
-      return preparer.connectorUnblock({ requesterId: userId, environmentId, connectorId: connector });
+    if (asked.kind === 'unblock-connector' && environmentId && connector && preparer) {
+      const prepared = await preparer.connectorUnblock({ requesterId: userId, environmentId, connectorId: connector });
+      // The choices an approver could make, when the question names them: they change who decides.
+      const text = asked.parsed.text;
+      if (prepared.kind !== 'ready' || prepared.details.type !== 'connector-unblock') return prepared;
+      const scope = TENANT_WIDE.test(text) ? 'tenant-wide' : prepared.details.scope;
+      const classification =
+        BUSINESS.test(text) && !NON_BUSINESS.test(text) ? 'Confidential' : prepared.details.classification;
+      return { ...prepared, details: { ...prepared.details, scope, classification } };
+    }
     if (asked.kind === 'new-environment') {
       // Routing reads the type (and Dataverse); the name and region do not change who decides.
       const ne = asked.parsed.newEnvironment;
@@ -65,8 +76,13 @@ function subject(d: RequestDetails): string {
   switch (d.type) {
     case 'maker-role':
       return `the Environment Maker role in ${d.environment.displayName} (a ${d.environment.sku} environment)`;
-    case 'connector-unblock':
-      return `${d.connector.displayName} in ${d.environment.displayName} (a ${d.environment.sku} environment)`;
+    case 'connector-unblock': {
+      const how = [
+        d.scope === 'tenant-wide' ? 'tenant-wide' : undefined,
+        d.classification === 'Confidential' ? 'as Business' : undefined,
+      ].filter(Boolean);
+      return `${d.connector.displayName} in ${d.environment.displayName} (a ${d.environment.sku} environment)${how.length > 0 ? `, ${how.join(' ')}` : ''}`;
+    }
     case 'new-environment':
       return `a new ${d.sku} environment`;
     default:

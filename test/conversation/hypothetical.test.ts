@@ -51,6 +51,14 @@ describe('conversation: a hypothetical is answered by a dry run of the policy', 
     );
   });
 
+  it('names the senior approvers for a tenant-wide change, as a filing would be routed', async () => {
+    const text = await ask('if I asked for Dropbox in Contoso Dev tenant-wide, who would approve?');
+    assert.match(
+      text,
+      /^If you asked for Dropbox in Contoso Dev \(a Sandbox environment\), tenant-wide, Power Platform Admins, then Power Platform Senior Approvers would decide: a change to a DLP policy that covers all environments needs two distinct approvers/,
+    );
+  });
+
   it('says when nobody would have to decide', async () => {
     const text = await ask('what if I needed a new developer environment, who would decide?');
     assert.match(text, /^If you asked for a new Developer environment, nobody would have to decide: /);
