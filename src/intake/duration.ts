@@ -48,7 +48,7 @@ function endOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 23, 59, 59));
 }
 
-export function parseDuration(text: string, now: Date): Duration | undefined {
+export function parseDuration(text: string, now: Date, options: { byEnds?: boolean } = {}): Duration | undefined {
   const f = FOR.exec(text);
   if (f?.[1] && f[2]) {
     const n = /^\d+$/.test(f[1]) ? Number(f[1]) : (NUMBERS[f[1].toLowerCase()] ?? 1);
@@ -60,7 +60,8 @@ export function parseDuration(text: string, now: Date): Duration | undefined {
   if (u?.[2]) {
     const at = untilDate(u[2].toLowerCase(), u[1]?.toLowerCase(), now);
     // "to" and "by" are everyday words: only a real date after them counts.
-    if (at && at.getTime() > now.getTime()) return { endsAt: endOfDay(at), text: u[0] };
+    const deadline = options.byEnds === false && /^by\b/i.test(u[0]);
+    if (at && at.getTime() > now.getTime() && !deadline) return { endsAt: endOfDay(at), text: u[0] };
   }
   return undefined;
 }

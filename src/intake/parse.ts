@@ -281,7 +281,8 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
 
   // Cut out the duration, then the justification: what is left names things.
   let head = body;
-  const duration = parseDuration(head, now);
+  // "by Friday" ends an extension, but in a new request it is when the access is needed, not when it ends.
+  const duration = parseDuration(head, now, { byEnds: Boolean(cues.extend) });
   if (duration) {
     parsed.grantEndsAt = duration.endsAt.toISOString();
     head = head.replace(duration.text, ' ');
