@@ -175,7 +175,7 @@ export function resolveEnvironment(
   const decided = decide(scores, []);
   const best = scores[0];
   if (!best || !decided.value || (decided.confidence !== 'high' && decided.confidence !== 'medium')) return decided;
-  const clash = typeClash(tokens, best);
+  const clash = typeClash(tokens, best, (w) => index.environments.correct(w));
   if (!clash) return decided;
   // "Marketing Production" is never Marketing Sandbox, nor "Sales Sandbox" Sales Trial: a type word the name does not
   // have means a name that does not exist. Ask, offering the closest few (the look-alike first).
@@ -208,14 +208,20 @@ const NAME_FILLER = new Set(['environment', 'environments', 'env', 'envs', 'inst
  * name nor its own type: "Marketing Production" matched Marketing Sandbox by "marketing" alone. Returns the word and
  * the name as typed. Only the neighbours are read, so "maker role in marketing to test a flow" is fine.
  */
-function typeClash(tokens: Token[], best: EntityScore<Environment>): { word: string; typed: string } | undefined {
+function typeClash(
+  tokens: Token[],
+  best: EntityScore<Environment>,
+  correct: (word: string) => string | undefined,
+): { word: string; typed: string } | undefined {
   if (best.matched.length === 0) return undefined;
   const own = new Set(best.entity.names.flat());
   const first = Math.min(...best.matched);
   const last = Math.max(...best.matched);
   const ownType = SKU_WORD[best.entity.value.sku];
   const clashes = (i: number): boolean => {
-    const w = canonical(tokens[i]?.norm ?? '');
+    const typed = canonical(tokens[i]?.norm ?? '');
+    // A misspelt type word ("prodution", "sanbox") says the type all the same.
+    const w = TYPE_WORDS.has(typed) || typed.length < 4 ? typed : (correct(typed) ?? typed);
     return TYPE_WORDS.has(w) && !own.has(w) && w !== ownType;
   };
   const candidates: number[] = [];

@@ -18,6 +18,9 @@ const STRETCHED: [text: string, typed: string][] = [
   // The same family under a name that does not exist is not stretched either: a type word the name lacks.
   ['maker role in marketing dev', 'marketing dev'],
   ['maker role in Sales Sandbox', 'Sales Sandbox'],
+  // A misspelt type word says the type all the same.
+  ['maker role in Marketing Prodution', 'Marketing Prodution'],
+  ['unblock dropbox in operations sanbox', 'operations sanbox'],
 ];
 
 const RESOLVED: [text: string, env: string][] = [
