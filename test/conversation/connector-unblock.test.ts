@@ -73,6 +73,7 @@ describe('conversation: connector unblock', () => {
       text,
       /only Contoso Dev gains Dropbox\. A tenant-wide change would unblock it in 8 environments\. “Tenant baseline” covers 11; in 3 of them \(Finance Production, HR Production and Operations Production\) “Production lockdown” blocks Dropbox too/,
     );
+    assert.match(text, /Tenant-wide \(8 environments gain it\)/);
     const inputs = JSON.stringify(card).match(/"id":"(classification|scope)"/g);
     assert.deepEqual(inputs, ['"id":"classification"', '"id":"scope"']);
 

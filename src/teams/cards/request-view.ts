@@ -315,7 +315,13 @@ export function requestCardData(
         options: [
           // Expanded choices are drawn as text blocks (markdown): the name goes in escaped.
           { title: `Exception for ${plain(request.details.environment.displayName)} only`, value: 'exception' },
-          { title: 'Tenant-wide (every environment the policy covers)', value: 'tenant-wide' },
+          {
+            // How far it reaches, not "every environment the policy covers": another policy may keep it blocked.
+            title: request.details.impact
+              ? `Tenant-wide (${request.details.impact.tenantWideEnvironments} environments gain it)`
+              : 'Tenant-wide (every environment the policy covers)',
+            value: 'tenant-wide',
+          },
         ],
       },
     );
