@@ -251,7 +251,14 @@ export function releaseConfirmCard(offer: ReleaseOffer): AdaptiveCard {
 
 /** A short card replacing a clicked question card, so old buttons cannot be pressed again. */
 export function doneCard(title: string, text?: string): AdaptiveCard {
-  return renderCard('confirm-card', { title, text: text ? plain(text) : null, facts: [], notes: [], actions: [] });
+  // Titles quote choices ("You chose …") and card data: shown as text, like every other string here.
+  return renderCard('confirm-card', {
+    title: plain(title),
+    text: text ? plain(text) : null,
+    facts: [],
+    notes: [],
+    actions: [],
+  });
 }
 
 /** How many names a chat card lists before "and N more" (the CSV export has them all). */

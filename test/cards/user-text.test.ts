@@ -12,7 +12,15 @@ import type { GovernanceRequest, RequestDetails } from '../../src/requests/model
 import { AdaptiveCardComposer, noticeCard, requestCard } from '../../src/teams/cards/composer.js';
 import type { AdaptiveCard } from '../../src/teams/cards/template.js';
 import { userText } from '../../src/teams/cards/user-text.js';
-import { choiceCard, confirmCard, requestListCard, textReply } from '../../src/teams/replies.js';
+import {
+  cancelConfirmCard,
+  choiceCard,
+  confirmCard,
+  doneCard,
+  releaseConfirmCard,
+  requestListCard,
+  textReply,
+} from '../../src/teams/replies.js';
 import { type Browser, chromiumMissing, launchChromium } from '../e2e/chromium.js';
 import { makeRequest } from '../storage/store.contract.js';
 import { CardRenderer } from './card-renderer.js';
@@ -137,7 +145,25 @@ const CARDS: { name: string; card: () => AdaptiveCard }[] = [
       ),
   },
   { name: 'confirm draft', card: () => confirmCard(draft) },
-  { name: 'notice', card: () => noticeCard({ title: 'Note', text: userText(HOSTILE) }) },
+  { name: 'notice', card: () => noticeCard({ title: `Audit: ${HOSTILE}`, text: userText(HOSTILE) }) },
+  { name: 'done', card: () => doneCard(`You chose ${HOSTILE}`, `Nothing was filed for ${HOSTILE}.`) },
+  { name: 'cancel confirm', card: () => cancelConfirmCard(hostileRequest(connector)) },
+  {
+    name: 'release confirm',
+    card: () =>
+      releaseConfirmCard({
+        id: 'offer-1',
+        holderId: 'u-1',
+        expiresAt: makeRequest('x').createdAt,
+        details: {
+          type: 'release',
+          access: 'connector-exception',
+          environment,
+          connector: connector.connector,
+          grants: [],
+        },
+      }),
+  },
 ];
 
 describe('user text on cards and in replies: shown as typed, never a link or markup', function () {

@@ -38,6 +38,8 @@ export function noticeCard(data: NoticeCardData) {
     items: [],
     actions: [],
     ...data,
+    // A title never carries markdown of the bot's own; it may quote a name (plain is idempotent).
+    title: plain(data.title),
   });
 }
 
