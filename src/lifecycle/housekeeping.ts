@@ -10,10 +10,18 @@ export const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 
 /**
  * kv rows that only tell "seen before": a redelivered message's id (src/teams/bot.ts), a draft confirmed twice
- * (src/intake/draft.ts), a Management Activity notification sent again (src/monitor/activity-feed.ts). Markers of
- * effects that must happen once per request (reminded, reposted...) are not among them.
+ * (src/intake/draft.ts), a Management Activity notification sent again (src/monitor/activity-feed.ts), a release
+ * offer (valid 30 minutes) and its "confirmed as" marker (src/requests/release-service.ts: once both are gone, a
+ * replayed confirm gets the neutral not-found answer). Markers of effects that must happen once per request
+ * (reminded, reposted...) are not among them.
  */
-export const DEDUP_KEY_PREFIXES = ['activity:', 'draft-filed:', 'activity-feed:content:'];
+export const DEDUP_KEY_PREFIXES = [
+  'activity:',
+  'draft-filed:',
+  'activity-feed:content:',
+  'release-offer:',
+  'release-offer-filed:',
+];
 
 export interface RetentionSettings {
   dedupRetentionMs: number;
