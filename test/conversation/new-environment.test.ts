@@ -66,7 +66,11 @@ describe('conversation: new environment', () => {
     });
 
   it('creates the environment with live stage progress and makes the requester Environment Admin', async () => {
-    const h = await boot();
+    // Time passing between polls: the outbox sends what was queued meanwhile, as the running bot's worker does (a
+    // backlog drained all at once is coalesced to each card's newest edit, which would hide the stages).
+    const h = await boot(async () => {
+      await h.bot.outbox.drain();
+    });
     await useChannels(h);
     const details = readyDetails(await prepareResearch(h));
     const { receipt } = await fileWithReceipt(h, users.alex, details);
