@@ -1,6 +1,7 @@
 // msal-node network module for the simulated tenant: msal only accepts https authorities, so it is given
 // https://<simulator host:port>/login/<tenant> and this module sends its requests to the plain-http simulator.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { timeoutSignal } from './http-client.js';
 
 export class SimulatedLoginNetwork implements INetworkModule {
   private readonly httpLogin: string;
@@ -42,13 +43,20 @@ export class SimulatedLoginNetwork implements INetworkModule {
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
     const target = this.toSimulator(url);
-    const response = await fetch(target, {
-      method,
-      headers: options?.headers ?? {},
-      ...(options?.body !== undefined ? { body: options.body } : {}),
-      ...(timeout ? { signal: AbortSignal.timeout(timeout) } : {}),
-    });
-    const text = await response.text();
+    const deadline = timeout ? timeoutSignal(timeout) : undefined;
+    let text: string;
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        method,
+        headers: options?.headers ?? {},
+        ...(options?.body !== undefined ? { body: options.body } : {}),
+        ...(deadline ? { signal: deadline.signal } : {}),
+      });
+      text = await response.text();
+    } finally {
+      deadline?.clear();
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

@@ -53,7 +53,11 @@ function controlAnswer(
     case 'GET requests': {
       // ?since=N returns the log from entry N on, so a poller need not fetch the whole log each time.
       const since = Number(url.searchParams.get('since') ?? 0) || 0;
-      return { status: 200, body: { total: state.requests.length, requests: state.requests.slice(since) } };
+      const total = state.requestsForgotten + state.requests.length;
+      return {
+        status: 200,
+        body: { total, requests: state.requests.slice(Math.max(0, since - state.requestsForgotten)) },
+      };
     }
     case 'GET state':
       return { status: 200, body: snapshotOf(state) };

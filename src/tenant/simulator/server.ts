@@ -233,7 +233,7 @@ async function handle(
     const fault = state.takeFault(method, `${path}${url.search}`);
     if (fault?.status === 0) {
       // A network failure: the connection drops with no answer at all (what a client sees as status 0).
-      state.requests.push({ method, path, query: url.search, status: 0, time: state.now() });
+      state.logRequest({ method, path, query: url.search, status: 0, time: state.now() });
       req.socket.destroy();
       return;
     }
@@ -292,7 +292,7 @@ async function handle(
       response = errorResponse(new HttpError(500, 'InternalServerError', `Unexpected simulator error: ${String(err)}`));
     }
   }
-  state.requests.push({
+  state.logRequest({
     method,
     path,
     query: url.search,

@@ -111,6 +111,9 @@ export interface StateOptions {
 }
 
 /** The whole in-memory tenant of one simulator instance. Tests may read and change it directly. */
+/** Requests the in-memory log keeps (tests read far fewer; a bot running for days made far more). */
+export const MAX_REQUEST_LOG = 10_000;
+
 export class SimulatorState {
   readonly tenant: FixtureTenant;
   users: FixtureUser[];
@@ -124,7 +127,10 @@ export class SimulatorState {
   currencies: string[];
   languages: FixtureLanguage[];
   readonly operations = new Map<string, LifecycleOperation>();
+  /** The latest requests (at most MAX_REQUEST_LOG; older ones are forgotten, counted in requestsForgotten). */
   readonly requests: RequestLogEntry[] = [];
+  /** How many requests fell off the front of `requests` (entry n of the whole log is requests[n - this]). */
+  requestsForgotten = 0;
   readonly faults: (FaultRule & { remaining: number })[] = [];
   clock: () => Date;
   lroPollsToComplete: number;
@@ -193,6 +199,16 @@ export class SimulatorState {
   }
 
   /** Consumes and returns the first fault rule matching a request, if any. */
+  /** Logs a request; a long-running simulator (npm start) keeps only the latest, so its memory stays flat. */
+  logRequest(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    if (this.requests.length > MAX_REQUEST_LOG) {
+      const drop = this.requests.length - MAX_REQUEST_LOG / 2;
+      this.requests.splice(0, drop);
+      this.requestsForgotten += drop;
+    }
+  }
+
   takeFault(method: string, pathAndQuery: string): FaultRule | undefined {
     const idx = this.faults.findIndex(
       (f) =>

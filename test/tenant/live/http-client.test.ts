@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { afterEach, describe, it } from 'mocha';
 import type { ApiCall } from '../../../src/requests/model.js';
 import { recordApiCalls, recordApiCallsInto } from '../../../src/tenant/live/api-call-log.js';
@@ -55,6 +56,41 @@ describe('live HttpClient', () => {
     });
     return { http, tokens, sleeps, calls, url: server.url, requests: server.requests };
   }
+
+  it('a finished call leaves no timeout timer behind (it would hold what fetch hung on the signal)', async () => {
+    // AbortSignal.timeout(100 s) left a timer per call for 100 s: a busy bot's RSS kept growing (bench:turns).
+    const TIMEOUT_MS = 98_765; // a delay no other timer in this test uses
+    const pending = new Set<number>();
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (type === 'Timeout' && (resource as { _idleTimeout?: number })._idleTimeout === TIMEOUT_MS) pending.add(id);
+      },
+      destroy(id) {
+        pending.delete(id);
+      },
+    });
+    const t = await setup(() => ({ status: 200, body: { ok: true } }), { timeoutMs: TIMEOUT_MS });
+    hook.enable();
+    try {
+      for (let i = 0; i < 5; i++) await t.http.get(`${t.url}/x`);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      hook.disable();
+    }
+    assert.equal(pending.size, 0, `${pending.size} timeout timers still pending after the calls ended`);
+  });
+
+  it('a call that outlasts timeoutMs fails as a Timeout', async () => {
+    const t = await setup(() => ({ status: 200 }), {
+      timeoutMs: 30,
+      maxRetries: 0,
+      fetch: (_input, init) =>
+        new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        ),
+    });
+    await assert.rejects(t.http.get(`${t.url}/x`), (e: unknown) => e instanceof AdminApiError && e.code === 'Timeout');
+  });
 
   it('retries a 429 after the Retry-After the server asked for (0 = no wait)', async () => {
     const t = await setup(
