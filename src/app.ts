@@ -45,7 +45,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
 import { refreshUsersFor } from './teams/cards/request-view.js';
-import { LanguageModelIntake } from './teams/language-model-intake.js';
+import { languageModelChoice } from './teams/language-model-config.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
 import { TeamsUserIds } from './teams/teams-user-ids.js';
@@ -245,7 +245,13 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     policy,
     stageApprovers,
     teamsUsers,
-    languageModel: LanguageModelIntake.fromConfig(config, { log, httpAgent: options.languageModelHttpAgent }),
+    // Loaded only when a model is configured: teams-ai's AI half costs ~15 MB resident.
+    languageModel: languageModelChoice(config)
+      ? (await import('./teams/language-model-intake.js')).LanguageModelIntake.fromConfig(config, {
+          log,
+          httpAgent: options.languageModelHttpAgent,
+        })
+      : undefined,
   });
 
   const host = listenHost(config);

@@ -1,7 +1,8 @@
 // The Bot Framework adapter. With BOT_ID set every incoming request must carry a valid Bot Framework JWT
 // (CloudAdapter validates it); without it the bot runs anonymous, for local emulators, on loopback only.
 
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// The module, not the package index: the index also loads the AI half (planners, tokenizers, ~15 MB resident).
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import type { Config } from '../config/config.js';
 

@@ -1,5 +1,7 @@
 // The Teams front door: teams-ai Application routes (messages, installs, card actions) onto the handlers.
-import { type AdaptiveCard, Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { AdaptiveCard, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+// The module, not the package index: the index also loads the AI half (planners, tokenizers, ~15 MB resident).
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
 import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { CardActionHandler } from './card-action-handler.js';
 import type { BotContext } from './context.js';

@@ -22,6 +22,7 @@ import {
   type Extraction,
   ExtractionSchema,
 } from '../intake/extraction.js';
+import { languageModelChoice } from './language-model-config.js';
 
 const PROMPT = 'intake';
 /** Long messages are cut: the request is in the first lines, and the cost grows with the length. */
@@ -56,27 +57,26 @@ export class LanguageModelIntake {
       clientOptions: { timeout: config.INTAKE_LLM_TIMEOUT_MS, maxRetries: 0, httpAgent: options.httpAgent },
     };
     let model: OpenAIModel;
-    let provider: 'openai' | 'azure-openai';
-    if (config.AZURE_OPENAI_API_KEY && config.AZURE_OPENAI_ENDPOINT && config.AZURE_OPENAI_DEPLOYMENT) {
+    const choice = languageModelChoice(config);
+    if (choice?.provider === 'azure-openai') {
       model = new OpenAIModel({
         ...common,
-        azureApiKey: config.AZURE_OPENAI_API_KEY,
-        azureEndpoint: config.AZURE_OPENAI_ENDPOINT,
-        azureDefaultDeployment: config.AZURE_OPENAI_DEPLOYMENT,
+        azureApiKey: choice.apiKey,
+        azureEndpoint: choice.endpoint,
+        azureDefaultDeployment: choice.deployment,
         azureApiVersion: config.AZURE_OPENAI_API_VERSION,
       });
-      provider = 'azure-openai';
-    } else if (config.OPENAI_API_KEY) {
+    } else if (choice?.provider === 'openai') {
       model = new OpenAIModel({
         ...common,
-        apiKey: config.OPENAI_API_KEY,
+        apiKey: choice.apiKey,
         defaultModel: config.OPENAI_MODEL,
         endpoint: config.OPENAI_BASE_URL,
       });
-      provider = 'openai';
     } else {
       return undefined;
     }
+    const provider = choice.provider;
     const prompts = new PromptManager({ promptsFolder: '.' });
     prompts.addPrompt({
       name: PROMPT,
