@@ -4,6 +4,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { ApiCall } from '../../requests/model.js';
 import { AdminApiError } from '../tenant-admin.js';
 import { reportApiCall } from './api-call-log.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import type { TokenProvider } from './token-provider.js';
 
 /** Statuses that mean "try again later". 409 is added per request for OperationNotStartable. */
@@ -71,7 +72,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.sleep = options.sleep ?? defaultSleep;
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchImpl = options.fetch ?? nodeHttpFetch;
     this.random = options.random ?? Math.random;
   }
 
