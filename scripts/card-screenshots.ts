@@ -35,6 +35,18 @@ async function shootPlayground(ui: PlaygroundPage, card: Locator, name: string):
   await ui.page.setViewportSize({ width: 1400, height: 1000 });
 }
 
+/** The first Adaptive Card inside a JSON body whose text matches. */
+function adaptiveCardIn(body: unknown, pattern: RegExp): Record<string, unknown> | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const o = body as Record<string, unknown>;
+  if (o.type === 'AdaptiveCard' && pattern.test(JSON.stringify(o))) return o;
+  for (const value of Object.values(o)) {
+    const found = adaptiveCardIn(value, pattern);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-shots-'));
   const config = parseConfig({
@@ -98,10 +110,16 @@ async function main(): Promise<void> {
     await capture(ui, /What I can do/, 'help-maker');
     await ui.sendChat('unblock Dropbox in Contoso Dev because invoices arrive in Dropbox');
     const receipt = await ui.waitForCard(/REQ-1001/);
+    // The answer is the invoke's response (the card updated in place), not a message on the websocket: read it from
+    // the HTTP response the Playground UI gets, so the renderer draws the same answer.
+    const answered = ui.page.waitForResponse(async (r) => /decide/i.test(await r.text().catch(() => '')));
     await receipt.getByRole('button', { name: 'Who decides?' }).click();
+    const answerCard = adaptiveCardIn(await (await answered).json(), /decide/i);
     await ui.page.waitForTimeout(1500);
     // The maker's own copy (it offers Cancel), not the approvers' copy posted at the same time.
     await capture(ui, /REQ-1001/, 'who-decides', /REQ-1001[\s\S]*"verb":"cancel"/);
+    if (answerCard) cards.set('who-decides', answerCard);
+    else throw new Error('no "Who decides?" answer card in the invoke response');
     await ui.sendChat('I need the Environment Maker role in Marketing Sandbox because I build the campaign tracker');
     await ui.waitForCard(/REQ-1002/);
     await ui.openConversation('Approvals');
