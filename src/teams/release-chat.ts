@@ -9,6 +9,7 @@ import { environmentRef } from '../requests/preparers/lookup.js';
 import { describeRelease } from '../requests/release.js';
 import type { ReleaseQuery } from '../requests/release-service.js';
 import { parseCardData } from './card-actions.js';
+import { recordSentCopy } from './card-copy-recorder.js';
 import { requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
@@ -95,8 +96,11 @@ export class ReleaseChat {
       case 'filed': {
         this.bot.kick();
         // This card becomes the release's card: progress and the result edit it in place.
+        // A group chat's card is a shared copy edited in that chat (the receipt is edited in the personal chat).
         const cardId = context.activity.replyToId;
-        if (cardId) await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, cardId);
+        if (shared) await recordSentCopy(this.bot, context, result.request, cardId, 'requester');
+        else if (cardId)
+          await this.bot.service.attachReceipt(result.request.id, context.activity.conversation.id, cardId);
         return requestCard(
           result.request,
           'requester',
