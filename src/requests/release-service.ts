@@ -42,6 +42,15 @@ export type ConfirmResult =
   /** Unknown, expired, or not this user's: one neutral answer. */
   | { kind: 'not-found' };
 
+export type WithdrawResult =
+  | { kind: 'withdrawn' }
+  /** Confirmed before "Keep it" came: the release it filed. */
+  | { kind: 'already'; request: GovernanceRequest }
+  | { kind: 'not-found' };
+
+/** The claim a withdrawn offer leaves, so a late confirm files nothing. */
+const WITHDRAWN = 'withdrawn';
+
 /** An offer nobody confirmed within this long is forgotten. */
 export const OFFER_TTL_MS = 30 * 60_000;
 
@@ -111,11 +120,21 @@ export class ReleaseService {
     return offer && offer.holderId === userId ? offer : undefined;
   }
 
-  /** The holder dropped the offer ("Keep it"): it can no longer be confirmed. */
-  async withdraw(offerId: string, userId: string): Promise<boolean> {
-    if (!(await this.offerOf(offerId, userId))) return false;
-    await this.deps.store.kv.set(offerKey(offerId), null);
-    return true;
+  /**
+   * The holder dropped the offer ("Keep it"): it can no longer be confirmed. The offer's claim is taken as by a
+   * confirm, so "Keep it" and "Yes" pressed together do one of the two; after a confirm it answers with the release.
+   */
+  async withdraw(offerId: string, userId: string): Promise<WithdrawResult> {
+    if (!(await this.offerOf(offerId, userId))) return { kind: 'not-found' };
+    const claimed = await this.deps.store.transaction(async (session) => {
+      if (!(await session.kv.setIfAbsent(filedKey(offerId), WITHDRAWN))) return false;
+      await session.kv.set(offerKey(offerId), null);
+      return true;
+    });
+    if (claimed) return { kind: 'withdrawn' };
+    const filedAs = await this.deps.store.kv.get<string>(filedKey(offerId));
+    const request = filedAs && filedAs !== WITHDRAWN ? await this.deps.store.requests.get(filedAs) : undefined;
+    return request ? { kind: 'already', request } : { kind: 'withdrawn' };
   }
 
   private async refused(actorId: string, offerId: string, code: string) {

@@ -120,8 +120,16 @@ export class ReleaseChat {
   async keep(context: TurnContext, data: unknown): Promise<AdaptiveCard> {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(offerRef, data);
-    if (!parsed.ok || !userId || !(await this.bot.releases?.withdraw(parsed.value.offerId, userId)))
-      return notFoundCard('');
+    const result = parsed.ok && userId ? await this.bot.releases?.withdraw(parsed.value.offerId, userId) : undefined;
+    if (!result || result.kind === 'not-found') return notFoundCard('');
+    if (result.kind === 'already')
+      return requestCard(
+        result.request,
+        'requester',
+        { text: `You already confirmed this: ${result.request.id} is ${result.request.status}.`, tone: 'info' },
+        [],
+        isSharedConversation(context.activity),
+      );
     return doneCard('Kept', `You keep your access. ${NOTHING_CHANGED}`);
   }
 }

@@ -302,4 +302,24 @@ describe('conversation: giving up one’s own access', () => {
     assert.match(last, /Completed/);
     assert.doesNotMatch(last, /Email|@/, 'others read the group chat: no email');
   });
+
+  it('"Keep it" after the release was confirmed says it was confirmed, not that nothing changed', async () => {
+    // Kept first: a late confirm of that card files nothing.
+    const other = await offered(users.adele, 'please remove my maker role in Contoso Dev');
+    const keep = await press(users.adele, users.adele, 'keepAccess', other.offerId, other.call.id);
+    assert.match(bodyText(keep), /You keep your access/);
+    const late = await press(users.adele, users.adele, 'confirmRelease', other.offerId, other.call.id);
+    assert.doesNotMatch(bodyText(late), /Confirmed/);
+    assert.equal((await h.bot.store.requests.list({ type: 'release' })).length, 0);
+
+    const { call, offerId } = await offered(users.adele, 'please remove my maker role in Contoso Dev');
+    const first = await press(users.adele, users.adele, 'confirmRelease', offerId, call.id);
+    assert.match(bodyText(first), /Confirmed\. I am removing it now/);
+    // A second device still showing the confirmation card, or a replayed invoke.
+    const kept = await press(users.adele, users.adele, 'keepAccess', offerId, call.id);
+    assert.doesNotMatch(bodyText(kept), /You keep your access|not changed anything/);
+    assert.match(bodyText(kept), /You already confirmed this: REQ-\d+/);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.list({ type: 'release' }))[0]?.status, 'completed');
+  });
 });
