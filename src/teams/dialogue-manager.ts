@@ -43,6 +43,11 @@ export class DialogueManager {
   ): Promise<boolean> {
     const a = u.parsed.answer;
     const q = draft.question;
+    // "If I asked for …, who would approve?" and "remove my maker role in …" are never an answer to the open
+    // question (they would file the draft): they are answered on their own and the draft waits. A reason may
+    // start with "if …"; only a question is a hypothetical there.
+    const hypothetical = u.notAsked === 'hypothetical' && (q?.slot !== 'reason' || /\?/.test(u.parsed.text));
+    if (hypothetical || u.notAsked === 'release') return false;
     // "yes" / "no" to the Dataverse question answers it; it does not confirm or drop the request.
     if (q?.slot === 'dataverse' && (a.yes || a.no) && u.parsed.newEnvironment.dataverse === undefined) {
       chooseOption(draft, 'dataverse', a.yes ? 'yes' : 'no', snapshot);
@@ -74,7 +79,10 @@ export class DialogueManager {
       !a.correction &&
       !(isRequestIntent(u.kind) && u.kind !== draft.type && u.intentScore >= 1)
     ) {
-      const command = ['help', 'status', 'list-mine', 'list-pending'].includes(u.kind) && u.parsed.tokens.length <= 3;
+      // A status question ("what is happening with my request?") is not the reason either.
+      const command =
+        ['help', 'status', 'list-mine', 'list-pending'].includes(u.kind) &&
+        (u.parsed.tokens.length <= 3 || /\?\s*$/.test(u.parsed.text));
       if (!command) {
         const reason = (u.parsed.justification ?? u.parsed.text).trim();
         if ((reason.match(/[a-z]{2,}/gi) ?? []).length < 2) {

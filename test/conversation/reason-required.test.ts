@@ -117,4 +117,27 @@ describe('conversation: a reason is asked for before filing a Production request
     await h.say(users.alex, 'I need the maker role in IT Tools');
     assert.equal((await mine(users.alex)).length, 1);
   });
+
+  it('while the bot waits for a reason or an environment, a question or a release is answered, never filed', async () => {
+    await boot();
+    await h.say(users.alex, 'I need the maker role in IT Tools');
+    // A status question is not the reason.
+    await h.say(users.alex, 'status of my maker role request?');
+    // A hypothetical names Contoso Dev: it is answered as a dry run, not read as the reason.
+    const [dry] = await h.say(users.alex, 'if I asked for Dropbox in Contoso Dev, who would approve?');
+    assert.match(textOf(dry), /If you asked for Dropbox in Contoso Dev .*I have not filed anything/s);
+    assert.deepEqual(await mine(users.alex), [], 'nothing filed without a reason');
+
+    // The ask-back for an environment that does not exist: a question or a release naming another is no choice.
+    const [ask] = await h.say(users.adele, 'maker role in Marketing Production');
+    assert.match(textOf(ask), /couldn't find an environment called "Marketing Production"/);
+    await h.say(users.adele, 'if I asked for the maker role in Contoso Test, who would approve?');
+    const [release] = await h.say(users.adele, 'remove my maker role in Contoso Dev');
+    assert.match(textOf(release), /Give up the Environment Maker role in Contoso Dev\?/);
+    assert.deepEqual(await mine(users.adele), [], 'no maker role filed from a question or a release');
+
+    // The drafts still wait: the reason and the choice file them.
+    await h.say(users.alex, 'to automate the helpdesk ticket triage for the service desk');
+    assert.match((await mine(users.alex))[0]?.justification ?? '', /helpdesk ticket triage/);
+  });
 });
