@@ -141,6 +141,12 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
     /\? ?$|^ ?(did|has|have|is|was|any)\b/i.test(parsed.text)
   )
     scores.status = 0.7;
+  // "what is happening with my maker role request in Contoso Test?": asks about a request already made, however
+  // plainly it names what was asked for; never a new one (not "… my request for X").
+  if (STATUS_WORDING.test(parsed.text) && MY_REQUEST.test(parsed.text)) {
+    for (const k of REQUEST_KINDS) delete scores[k];
+    scores.status = Math.max(scores.status ?? 0, 0.7);
+  }
   // "how do I ask for a connector?": a question about the bot, when nothing concrete is named. Not when the
   // wording names a request plainly ("how do I become a maker?"): then it is that request, asked back.
   const plainRequest = REQUEST_KINDS.some((k) => (scores[k] ?? 0) >= 1);
@@ -212,6 +218,9 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
 const REQUEST_KINDS: IntentKind[] = ['maker-role', 'unblock-connector', 'new-environment'];
 const PLEASANTRIES: IntentKind[] = ['greeting', 'thanks'];
 /** "my maker role request", "the dropbox ticket", "that req". */
+const MY_REQUEST = /\bmy (\w+ ){0,4}(request|ticket)\b(?! (for|to)\b)/i;
+const STATUS_WORDING =
+  /\b(what'?s|what is|how'?s|how is|any (news|update|progress)|status|progress|happening|happened|updates? on|news on|where is|stuck)\b/i;
 const REQUEST_REFERENCE = /\b(my|the|that|this) (\w+ ){0,3}(request|ticket|ask|req)\b/i;
 /** "don't need X anymore", "no longer use", "not using X any more", "stopped using". */
 const NEGATED_NEED =

@@ -21,6 +21,15 @@ describe('conversation: what was not asked is never filed', () => {
       /^If you asked for Dropbox in Contoso Dev.*would decide.*I have not filed anything/,
     ],
     ['I need to reset my password', /IT help desk/],
+    // A status question naming what was asked for is about a request already made (a Sandbox one was filed at once).
+    [
+      'what is happening with my maker role request in Contoso Test?',
+      /I can't find a request of yours about Contoso Test/,
+    ],
+    [
+      'any update on my Dropbox request in Contoso Dev?',
+      /I can't find a request of yours about Dropbox in Contoso Dev/,
+    ],
     ['I need access', /What kind of access do you need\?.*Environment Maker role.*connector.*new environment/],
   ];
   for (const [text, answer] of cases) {
