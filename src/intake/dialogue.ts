@@ -5,6 +5,7 @@ import type { CatalogueSnapshot } from './catalogue.js';
 import { type Draft, type DraftChoice, newDraft, type Slot } from './draft.js';
 import { EntityIndex, nameWords } from './entity-index.js';
 import type { EnvironmentSku, RequestIntent } from './intent.js';
+import { offerableTo } from './resolve.js';
 import type { Understanding } from './understand.js';
 
 export type NextAction =
@@ -202,7 +203,9 @@ export function nextAction(draft: Draft, snapshot: CatalogueSnapshot): NextActio
   if (q && q.slot !== 'confirm' && !slotFilled(draft, q.slot)) return ask(q.slot, draft, q.options);
   if (draft.type === 'unblock-connector' && draft.connectors.length === 0) return ask('connector', draft, []);
   if (draft.type !== 'new-environment' && !draft.environment) {
-    const all = snapshot.environments.filter((e) => !e.isDefault || draft.type === 'unblock-connector');
+    const all = snapshot.environments.filter(
+      (e) => (!e.isDefault || draft.type === 'unblock-connector') && offerableTo(e, draft.userId),
+    );
     return ask('environment', draft, all.sort(byName).map(envChoice));
   }
   if (draft.type === 'new-environment') {

@@ -50,18 +50,25 @@ export interface Resolved<T> {
 }
 
 /** Kept for the one old caller: a Resolution over environments. */
-export function decide<T>(scores: EntityScore<T>[], fallback: T[] = []): Resolved<T> {
+export function decide<T>(
+  scores: EntityScore<T>[],
+  fallback: T[] = [],
+  offerable: (value: T) => boolean = () => true,
+): Resolved<T> {
   const best = scores[0];
   if (!best) return { confidence: 'none', score: 0, options: fallback };
   const second = scores[1];
   const lead = best.score - (second?.score ?? 0);
   const offered = scores
-    .filter((s) => s.score >= best.score - THRESHOLDS.offer)
+    .filter((s) => s.score >= best.score - THRESHOLDS.offer && offerable(s.entity.value))
     .slice(0, 6)
     .map((s) => s.entity.value);
   const how = `${best.how}${best.corrected.length ? ` typo:${best.corrected.join(',')}` : ''}`;
-  if (lead < THRESHOLDS.lead || best.score < THRESHOLDS.medium)
+  if (lead < THRESHOLDS.lead || best.score < THRESHOLDS.medium) {
+    // Nothing left to offer (only look-alikes nobody may be shown): no reading, the bot asks which environment.
+    if (offered.length === 0) return { confidence: 'none', score: best.score, options: [], how };
     return { confidence: 'ambiguous', score: best.score, options: offered, how, corrected: best.corrected };
+  }
   const confidence = best.score >= THRESHOLDS.high && best.corrected.length === 0 ? 'high' : 'medium';
   return { confidence, value: best.entity.value, score: best.score, options: offered, how, corrected: best.corrected };
 }
@@ -172,7 +179,8 @@ export function resolveEnvironment(
     if (mine.length > 0 && !own.sku) return { confidence: 'ambiguous', score: 0.5, options: mine, how: 'possessive' };
   }
   const scores = index.environments.score(tokens);
-  const decided = decide(scores, []);
+  const offerable = (env: Environment) => offerableTo(env, requesterId);
+  const decided = decide(scores, [], offerable);
   const best = scores[0];
   if (!best || !decided.value || (decided.confidence !== 'high' && decided.confidence !== 'medium')) return decided;
   const clash = typeClash(tokens, best, (w) => index.environments.correct(w));
@@ -182,10 +190,21 @@ export function resolveEnvironment(
   return {
     confidence: 'ambiguous',
     score: decided.score,
-    options: scores.slice(0, MAX_STRETCH_OPTIONS).map((s) => s.entity.value),
+    options: scores
+      .map((s) => s.entity.value)
+      .filter(offerable)
+      .slice(0, MAX_STRETCH_OPTIONS),
     how: `${decided.how} other-type:${clash.word}`,
     unmatched: clash.typed,
   };
+}
+
+/**
+ * Whether an environment may be offered as a candidate: a Developer environment is its creator's own, so another
+ * maker is never shown it (nor its owner's name) among the closest ones.
+ */
+export function offerableTo(env: Environment, requesterId: string | undefined): boolean {
+  return env.sku !== 'Developer' || (requesterId !== undefined && env.createdBy === requesterId);
 }
 
 /** How many candidates the bot offers for a name that matches no environment. */

@@ -80,4 +80,30 @@ describe('conversation: a name that matches no environment is asked back, never 
     assert.match(text, /Finance Sandbox/);
     assert.deepEqual(await filed(), []);
   });
+
+  // A Developer environment is its owner's own: another maker is never offered it (nor shown its owner's name).
+  it("never offers another maker's Developer environment; its owner still sees it", async () => {
+    const titles = async (user: (typeof users)['alex'], text: string) => {
+      const [reply] = await h.say(user, text);
+      assert.match(cardText(firstCard(reply ?? {})), /couldn't find an environment called/);
+      return choices(reply).map((o) => o.title ?? '');
+    };
+    const alexDev = await titles(users.alex, 'maker role in marketing dev');
+    assert.ok(alexDev.length > 0 && !alexDev.some((t) => /HR Dev/.test(t)), alexDev.join(' | '));
+    const alexVance = await titles(users.alex, 'maker role in Vance Production');
+    assert.ok(alexVance.length > 0 && !alexVance.some((t) => /Adele/.test(t)), alexVance.join(' | '));
+    const adeleVance = await titles(users.adele, 'maker role in Vance Production');
+    assert.ok(
+      adeleVance.some((t) => /Adele Vance's Environment/.test(t)),
+      adeleVance.join(' | '),
+    );
+    assert.deepEqual(await filed(), []);
+  });
+
+  it("asking which environment lists no other maker's Developer environment", async () => {
+    const [reply] = await h.say(users.alex, 'I need the environment maker role please');
+    const card = JSON.stringify(firstCard(reply ?? {}));
+    assert.match(card, /Marketing Sandbox/, 'the list of environments is on the card');
+    assert.doesNotMatch(card, /Adele Vance|HR Dev/);
+  });
 });
