@@ -3,7 +3,6 @@
 // grant's own checkpoint (src/lifecycle/revert-connector.ts). Both read before they write, so a resumed run
 // changes nothing twice; then the grants it ended are marked as ended early.
 import { effectiveClassification } from '../dlp/classification.js';
-import { revertConnectorUnblock } from '../lifecycle/revert-connector.js';
 import { removeMakerRole } from '../lifecycle/revert-maker-role.js';
 import type { ReleaseService } from '../requests/release-service.js';
 import { type ExecutionHandler, ExecutionRefusal } from './executor.js';
@@ -27,15 +26,22 @@ export function releaseAccess(releases: ReleaseService): ExecutionHandler {
     } else {
       const connector = d.connector?.displayName ?? 'the connector';
       const step = `End the ${connector} exception in ${env.displayName}`;
-      const source = d.grants[0] ? await releases.grantSource(d.grants[0]) : undefined;
-      if (!source) throw new ExecutionRefusal('GrantNotFound', `The exception's request ${d.grants[0]} is gone.`);
       await ctx.progress(step, 'running');
-      steps = await revertConnectorUnblock(ctx.tenant, source);
+      const ended = d.grants[0] ? await releases.endException(ctx.tenant, d.grants[0]) : undefined;
+      if (!ended) throw new ExecutionRefusal('GrantNotFound', `The exception's request ${d.grants[0]} is gone.`);
+      steps = ended.steps;
       const now = d.connector
         ? effectiveClassification(await ctx.tenant.listDlpPolicies(), env.id, d.connector.id).classification
         : 'Blocked';
       await ctx.progress(step, 'done');
-      if (now !== 'Blocked') steps.push(`${connector} is still allowed in ${env.displayName} by another policy`);
+      if (ended.keptFor) {
+        // The exception is per environment: it stays for the other request that still needs it (whose request it
+        // is, is not this maker's to see; the audit names it).
+        await ctx.progress(
+          `${connector} stays allowed in ${env.displayName} because another request still needs it`,
+          'done',
+        );
+      } else if (now !== 'Blocked') steps.push(`${connector} is still allowed in ${env.displayName} by another policy`);
     }
     await releases.closeGrants(ctx.request());
     return { access: d.access, environment: env.displayName, steps, endedEarly: d.grants };

@@ -4,7 +4,9 @@
 // environment again (and blocks) before its exception copy is deleted.
 import { sameConnector } from '../dlp/classification.js';
 import { appliesTo, sameEnvId } from '../dlp/scope.js';
+import { exceptionSource, handOverException, otherHolder } from '../requests/exception-holders.js';
 import type { ConnectorUnblockDetails, GovernanceRequest } from '../requests/model.js';
+import type { Store } from '../requests/ports/store.js';
 import { AdminApiError, type DlpPolicy, type TenantAdmin } from '../tenant/tenant-admin.js';
 
 /** The per-policy facts connector-unblock.ts checkpoints under `dlp`. */
@@ -107,4 +109,36 @@ export async function revertConnectorUnblock(tenant: TenantAdmin, source: Govern
     }
   }
   return done;
+}
+
+/** A grant's exception ended, and whether another active grant still holds it (then the tenant was not touched). */
+export interface ExceptionEnd {
+  steps: string[];
+  keptFor?: GovernanceRequest | undefined;
+}
+
+/**
+ * Ends the connector exception `ending` relied on, at its expiry or its early release (both come here). The
+ * exception is per environment: while another active grant still relies on it, it is left in place and its
+ * revert handed over to that grant; otherwise the checkpoint that made it is reverted.
+ */
+export async function endConnectorException(
+  tenant: TenantAdmin,
+  store: Store,
+  ending: GovernanceRequest,
+  now: string,
+): Promise<ExceptionEnd> {
+  const d = ending.details;
+  if (d.type !== 'connector-unblock') throw new Error(`${ending.id} is not a connector unblock`);
+  const source = await exceptionSource(store, ending);
+  const holder = await otherHolder(store, ending, source, now);
+  if (!holder) return { steps: await revertConnectorUnblock(tenant, source) };
+  await handOverException(store, holder, source.id);
+  const until = holder.grantEndsAt ? ` until ${holder.grantEndsAt.slice(0, 10)}` : '';
+  return {
+    steps: [
+      `left in place: ${holder.id} still holds ${d.connector.displayName} in ${d.environment.displayName}${until}`,
+    ],
+    keptFor: holder,
+  };
 }

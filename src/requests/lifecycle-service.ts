@@ -3,7 +3,7 @@
 // GovernanceService: each change, its audit records and its outbox messages commit in ONE transaction.
 import type { LifecycleSettings } from '../lifecycle/jobs.js';
 import { lifecycleMarkers, lifecycleOutboxKeys } from '../lifecycle/jobs.js';
-import { revertConnectorUnblock } from '../lifecycle/revert-connector.js';
+import { endConnectorException } from '../lifecycle/revert-connector.js';
 import { removeMakerRole } from '../lifecycle/revert-maker-role.js';
 import { type LifecycleScheduler, stageStartedAt } from '../lifecycle/scheduler.js';
 import type { CardCopyView, CardNotice, MessageComposer } from '../outbox/messages.js';
@@ -416,17 +416,6 @@ export class LifecycleService {
     });
   }
 
-  /** The grant this request's execution made: itself, or for an extension the original it extends. */
-  private async grantSource(request: GovernanceRequest): Promise<GovernanceRequest> {
-    let source = request;
-    for (let i = 0; i < 50 && source.extensionOf; i++) {
-      const previous = await this.deps.store.requests.get(source.extensionOf);
-      if (!previous) break;
-      source = previous;
-    }
-    return source;
-  }
-
   /**
    * Reverts a grant at its end (job handler). Throws to be retried; on the last attempt admins are told in
    * the approvals channel and the failure is audited, so a failing revert is never silently dropped.
@@ -551,7 +540,7 @@ export class LifecycleService {
       return removeMakerRole(this.deps.tenant, d.environment, request.requester.id);
     }
     if (d.type === 'connector-unblock')
-      return revertConnectorUnblock(this.deps.tenant, await this.grantSource(request));
+      return (await endConnectorException(this.deps.tenant, this.deps.store, request, this.now())).steps;
     return [];
   }
 

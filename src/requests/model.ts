@@ -247,4 +247,9 @@ export interface GovernanceRequest {
   extensionOf?: string | undefined;
   /** The holder gave the access up before its end: the release request that ended it, and when. */
   endedEarly?: { by: string; at: string } | undefined;
+  /**
+   * A connector exception is per environment: another grant's exception this one relied on was left in place
+   * when that grant ended (src/requests/exception-holders.ts). This grant's revert undoes that request's checkpoint.
+   */
+  revertsExceptionOf?: string | undefined;
 }

@@ -3,6 +3,7 @@
 // ended. Who may confirm comes from the stored offer, never from the card that carries its id.
 import { randomUUID } from 'node:crypto';
 import { lifecycleKeys } from '../lifecycle/jobs.js';
+import { type ExceptionEnd, endConnectorException } from '../lifecycle/revert-connector.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
 import { EXECUTE_JOB, type GovernanceService, personOf } from './governance-service.js';
 import type { EnvironmentRef, GovernanceRequest, ReleaseDetails } from './model.js';
@@ -248,15 +249,10 @@ export class ReleaseService {
     return grant?.status === 'completed' ? undefined : `${describeRelease(d)} has already ended.`;
   }
 
-  /** The grant whose execution changed the policies: the request itself, or for an extension the original. */
-  async grantSource(requestId: string): Promise<GovernanceRequest | undefined> {
-    let source = await this.deps.store.requests.get(requestId);
-    for (let i = 0; i < 50 && source?.extensionOf; i++) {
-      const previous = await this.deps.store.requests.get(source.extensionOf);
-      if (!previous) break;
-      source = previous;
-    }
-    return source;
+  /** Ends the connector exception of grant `grantId` through `tenant` (undefined: the grant is gone). */
+  async endException(tenant: TenantAdmin, grantId: string): Promise<ExceptionEnd | undefined> {
+    const grant = await this.deps.store.requests.get(grantId);
+    return grant ? endConnectorException(tenant, this.deps.store, grant, this.now()) : undefined;
   }
 
   /**

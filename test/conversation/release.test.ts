@@ -234,6 +234,63 @@ describe('conversation: giving up one’s own access', () => {
     assert.equal((await h.bot.store.requests.get(id))?.status, 'revoked');
   });
 
+  it('ends an exception early but leaves Dropbox allowed while another maker’s grant still needs it', async () => {
+    const before = (await h.bot.tenant.listDlpPolicies()).map((p) => p.name).sort();
+    // Adele asked while Dropbox was still blocked; her request is decided after Alex's exception exists.
+    await meetBot(h, users.adele);
+    const adeleAsks = readyDetails(
+      await createRequestPreparer(h.bot.tenant).connectorUnblock({
+        requesterId: users.adele.id,
+        environmentId: envs.contosoDev,
+        connectorId: 'shared_dropbox',
+      }),
+    );
+    const { id: a } = await dropboxException();
+    const bEnds = new Date(T0 + (durationMs('P4W') ?? 0)).toISOString();
+    const filed = await h.bot.service.file({ requesterId: users.adele.id, details: adeleAsks, grantEndsAt: bEnds });
+    assert.equal(filed.kind, 'filed');
+    const b = filed.kind === 'filed' ? filed.request.id : '';
+    await h.settle();
+    const post = h.connector
+      .messages(team.approvals)
+      .find((c) => c.method === 'POST' && cardText(firstCard(c.body)).includes(b));
+    assert.ok(post, h.connector.describe());
+    await approveFully(h, post, { requestId: b, revision: 0, scope: 'exception' });
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get(b))?.status, 'completed');
+
+    const dlpWrites = () =>
+      h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET' && r.path.includes('/policies')).length ?? 0;
+    const writes = dlpWrites();
+    const { call, offerId } = await offered(users.alex, 'end my Dropbox exception early');
+    await press(users.alex, users.alex, 'confirmRelease', offerId, call.id);
+    await h.settle();
+    const release = (await h.bot.store.requests.list({ type: 'release' }))[0];
+    assert.equal(release?.status, 'completed', JSON.stringify(release?.execution.error));
+    assert.equal((await h.bot.store.requests.get(a))?.endedEarly?.by, release?.id);
+    assert.equal(dlpWrites(), writes, 'no DLP write while Adele’s grant is active');
+    const policies = await h.bot.tenant.listDlpPolicies();
+    assert.notEqual(effectiveClassification(policies, envs.contosoDev, 'shared_dropbox').classification, 'Blocked');
+    assert.deepEqual(release?.execution.result?.steps, [
+      `left in place: ${b} still holds Dropbox in Contoso Dev until ${bEnds.slice(0, 10)}`,
+    ]);
+    // Alex's card says why Dropbox is still allowed, without naming Adele's request.
+    const edits = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === call.id);
+    const shown = edits.map((c) => cardText(firstCard(c.body))).join('\n');
+    assert.match(shown, /Dropbox stays allowed in Contoso Dev because another request still needs it/);
+    assert.doesNotMatch(shown, new RegExp(b));
+
+    // Adele's grant ends: now the exception goes, and the policies are as before both grants.
+    now = Date.parse(bEnds) - 60_000;
+    await h.settle();
+    now = Date.parse(bEnds);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get(b))?.status, 'revoked');
+    const after = await h.bot.tenant.listDlpPolicies();
+    assert.deepEqual(after.map((p) => p.name).sort(), before, 'the exception policy is gone');
+    assert.equal(effectiveClassification(after, envs.contosoDev, 'shared_dropbox').classification, 'Blocked');
+  });
+
   it('asks which exception when the maker holds several, and offers only the one named next', async () => {
     await dropboxException(envs.contosoDev);
     await dropboxException(envs.marketingSandbox);

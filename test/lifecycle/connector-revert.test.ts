@@ -232,4 +232,78 @@ describe('lifecycle: a time-bound connector unblock is reverted at its end', () 
       before.map((p) => shape(p)),
     );
   });
+
+  /** Files `details` for `requester` ending at `endsAt` and approves it as a narrow exception. */
+  async function fileAndApprove(
+    requester: (typeof users)[keyof typeof users],
+    details: Awaited<ReturnType<typeof readyDetails>>,
+    endsAt: string,
+  ) {
+    await meetBot(h, requester);
+    const filed = await h.bot.service.file({ requesterId: requester.id, details, grantEndsAt: endsAt });
+    assert.equal(filed.kind, 'filed', JSON.stringify(filed));
+    const id = filed.kind === 'filed' ? filed.request.id : '';
+    await h.settle();
+    const post = h.connector
+      .messages(team.approvals)
+      .find((c) => c.method === 'POST' && cardText(firstCard(c.body)).includes(id));
+    assert.ok(post, h.connector.describe());
+    await approveFully(h, post, { requestId: id, revision: 0, classification: 'Confidential', scope: 'exception' });
+    await h.settle();
+    const done = await h.bot.store.requests.get(id);
+    assert.equal(done?.status, 'completed', JSON.stringify(done?.execution.error));
+    return id;
+  }
+
+  const dlpWrites = () =>
+    h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET' && r.path.includes('/policies')).length ?? 0;
+
+  it('leaves the exception in place while another grant relies on it, and removes it when the last one ends', async () => {
+    const before = await h.bot.tenant.listDlpPolicies();
+    const ask = async (requesterId: string) =>
+      readyDetails(
+        await createRequestPreparer(h.bot.tenant).connectorUnblock({
+          requesterId,
+          environmentId: envs.contosoDev,
+          connectorId: 'shared_dropbox',
+        }),
+      );
+    // Both asked while Dropbox was still blocked; Adele's is decided after Alex's exception exists.
+    const alexAsks = await ask(users.alex.id);
+    const adeleAsks = await ask(users.adele.id);
+    const aEnds = new Date(T0 + (durationMs('P2W') ?? 0)).toISOString();
+    const bEnds = new Date(T0 + (durationMs('P4W') ?? 0)).toISOString();
+    const a = await fileAndApprove(users.alex, alexAsks, aEnds);
+    const b = await fileAndApprove(users.adele, adeleAsks, bEnds);
+    const bDone = await h.bot.store.requests.get(b);
+    assert.ok(
+      Object.values(bDone?.execution.checkpoint.dlp as Record<string, { notNeeded?: boolean }>).every(
+        (p) => p.notNeeded,
+      ),
+      'the second request relied on the first one’s exception',
+    );
+
+    const writes = dlpWrites();
+    await atEnd(aEnds);
+    assert.equal((await h.bot.store.requests.get(a))?.status, 'revoked');
+    assert.equal(dlpWrites(), writes, 'no DLP write while the second grant is active');
+    assert.equal(await allowedIn(envs.contosoDev), 'Confidential', 'Dropbox stays allowed for the second grant');
+    const reverted = (await h.bot.store.audit.list({ requestId: a })).find((r) => r.action === 'grant.reverted');
+    assert.deepEqual(reverted?.details?.steps, [
+      `left in place: ${b} still holds Dropbox in Contoso Dev until ${bEnds.slice(0, 10)}`,
+    ]);
+
+    await atEnd(bEnds);
+    assert.equal((await h.bot.store.requests.get(b))?.status, 'revoked');
+    assert.equal(await allowedIn(envs.contosoDev), 'Blocked', 'the exception is removed with the last holder');
+    assert.deepEqual(
+      (await h.bot.tenant.listDlpPolicies()).map((p) => shape(p)),
+      before.map((p) => shape(p)),
+    );
+    const last = (await h.bot.store.audit.list({ requestId: b })).find((r) => r.action === 'grant.reverted');
+    assert.deepEqual(last?.details?.steps, [
+      '"Tenant baseline" covers Contoso Dev again',
+      'exception policy for Contoso Dev removed',
+    ]);
+  });
 });
