@@ -3,6 +3,7 @@
 // with a lease) and a round missed while the bot was down runs when it is back. Each round's dedupe key names its
 // slot: replicas starting together schedule the same round once, and a round schedules the next before it prunes.
 import type { JobHandler } from '../execution/job-runner.js';
+import { REPLACED_PREFIX } from '../requests/card-copies.js';
 import type { Store, StoreSession } from '../requests/ports/store.js';
 
 export const HOUSEKEEPING_JOB = 'storage.prune';
@@ -21,6 +22,7 @@ export const DEDUP_KEY_PREFIXES = [
   'activity-feed:content:',
   'release-offer:',
   'release-offer-filed:',
+  REPLACED_PREFIX,
 ];
 
 export interface RetentionSettings {

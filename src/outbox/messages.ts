@@ -54,5 +54,5 @@ export const outboxKeys = {
   requesterUpdate: (requestId: string, status: string) => `requester:${requestId}:${status}`,
   auditPost: (requestId: string, status: string) => `audit:${requestId}:${status}`,
   /** The edit of recorded copy n (see requests/card-copies) for one request version. */
-  copyUpdate: (requestId: string, n: number, version: number) => `copy:${requestId}:${n}:v${version}`,
+  copyUpdate: (requestId: string, copy: string, version: number) => `copy:${requestId}:${copy}:v${version}`,
 };

@@ -10,7 +10,7 @@ import { describeReroute, mergeRouting, type RerouteResult } from '../policy/rer
 import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
-import { type CardCopy, cardCopies, recordCardCopy } from './card-copies.js';
+import { type CardCopy, cardCopies, copyId, recordCardCopy } from './card-copies.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import {
@@ -178,7 +178,7 @@ export class GovernanceService {
       await this.enqueue(
         session,
         copy.conversationKey,
-        outboxKeys.copyUpdate(request.id, n, request.version),
+        outboxKeys.copyUpdate(request.id, copyId(copy, n), request.version),
         this.deps.composer.requestCopy(request, copy.view),
         request.id,
         copy.updateOf,

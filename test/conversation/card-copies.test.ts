@@ -10,6 +10,7 @@ import { type ConnectorCall, cardText, firstCard } from '../support/connector-do
 import { TENANT_ID, team, users } from '../support/fixture-ids.js';
 
 const GROUP = '19:group-chat-of-alex-and-adele@thread.v2';
+const WIDE = { perConversation: [{ limit: 1_000, windowMs: 1_000 }], perTenant: [{ limit: 1_000, windowMs: 1_000 }] };
 
 describe('conversation: every copy of a card follows the request', () => {
   let h: Harness;
@@ -167,6 +168,54 @@ describe('conversation: every copy of a card follows the request', () => {
       copiesOf('REQ-1001')
         .filter((c) => !/REQ-1001 · Completed/.test(c.latest))
         .map((c) => `${c.posted.conversationId}: ${c.latest.slice(0, 90)}`),
+      [],
+    );
+  });
+
+  it('asking "status" 45 times never crowds out the question card: after the decision every card that matters follows', async () => {
+    // Teams' pacing of ~40 edits a change would take seconds here; the windows are widened, the copies are not.
+    await h.stop();
+    h = await startHarness({ outboxPacing: { limits: WIDE, marginMs: 0 } });
+    await setUpChannels(h, ['approvals', 'audit']);
+    await h.say(users.alex, 'I need the Environment Maker role in Marketing Sandbox for the campaign tracker');
+    for (let i = 0; i < 45; i++) await h.say(users.alex, 'status REQ-1001');
+    await h.settle();
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+    const asked = await h.invoke(
+      users.megan,
+      'needInfo',
+      { requestId: 'REQ-1001', revision: 0, comment: 'Which campaign?' },
+      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
+    );
+    assert.equal(asked.status, 200);
+    await h.settle();
+    await h.say(users.alex, 'answer REQ-1001 the spring launch');
+    const [lastStatus] = await h.say(users.alex, 'status REQ-1001');
+    await h.settle();
+
+    const approved = await approveInChannel(h, users.megan, approval.id, { requestId: 'REQ-1001', revision: 0 });
+    assert.equal(approved.status, 200);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'completed');
+
+    const personal = h.personalConversationId(users.alex);
+    const after = copiesOf('REQ-1001');
+    const question = after.filter(
+      (c) => c.posted.conversationId === personal && /"verb":"answerInfo"/.test(JSON.stringify(c.posted.body)),
+    );
+    const latest = after.filter((c) => c.posted.conversationId === personal && c.posted.body === lastStatus);
+    const channel = after.filter((c) => c.posted.conversationId === team.approvals);
+    assert.equal(question.length, 1, 'the question card was posted');
+    assert.equal(latest.length, 1, 'the last status answer was posted');
+    assert.ok(channel.length >= 1, 'the approval card was posted');
+    const stale = [...question, ...latest, ...channel].filter(
+      (c) =>
+        !/REQ-1001 · Completed/.test(c.latest) ||
+        c.verbs.some((v) => ['cancel', 'approve', 'reject', 'answerInfo', 'needInfo'].includes(v)),
+    );
+    assert.deepEqual(
+      stale.map((c) => `${c.posted.conversationId} (${c.puts} edits, ${c.verbs}): ${c.latest.slice(0, 80)}`),
       [],
     );
   });
