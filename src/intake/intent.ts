@@ -76,6 +76,9 @@ export interface ParsedMessage {
 export function cleanText(text: string): string {
   return text
     .replace(/<at>[^<]*<\/at>/gi, ' ')
+    // A markdown link typed in chat reads as its label ("end my [Dropbox](https://…) exception" is about Dropbox);
+    // the address class excludes brackets so a run of unclosed links is scanned once, not once per bracket.
+    .replace(/\[([^[\]]*)\]\([^()[\]\s]*\)/g, '$1')
     .replace(/<[^<>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')

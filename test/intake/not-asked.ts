@@ -12,6 +12,8 @@ export const NOT_ASKED: [text: string, why: NotAsked][] = [
   ['scratch that, no need for a new environment', 'withdrawal'],
   ['I do not want the Environment Maker role in Finance Sandbox', 'withdrawal'],
   ['please remove my maker role in Contoso Dev', 'release'],
+  // A markdown link typed in chat is read as its label (it started a new Dropbox request).
+  ['end my [Dropbox](https://contoso.example/dropbox) exception early', 'release'],
   ['I want to give up my environment maker role in Marketing Sandbox', 'release'],
   ['can you revoke my Dropbox exception in Contoso Dev, the project is over', 'release'],
   ['end my connector exception for Salesforce early please', 'release'],
