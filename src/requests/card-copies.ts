@@ -15,6 +15,8 @@ export interface CardCopy {
   view: CardCopyView;
   /** The request version the copy was posted with: it is edited only for later versions (its notice stays). */
   version?: number | undefined;
+  /** Who reads an approver's copy (their personal chat): its buttons depend on whether they may decide now. */
+  viewerId?: string | undefined;
   /** Order of recording (higher is newer); set by recordCardCopy. Copies recorded before it existed read as n. */
   seq?: number | undefined;
 }
@@ -34,6 +36,13 @@ export const KEEP_PER_CONVERSATION = 2;
  */
 function replaceable(copy: CardCopy): boolean {
   return copy.updateOf.startsWith('activity:') && copy.view !== 'approval' && copy.view !== 'approver';
+}
+
+const PERSONAL = 'personal:';
+/** The reader of a copy in someone's personal chat (copies recorded before viewerId read it from the chat's key). */
+export function copyViewer(copy: CardCopy): string | undefined {
+  if (copy.viewerId) return copy.viewerId;
+  return copy.conversationKey.startsWith(PERSONAL) ? copy.conversationKey.slice(PERSONAL.length) : undefined;
 }
 
 const slot = (requestId: string, n: number) => `card-copy:${requestId}:${n}`;

@@ -3,14 +3,14 @@
 // Depends only on ports (storage, tenant admin, message composer, routing policy): no SDK here.
 
 import type { LifecycleHooks } from '../lifecycle/scheduler.js';
-import type { Activity, CardNotice, MessageComposer } from '../outbox/messages.js';
+import type { Activity, CardCopyView, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys, outboxKeys } from '../outbox/messages.js';
 import { capGrantEnd } from '../policy/grant-cap.js';
 import { describeReroute, mergeRouting, type RerouteResult } from '../policy/reroute.js';
 import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
-import { type CardCopy, cardCopies, copyId, recordCardCopy } from './card-copies.js';
+import { type CardCopy, cardCopies, copyId, copyViewer, recordCardCopy } from './card-copies.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import {
@@ -20,6 +20,7 @@ import {
   cardRevision,
   currentStage,
   decide,
+  decisionRefusal,
   isFinal,
   type Refusal,
 } from './state-machine.js';
@@ -170,6 +171,16 @@ export class GovernanceService {
     await this.publishApprovalCard(session, request);
   }
 
+  /**
+   * A copy in someone's personal chat is drawn for that reader at this stage: buttons only while they may decide
+   * it (the first stage's approver reads "Waiting for …" once the next stage waits; its approver gets buttons).
+   */
+  private async viewNow(request: GovernanceRequest, copy: CardCopy): Promise<CardCopyView> {
+    const viewer = copy.view === 'approver' ? copyViewer(copy) : undefined;
+    if (!viewer || viewer === request.requester.id) return copy.view;
+    return (await this.mayDecideNow(request, viewer)) ? 'approver' : 'readonly';
+  }
+
   /** Edits the receipt and every recorded copy to show the request as it is now (once per request version). */
   private async updateCopies(session: StoreSession, request: GovernanceRequest): Promise<void> {
     const copies = await cardCopies(session.kv, request.id);
@@ -179,7 +190,7 @@ export class GovernanceService {
         session,
         copy.conversationKey,
         outboxKeys.copyUpdate(request.id, copyId(copy, n), request.version),
-        this.deps.composer.requestCopy(request, copy.view),
+        this.deps.composer.requestCopy(request, await this.viewNow(request, copy)),
         request.id,
         copy.updateOf,
       );
@@ -365,6 +376,15 @@ export class GovernanceService {
       throw new ConcurrentUpdateError(request.id);
     }
     return next;
+  }
+
+  /**
+   * Whether this person may decide the stage now waiting: the decide path's own checks (stage group, not the
+   * requester, not someone who already approved an earlier stage). Chooses the view of a card drawn for them.
+   */
+  async mayDecideNow(request: GovernanceRequest, userId: string): Promise<boolean> {
+    if (decisionRefusal(request, userId, true)) return false;
+    return this.isStageApprover(request, userId, true);
   }
 
   /** Whether the actor belongs to the group (or escalation group) of the stage now waiting. */

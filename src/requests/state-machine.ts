@@ -64,28 +64,49 @@ export interface DecideInput {
 }
 
 /**
+ * Why this person may not decide the stage now waiting, or undefined when they may. Cards use it too, so a
+ * reader who cannot act (e.g. the first stage's approver once the second stage waits) never sees live buttons.
+ */
+export function decisionRefusal(
+  request: GovernanceRequest,
+  actorId: string,
+  actorIsStageApprover: boolean,
+): Refusal | undefined {
+  if (request.status !== 'pending') {
+    return { code: 'ALREADY_DECIDED', message: `${request.id} is already ${request.status}; nothing was changed.` };
+  }
+  if (actorId === request.requester.id) {
+    return {
+      code: 'SELF_APPROVAL',
+      message: `You asked for ${request.id} yourself, so someone else has to decide on it.`,
+    };
+  }
+  const stage = currentStage(request);
+  if (stage === undefined) {
+    return { code: 'INVALID_TRANSITION', message: `${request.id} has every approval it needs.` };
+  }
+  if (!actorIsStageApprover) {
+    const group = request.stages[stage]?.groupName ?? 'the approver group';
+    return { code: 'NOT_AN_APPROVER', message: `Only members of ${group} can decide on ${request.id}.` };
+  }
+  // Separation of duties: one person fills at most one approval across all stages.
+  if (request.decisions.some((d) => d.approver.id === actorId && d.verdict === 'approve')) {
+    return {
+      code: 'ALREADY_APPROVED_BY_YOU',
+      message: `You already approved ${request.id}; another approver must decide.`,
+    };
+  }
+  return undefined;
+}
+
+/**
  * An approver's decision. Authorisation comes from stored state (requester, decisions, stage) plus the
  * caller's directory check; nothing carried on a card is trusted.
  */
 export function decide(request: GovernanceRequest, input: DecideInput): Outcome {
-  if (request.status !== 'pending') {
-    return refuse('ALREADY_DECIDED', `${request.id} is already ${request.status}; nothing was changed.`);
-  }
-  if (input.actor.id === request.requester.id) {
-    return refuse('SELF_APPROVAL', `You asked for ${request.id} yourself, so someone else has to decide on it.`);
-  }
-  const stage = currentStage(request);
-  if (stage === undefined) {
-    return refuse('INVALID_TRANSITION', `${request.id} has every approval it needs.`);
-  }
-  if (!input.actorIsStageApprover) {
-    const group = request.stages[stage]?.groupName ?? 'the approver group';
-    return refuse('NOT_AN_APPROVER', `Only members of ${group} can decide on ${request.id}.`);
-  }
-  // Separation of duties: one person fills at most one approval across all stages.
-  if (request.decisions.some((d) => d.approver.id === input.actor.id && d.verdict === 'approve')) {
-    return refuse('ALREADY_APPROVED_BY_YOU', `You already approved ${request.id}; another approver must decide.`);
-  }
+  const refusal = decisionRefusal(request, input.actor.id, input.actorIsStageApprover);
+  if (refusal) return refuse(refusal.code, refusal.message);
+  const stage = currentStage(request) as number;
   const decision: Decision = {
     approver: input.actor,
     verdict: input.verdict,

@@ -4,7 +4,6 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { type CardNotice, conversationKeys } from '../outbox/messages.js';
 import { explainRequest } from '../policy/explain-request.js';
 import type { GovernanceRequest } from '../requests/model.js';
-import { currentStage } from '../requests/state-machine.js';
 import { answerData, decisionData, extendData, parseCardData, questionData, requestRefData } from './card-actions.js';
 import { noticeCard, requestCard } from './cards/composer.js';
 import { type AdaptiveCard, plain } from './cards/template.js';
@@ -61,13 +60,9 @@ export class CardActionHandler {
     return request;
   }
 
+  /** Buttons only for someone who may decide the stage now waiting: the decide path's own check, from stored state. */
   private async isStageApprover(request: GovernanceRequest, userId: string): Promise<boolean> {
-    if (request.status !== 'pending') return false;
-    const index = currentStage(request);
-    const stage = index === undefined ? undefined : request.stages[index];
-    if (!stage) return false;
-    const groups = [stage.groupId, ...(stage.escalatedTo ? [stage.escalatedTo.groupId] : [])];
-    return (await this.bot.tenant.memberOfGroups(userId, groups)).length > 0;
+    return this.bot.service.mayDecideNow(request, userId);
   }
 
   /** "Need more info": the approver's question (typed in the comment box) goes to the requester in chat. */
@@ -232,6 +227,7 @@ export class CardActionHandler {
       conversationKey: conversationKeys.personal(userId),
       updateOf: `activity:${activityId}`,
       view,
+      viewerId: userId,
       version: request.version,
     });
   }

@@ -172,6 +172,69 @@ describe('conversation: every copy of a card follows the request', () => {
     );
   });
 
+  /** Opens REQ-1001 from the user's "pending requests" list: that message becomes their own copy of the card. */
+  async function openFromPending(user: { id: string; name: string }) {
+    const [list] = await h.say(user, 'pending requests');
+    const posted = h.connector.messages(h.personalConversationId(user)).find((c) => c.body === list);
+    assert.ok(posted, h.connector.describe());
+    const where = { conversationId: h.personalConversationId(user), replyToId: posted.id };
+    const opened = await h.invoke(user, 'showRequest', { requestId: 'REQ-1001' }, where);
+    assert.equal(opened.status, 200);
+    return { posted, verbs: [...JSON.stringify(opened.body.value).matchAll(/"verb":"(\w+)"/g)].map((m) => m[1]) };
+  }
+  const lastVerbs = (posted: ConnectorCall) => {
+    const last = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === posted.id).at(-1);
+    const card = firstCard(last?.body ?? posted.body);
+    return { text: cardText(card), verbs: [...JSON.stringify(card).matchAll(/"verb":"(\w+)"/g)].map((m) => m[1]) };
+  };
+
+  it("after stage 1, the first approver's own copy loses its buttons; the senior approver's keeps them", async () => {
+    await h.say(users.alex, 'I need the Environment Maker role in IT Tools because I maintain the tools app');
+    await h.settle();
+    const megans = await openFromPending(users.megan);
+    const pattis = await openFromPending(users.patti);
+    assert.ok(megans.verbs.includes('approve'), 'stage 1: Megan may decide');
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+
+    const first = await approveInChannel(h, users.megan, approval.id, { requestId: 'REQ-1001', revision: 0 });
+    assert.equal(first.status, 200);
+    await h.settle();
+    const mine = lastVerbs(megans.posted);
+    assert.match(mine.text, /stage 2 of 2/);
+    assert.match(mine.text, /Senior Approvers/);
+    assert.deepEqual(
+      mine.verbs.filter((v) => v === 'approve' || v === 'reject'),
+      [],
+      `Megan cannot decide stage 2: ${mine.text.slice(0, 200)}`,
+    );
+    assert.ok(lastVerbs(pattis.posted).verbs.includes('approve'), 'Patti, a senior approver, decides stage 2');
+  });
+
+  it('an approver who filled stage 1 and is also a senior approver gets no buttons for stage 2 (copy and refresh)', async () => {
+    await h.say(users.alex, 'I need the Environment Maker role in IT Tools because I maintain the tools app');
+    await h.settle();
+    const pattis = await openFromPending(users.patti);
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+    assert.equal(
+      (await approveInChannel(h, users.patti, approval.id, { requestId: 'REQ-1001', revision: 0 })).status,
+      200,
+    );
+    await h.settle();
+    const copy = lastVerbs(pattis.posted);
+    assert.match(copy.text, /stage 2 of 2/);
+    assert.deepEqual(
+      copy.verbs.filter((v) => v === 'approve' || v === 'reject'),
+      [],
+      copy.text.slice(0, 200),
+    );
+    const where = { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id };
+    const refreshed = await h.invoke(users.patti, 'refresh', { requestId: 'REQ-1001' }, where);
+    const verbs = [...JSON.stringify(refreshed.body.value).matchAll(/"verb":"(\w+)"/g)].map((m) => m[1]);
+    assert.ok(!verbs.includes('approve') && !verbs.includes('reject'), verbs.join());
+  });
+
   it('asking "status" 45 times never crowds out the question card: after the decision every card that matters follows', async () => {
     // Teams' pacing of ~40 edits a change would take seconds here; the windows are widened, the copies are not.
     await h.stop();
