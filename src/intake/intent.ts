@@ -74,14 +74,16 @@ export interface ParsedMessage {
 
 /** Removes Teams @mention markup (<at>Bot</at>) and collapses whitespace. */
 export function cleanText(text: string): string {
-  return text
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    // A markdown link typed in chat reads as its label ("end my [Dropbox](https://…) exception" is about Dropbox);
-    // the address class excludes brackets so a run of unclosed links is scanned once, not once per bracket.
-    .replace(/\[([^[\]]*)\]\([^()[\]\s]*\)/g, '$1')
-    .replace(/<[^<>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      // A markdown link typed in chat reads as its label ("end my [Dropbox](https://…) exception" is about Dropbox);
+      // the address class excludes brackets so a run of unclosed links is scanned once, not once per bracket.
+      .replace(/\[([^[\]]*)\]\([^()[\]\s]*\)/g, '$1')
+      .replace(/<[^<>]+>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

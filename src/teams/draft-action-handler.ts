@@ -5,7 +5,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Draft, Slot } from '../intake/draft.js';
 import { parseCardData, requestRefData } from './card-actions.js';
-import { noticeCard, requestCard } from './cards/composer.js';
+import { requestCard } from './cards/composer.js';
 import type { AdaptiveCard } from './cards/template.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
