@@ -18,6 +18,7 @@ import type { Store } from '../src/requests/ports/store.js';
 import { openStore } from '../src/storage/open-store.js';
 import { approveInChannel, setUpChannels } from '../test/support/bot-harness.js';
 import {
+  actionsOf,
   type ConnectorCall,
   cardText,
   firstCard,
@@ -45,15 +46,7 @@ async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined,
 }
 
 function approveData(post: ConnectorCall): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found || !node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (o.type === 'Action.Execute' && o.verb === 'approve') found = o.data as Record<string, unknown>;
-    for (const v of Object.values(o)) walk(v);
-  };
-  walk(firstCard(post.body));
-  return found;
+  return actionsOf(firstCard(post.body), 'approve')[0]?.data;
 }
 
 interface Row {

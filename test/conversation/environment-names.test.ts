@@ -3,23 +3,13 @@
 // files nothing until the maker picks; a typo of a real name still finds it.
 import assert from 'node:assert/strict';
 import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
-import { cardText, firstCard } from '../support/connector-double.js';
+import { actionsOf, cardText, firstCard } from '../support/connector-double.js';
 import { envs, users } from '../support/fixture-ids.js';
 
 type Action = { title?: string; verb?: string; data?: Record<string, unknown> };
 
 function choices(body: Record<string, unknown> | undefined): Action[] {
-  const out: Action[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && o.verb === 'chooseOption') out.push(o as Action);
-      for (const v of Object.values(o)) walk(v);
-    }
-  };
-  walk(firstCard(body ?? {}));
-  return out;
+  return actionsOf(firstCard(body ?? {}), 'chooseOption') as Action[];
 }
 
 describe('conversation: a name that matches no environment is asked back, never stretched', () => {

@@ -5,13 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-
-export interface CardAction {
-  type: string;
-  verb?: string;
-  title?: string;
-  data?: Record<string, unknown>;
-}
+import { actionsOf, type CardAction } from '../support/connector-double.js';
 
 /** One state of a message as the UI received it (it is created once and may be updated many times). */
 export interface ReceivedMessage {
@@ -32,20 +26,6 @@ interface Frame {
     postConversationId?: string;
     attachments?: { contentType?: string; content?: Record<string, unknown> }[];
   };
-}
-
-export function actionsOf(card: unknown, verb?: string): CardAction[] {
-  const found: CardAction[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && (verb === undefined || o.verb === verb)) found.push(o as never);
-      for (const value of Object.values(o)) walk(value);
-    }
-  };
-  walk(card);
-  return found;
 }
 
 export class PlaygroundPage {

@@ -16,7 +16,7 @@ import { openStore } from '../../src/storage/open-store.js';
 import { issueTestToken } from '../../src/tenant/simulator/tokens.js';
 import { approveInChannel, setUpChannels } from '../support/bot-harness.js';
 import { failpointHits } from '../support/bot-process.js';
-import { type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
+import { actionsOf, type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
 import { envs, team, users } from '../support/fixture-ids.js';
 import { type Fleet, startFleet } from '../support/fleet.js';
 import { createThrowawayDatabase, dropDatabase } from '../support/postgres.js';
@@ -51,16 +51,9 @@ function histogram(values: string[]): string {
 
 /** The data of the Approve button (Action.Execute verb approve) on an approval card. */
 function approveData(post: ConnectorCall): Record<string, unknown> {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found || !node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (o.type === 'Action.Execute' && o.verb === 'approve') found = o.data as Record<string, unknown>;
-    for (const v of Object.values(o)) walk(v);
-  };
-  walk(firstCard(post.body));
-  if (!found) throw new Error(`no Approve button on ${cardText(firstCard(post.body))}`);
-  return found;
+  const data = actionsOf(firstCard(post.body), 'approve')[0]?.data;
+  if (!data) throw new Error(`no Approve button on ${cardText(firstCard(post.body))}`);
+  return data;
 }
 
 const approvalPosts = (fleet: Fleet) => fleet.connector.messages(team.approvals).filter((c) => c.method === 'POST');
@@ -470,16 +463,8 @@ function processState(pid: number | undefined): string | undefined {
 /** When the bot shows a draft to confirm, press its Submit button (through the proxy, as Teams would). */
 async function confirmDraftIfAsked(f: Fleet, replies: Record<string, unknown>[]): Promise<void> {
   for (const reply of replies) {
-    let submit: { verb: string; data: unknown } | undefined;
-    const walk = (node: unknown) => {
-      if (submit || !node || typeof node !== 'object') return;
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && typeof o.verb === 'string' && /submit|confirm|file/i.test(o.verb))
-        submit = { verb: o.verb, data: o.data };
-      for (const v of Object.values(o)) walk(v);
-    };
-    walk(firstCard(reply));
-    if (submit) {
+    const submit = actionsOf(firstCard(reply)).find((a) => /submit|confirm|file/i.test(a.verb ?? ''));
+    if (submit?.verb) {
       const res = await f.teams.invoke(users.alex, submit.verb, submit.data, {
         conversationId: f.teams.personalConversationId(users.alex),
       });

@@ -233,6 +233,28 @@ function defaultCode(status: number): string {
   return 'ServiceError';
 }
 
+export interface CardAction {
+  type: string;
+  verb?: string;
+  title?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Every Action.Execute on a card (nested ones included), or only those with this verb. */
+export function actionsOf(card: unknown, verb?: string): CardAction[] {
+  const found: CardAction[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && (verb === undefined || o.verb === verb)) found.push(o as never);
+      for (const value of Object.values(o)) walk(value);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 /** The first TextBlock of the first adaptive card in an activity (its title), if any. */
 export function cardTitle(activity: Record<string, unknown>): string | undefined {
   const card = firstCard(activity);
