@@ -10,25 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Harness, type HarnessOptions, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { ChatCompletionsDouble } from '../support/chat-completions-double.js';
-import { cardText, firstCard } from '../support/connector-double.js';
+import { actionsOf, cardText, firstCard } from '../support/connector-double.js';
 import { envs, users } from '../support/fixture-ids.js';
 
 type Action = { title?: string; verb?: string; data?: Record<string, unknown> };
 type User = { id: string; name: string };
-
-function actionsOf(card: unknown): Action[] {
-  const out: Action[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute') out.push(o as Action);
-      for (const v of Object.values(o)) walk(v);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 const OPENAI_KEY = 'sk-test-not-a-real-key';
 

@@ -2,24 +2,8 @@
 // (or takes a text answer), accepts corrections, confirms when unsure, and files only what the user meant.
 import assert from 'node:assert/strict';
 import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
-import { cardText, firstCard } from '../support/connector-double.js';
+import { actionsOf, cardText, firstCard } from '../support/connector-double.js';
 import { envs, users } from '../support/fixture-ids.js';
-
-type Card = Record<string, unknown>;
-
-function actionsOf(card: Card | undefined): { title?: string; verb?: string; data?: Record<string, unknown> }[] {
-  const out: { title?: string; verb?: string; data?: Record<string, unknown> }[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute') out.push(o as never);
-      for (const v of Object.values(o)) walk(v);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 describe('conversation: natural language', () => {
   let h: Harness;
