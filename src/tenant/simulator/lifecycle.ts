@@ -237,14 +237,19 @@ export function advance(state: SimulatorState, op: LifecycleOperation): void {
 /**
  * Real creations progress whether anyone polls or not: every running operation older than `lroSecondsToComplete`
  * (on the simulator clock) finishes. Called before each request, so what any caller reads is up to date.
+ * True when one finished (the tenant changed).
  */
-export function settleOperations(state: SimulatorState): void {
-  if (!(state.lroSecondsToComplete > 0)) return;
+export function settleOperations(state: SimulatorState): boolean {
+  if (!(state.lroSecondsToComplete > 0)) return false;
   const now = state.clock().getTime();
+  let finished = false;
   for (const op of state.operations.values()) {
-    if (op.state === 'Running' && now - Date.parse(op.createdTime) >= state.lroSecondsToComplete * 1000)
+    if (op.state === 'Running' && now - Date.parse(op.createdTime) >= state.lroSecondsToComplete * 1000) {
       finish(state, op);
+      finished = true;
+    }
   }
+  return finished;
 }
 
 function finish(state: SimulatorState, op: LifecycleOperation): void {

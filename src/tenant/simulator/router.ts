@@ -38,6 +38,8 @@ export interface Route {
   /** Audiences accepted for this route (may throw HttpError, e.g. 404 for an unknown org); null = no auth. */
   audiences: ((ctx: RequestContext) => string[]) | null;
   apiVersion: ApiVersionRule;
+  /** Never changes the tenant: the state file is not rewritten after it (see persistence.ts). */
+  readOnly: boolean;
   handler: Handler;
 }
 
@@ -45,6 +47,8 @@ export interface RouteOptions {
   family: ErrorFamily;
   audiences: ((ctx: RequestContext) => string[]) | null;
   apiVersion?: ApiVersionRule;
+  /** Default: true for GET. A GET that changes the tenant (an operation poll) says false; a POST query says true. */
+  readOnly?: boolean;
 }
 
 /** Builds a case-insensitive matcher from a template like `/bap/…/environments/:envId` or `/…/systemusers(:id)`. */
@@ -78,6 +82,7 @@ export class Router {
       family: opts.family,
       audiences: opts.audiences,
       apiVersion: opts.apiVersion ?? 'optional',
+      readOnly: opts.readOnly ?? method.toUpperCase() === 'GET',
       handler,
     });
   }

@@ -216,6 +216,8 @@ async function handle(
   }
   let family = familyOfPath(path);
   let audience: string | undefined;
+  // Rewriting the state file stringifies the whole tenant: only after a request that may have changed it.
+  let mayHaveChanged = false;
   let response: SimResponse;
   const errorResponse = (err: HttpError): SimResponse => {
     const code = family === 'dataverse' && err.code === 'InvalidRequestContent' ? '0x80048d19' : err.code;
@@ -229,7 +231,7 @@ async function handle(
     const rawBody = await readBody(req);
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && /^Bearer\s/i.test(auth)) audience = decodeToken(auth.slice(7).trim())?.aud;
-    settleOperations(state);
+    mayHaveChanged = settleOperations(state);
     const fault = state.takeFault(method, `${path}${url.search}`);
     if (fault?.status === 0) {
       // A network failure: the connection drops with no answer at all (what a client sees as status 0).
@@ -268,6 +270,7 @@ async function handle(
       }
       const { route, params } = matched;
       family = route.family;
+      if (!route.readOnly) mayHaveChanged = true;
       const ctx: RequestContext = {
         method,
         path,
@@ -301,7 +304,7 @@ async function handle(
     time: state.now(),
   });
   // Durable before the caller hears the answer: a 202 for a creation survives a simulator restart.
-  control.afterRequest();
+  if (mayHaveChanged) control.afterRequest();
   if (!res.headersSent) send(res, requestId, response);
 }
 

@@ -1,7 +1,7 @@
 // The simulated tenant keeps its state across restarts (its own process or inside `npm start`), so the bot's
 // database and the tenant never disagree after a restart: no phantom "deleted" events in the governance feed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config/config.js';
@@ -63,6 +63,43 @@ describe('simulated tenant: durable state', () => {
       assert.equal(await again.getDlpPolicy(ITTOOLS_POLICY), undefined);
     } finally {
       await second.close();
+    }
+  });
+
+  /** The environments as the state file holds them now (read behind the simulator's back: no close(), no save()). */
+  function savedEnvironments(): { name: string; displayName: string; provisioningState?: string }[] {
+    const saved = JSON.parse(readFileSync(join(dataDir, SIMULATOR_STATE_FILENAME), 'utf8')) as {
+      environments: { name: string; displayName: string; provisioningState?: string }[];
+    };
+    return saved.environments;
+  }
+
+  it('an operation finished by a poll (a GET) is in the state file before the poll is answered', async () => {
+    const sim = await startSimulator({ dataDir, retryAfterSeconds: 0, lroPollsToComplete: 1 });
+    try {
+      const admin = adminFor(sim.url);
+      const start = await admin.startEnvironmentCreation(sandbox('Finished By Poll'), users.adele.id);
+      assert.equal(start.kind, 'accepted');
+      const id = await finish(admin, start.kind === 'accepted' ? start.operationUrl : '');
+      assert.equal(savedEnvironments().find((e) => e.name === id)?.provisioningState, 'Succeeded');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('an operation finished by time is in the state file after the next request, even a read', async () => {
+    let now = Date.parse('2026-03-01T09:00:00Z');
+    const sim = await startSimulator({ dataDir, retryAfterSeconds: 0, clock: () => new Date(now) });
+    try {
+      const admin = adminFor(sim.url);
+      const start = await admin.startEnvironmentCreation(sandbox('Finished By Time'), users.adele.id);
+      assert.equal(start.kind, 'accepted');
+      now += 61_000;
+      await admin.listLocations();
+      const saved = savedEnvironments().find((e) => e.displayName === 'Finished By Time');
+      assert.equal(saved?.provisioningState, 'Succeeded');
+    } finally {
+      await sim.close();
     }
   });
 

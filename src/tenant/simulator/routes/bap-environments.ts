@@ -133,7 +133,8 @@ export function registerEnvironmentRoutes(router: Router): void {
     router.add('GET', `${BAP_PREFIX}${scope}/:envId`, BAP, getEnvironment);
   }
   router.add('POST', `${BAP_PREFIX}/environments`, BAP, createEnvironment);
-  router.add('GET', `${BAP_PREFIX}/lifecycleOperations/:opId`, BAP, getOperation);
+  // A poll advances the operation (and may finish it): it changes the tenant.
+  router.add('GET', `${BAP_PREFIX}/lifecycleOperations/:opId`, { ...BAP, readOnly: false }, getOperation);
   router.add('GET', `${BAP_PREFIX}/locations`, BAP, listLocations);
   router.add('GET', `${BAP_PREFIX}/locations/:location/environmentCurrencies`, BAP, listCurrencies);
   router.add('GET', `${BAP_PREFIX}/locations/:location/environmentLanguages`, BAP, listLanguages);

@@ -338,8 +338,10 @@ export function registerGraphRoutes(router: Router): void {
     };
   router.add('GET', `${g}/users`, GRAPH, versionCheck(listUsers));
   router.add('GET', `${g}/users/:id`, GRAPH, versionCheck(getUser));
-  router.add('POST', `${g}/users/:id/checkMemberGroups`, GRAPH, versionCheck(checkMemberGroups));
-  router.add('POST', `${g}/directoryObjects/:id/checkMemberGroups`, GRAPH, versionCheck(checkMemberGroups));
+  // A question asked with POST: it changes nothing.
+  const QUERY = { ...GRAPH, readOnly: true };
+  router.add('POST', `${g}/users/:id/checkMemberGroups`, QUERY, versionCheck(checkMemberGroups));
+  router.add('POST', `${g}/directoryObjects/:id/checkMemberGroups`, QUERY, versionCheck(checkMemberGroups));
   router.add(
     'GET',
     `${g}/users/:id/memberOf`,
