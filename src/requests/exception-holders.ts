@@ -68,6 +68,17 @@ export async function otherHolder(
   return holders.sort((a, b) => end(b) - end(a))[0];
 }
 
+/**
+ * Whether the connector stays allowed after `ending`'s grant ends: its run changed no policy (it relied on an
+ * exception someone else's grant made), or another active grant still relies on the exception it made.
+ */
+export async function exceptionOutlives(store: Store, ending: GovernanceRequest, now: string): Promise<boolean> {
+  if (ending.details.type !== 'connector-unblock') return false;
+  const source = await exceptionSource(store, ending);
+  if (!changedPolicies(source)) return true;
+  return (await otherHolder(store, ending, source, now)) !== undefined;
+}
+
 /** Hands the revert of `sourceId`'s exception over to `holder`'s chain. Idempotent; retried on a concurrent edit. */
 export async function handOverException(store: Store, holder: GovernanceRequest, sourceId: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {

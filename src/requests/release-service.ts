@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { lifecycleKeys } from '../lifecycle/jobs.js';
 import { type ExceptionEnd, endConnectorException } from '../lifecycle/revert-connector.js';
 import type { TenantAdmin } from '../tenant/tenant-admin.js';
+import { exceptionOutlives } from './exception-holders.js';
 import { EXECUTE_JOB, type GovernanceService, personOf } from './governance-service.js';
 import type { EnvironmentRef, GovernanceRequest, ReleaseDetails } from './model.js';
 import type { Store, StoreSession } from './ports/store.js';
@@ -32,6 +33,8 @@ export interface ReleaseOffer {
   holderId: string;
   details: ReleaseDetails;
   expiresAt: string;
+  /** A connector exception someone else's active grant still relies on: it stays, only this grant ends. */
+  keptForOthers?: boolean;
 }
 
 export type ConfirmResult =
@@ -110,9 +113,20 @@ export class ReleaseService {
       holderId,
       details,
       expiresAt: new Date(this.deps.clock().getTime() + OFFER_TTL_MS).toISOString(),
+      ...((await this.keptForOthers(details)) ? { keptForOthers: true } : {}),
     };
     await this.deps.store.kv.set(offerKey(offer.id), offer);
     return offer;
+  }
+
+  /** Whether ending this connector exception leaves the connector allowed (another grant relies on it). */
+  private async keptForOthers(details: ReleaseDetails): Promise<boolean> {
+    if (details.access !== 'connector-exception') return false;
+    for (const id of details.grants) {
+      const grant = await this.deps.store.requests.get(id);
+      if (grant && (await exceptionOutlives(this.deps.store, grant, this.now()))) return true;
+    }
+    return false;
   }
 
   /** The offer if it exists and is this user's; undefined otherwise (the caller answers neutrally). */

@@ -230,11 +230,15 @@ export function releaseConfirmCard(offer: ReleaseOffer): AdaptiveCard {
     title: maker ? `Give up the Environment Maker role in ${env}?` : `End your ${connector} exception in ${env} now?`,
     text: maker
       ? `You will no longer be able to build apps and flows in ${env}. No approval is needed: I remove it as soon as you confirm, and you can ask for it again later.`
-      : `${connector} will be blocked in ${env} again, also for apps and flows there that use it. No approval is needed: I end it as soon as you confirm.`,
+      : offer.keptForOthers
+        ? `Your exception ends, but ${connector} stays allowed in ${env}: someone else's approved exception still relies on it. No approval is needed: I end yours as soon as you confirm.`
+        : `${connector} will be blocked in ${env} again, also for apps and flows there that use it. No approval is needed: I end it as soon as you confirm.`,
     facts: [
       { title: 'Environment', value: `${env} (${d.environment.sku})` },
       ...(maker ? [] : [{ title: 'Connector', value: connector }]),
-      { title: 'Ends', value: d.grants.length > 0 ? d.grants.join(', ') : 'a role not granted through me' },
+      d.grants.length > 0
+        ? { title: d.grants.length > 1 ? 'Grants' : 'Grant', value: d.grants.join(', ') }
+        : { title: 'Granted', value: 'outside this bot' },
     ],
     notes: [],
     actions: [

@@ -263,6 +263,11 @@ describe('conversation: giving up one’s own access', () => {
       h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET' && r.path.includes('/policies')).length ?? 0;
     const writes = dlpWrites();
     const { call, offerId } = await offered(users.alex, 'end my Dropbox exception early');
+    // The confirmation already says Dropbox stays allowed, and names the grant that ends as a grant.
+    const confirm = cardText(firstCard(call.body));
+    assert.match(confirm, /Dropbox stays allowed in Contoso Dev/);
+    assert.doesNotMatch(confirm, /will be blocked/);
+    assert.match(confirm, new RegExp(`Grant\\W+${a}`));
     await press(users.alex, users.alex, 'confirmRelease', offerId, call.id);
     await h.settle();
     const release = (await h.bot.store.requests.list({ type: 'release' }))[0];
