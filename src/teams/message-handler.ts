@@ -193,7 +193,12 @@ export class MessageHandler {
         return;
       }
       case 'thanks':
-        await context.sendActivity(textReply('You\'re welcome! Type "help" any time to see what I can do.'));
+        // "No thanks" declines; only real thanks get "You're welcome".
+        await context.sendActivity(
+          textReply(
+            `${/^\W*(no|nah|nope)\b/i.test(activity.text ?? '') ? 'No problem.' : "You're welcome!"} Type "help" any time to see what I can do.`,
+          ),
+        );
         return;
       default:
         await context.sendActivity(textReply(`Sorry, I can only help with Power Platform requests. ${HELP_POINTER}`));

@@ -162,6 +162,14 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     assert.doesNotMatch(text, /User 11/);
   });
 
+  it('answers thanks with "You\'re welcome" and "no thanks" without it, filing nothing', async () => {
+    assert.match((await say(users.alex, 'thanks a lot'))[0] ?? '', /^You're welcome!/);
+    const [declined] = await say(users.alex, 'no thanks');
+    assert.match(declined ?? '', /^No problem\./);
+    assert.doesNotMatch(declined ?? '', /welcome/);
+    assert.deepEqual(await h.bot.store.requests.list({}), []);
+  });
+
   it('takes a plain reply as the answer to the one open question, and "answer REQ-…" for any', async () => {
     const id = await file(envs.marketingSandbox);
     // No question open: a plain sentence is not taken as an answer.
