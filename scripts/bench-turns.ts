@@ -3,7 +3,8 @@
 // alternate, several rounds; prints p50/p99 turn time, throughput and the ratios. Then the bot's memory (idle after
 // start, after 10,000 turns) and `npm start` to listening. Prints figures; asserts nothing. Wall clock: on a busy
 // machine every figure includes waiting for a core, so compare the ratios of one run.
-//   npm run bench:turns [-- --rounds 3 --users 20 --turns 15 --memory-turns 10000 --starts 3]
+//   npm run bench:turns [-- --rounds 3 --users 20 --turns 15 --memory-turns 10000 --starts 3] [-- --profile <dir>]
+// (--profile: --cpu-prof of the bot; the summary command printed at the end counts only the bot's measured rounds)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ const userCount = argNumber('users', 20);
 const turnsPerUser = argNumber('turns', 15);
 const memoryTurns = argNumber('memory-turns', 10_000);
 const starts = argNumber('starts', 3);
+const profileIndex = process.argv.indexOf('--profile');
+const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
 
 const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
   users: { id: string; displayName: string }[];
@@ -59,7 +62,11 @@ async function turn(connector: BenchConnector, target: Target, user: User, text:
   return performance.now() - t0;
 }
 
+/** When the bot's measured rounds ran, on the monotonic clock V8 stamps .cpuprofile samples with (µs). */
+const botRoundWindows: string[] = [];
+
 async function busyChat(connector: BenchConnector, target: Target, perUser: number): Promise<RoundFigures> {
+  const windowStart = process.hrtime.bigint() / 1000n;
   const times: number[] = [];
   let failures = 0;
   const started = performance.now();
@@ -77,6 +84,7 @@ async function busyChat(connector: BenchConnector, target: Target, perUser: numb
     }),
   );
   const wall = performance.now() - started;
+  if (target.name === 'bot') botRoundWindows.push(`${windowStart}-${process.hrtime.bigint() / 1000n}`);
   return {
     p50: percentile(times, 50),
     p99: percentile(times, 99),
@@ -133,7 +141,7 @@ console.log(
 );
 
 const echo = await startEcho();
-const bot = await startBot();
+const bot = await startBot({ cpuProfileDir });
 console.log(`started: echo in ${ms(echo.startMs)}, bot in ${ms(bot.startMs)} (spawn → listening)`);
 await sleep(1000);
 const idleRss = { echo: echo.rssMb(), bot: bot.rssMb() };
@@ -151,6 +159,8 @@ await busyChat(connector, echo, 2);
 await busyChat(connector, bot, 2);
 
 const results: { echo: RoundFigures; bot: RoundFigures }[] = [];
+// The windows of the measured rounds (after the warm-up); the memory turns that follow are not counted.
+const firstMeasuredWindow = botRoundWindows.length;
 for (let round = 1; round <= rounds; round++) {
   // Alternate which goes first, so neither always runs right after the other's garbage collection.
   const order = round % 2 === 1 ? [echo, bot] : [bot, echo];
@@ -189,6 +199,7 @@ console.log(
     `p99 ×${med((r) => r.bot.p99 / r.echo.p99).toFixed(2)}, throughput bot/echo ${(100 * med((r) => r.bot.throughput / r.echo.throughput)).toFixed(0)} % (goal ≥ 75 %); ` +
     `CPU per turn echo ${med((r) => r.echo.cpuPerTurn).toFixed(2)} ms, bot ${med((r) => r.bot.cpuPerTurn).toFixed(2)} ms (×${med((r) => r.bot.cpuPerTurn / r.echo.cpuPerTurn).toFixed(2)})`,
 );
+const measuredBotWindows = botRoundWindows.slice(firstMeasuredWindow);
 await echo.stop();
 
 // Memory: RSS idle after start, then after memoryTurns more turns (right after, and after 10 s idle).
@@ -213,4 +224,9 @@ console.log(
   `\nnpm start → listening (nothing changed): ${startups.map((s) => ms(s)).join(', ')}; median ${ms(median(startups))} (goal < 5 s)`,
 );
 await connector.stop();
+if (cpuProfileDir)
+  console.log(
+    `bot CPU profile in ${cpuProfileDir}; only the measured rounds: ` +
+      `node --import tsx scripts/bench/profile-summary.ts <file> --window ${measuredBotWindows.join(',')}`,
+  );
 console.log(`load ${loadAverage()}`);
