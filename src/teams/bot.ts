@@ -8,6 +8,7 @@ import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DraftActionHandler } from './draft-action-handler.js';
 import { MessageHandler } from './message-handler.js';
+import { RememberedConversations } from './remembered-conversations.js';
 import { textReply } from './replies.js';
 
 export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Application<TurnState> {
@@ -21,10 +22,12 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
   });
   const messages = new MessageHandler(bot);
   const cards = new CardActionHandler(bot);
+  const conversations = new RememberedConversations(bot.store, bot.clock);
 
   // Every activity refreshes the stored conversation reference: what proactive messages need later.
   app.turn('beforeTurn', async (context) => {
-    await rememberConversation(context, bot);
+    const ref = referenceFor(context.activity);
+    if (ref) await conversations.remember(ref.key, ref.reference as Record<string, unknown>);
     await bot.teamsUsers?.remember(context.activity.from?.aadObjectId, context.activity.from?.id);
     return true;
   });
@@ -118,16 +121,6 @@ async function teamWelcome(bot: BotContext): Promise<string> {
       ? ` An approver can still pick a channel for ${missing.join(' and ')} ("@Governance set ${missing[0]} channel").`
       : '';
   return `${intro}${setUp}${rest} Mention me with what you need, or "@Governance help".`;
-}
-
-async function rememberConversation(context: TurnContext, bot: BotContext): Promise<void> {
-  const ref = referenceFor(context.activity);
-  if (!ref) return;
-  await bot.store.conversations.upsert({
-    key: ref.key,
-    reference: ref.reference as Record<string, unknown>,
-    updatedAt: bot.clock().toISOString(),
-  });
 }
 
 /** A redelivered message (same activity id in the same conversation) is answered once only. */

@@ -21,6 +21,7 @@ import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
 import { DialogueManager } from './dialogue-manager.js';
 import { DryRunChat } from './dry-run-chat.js';
+import { HelpAudience } from './help-audience.js';
 import { ReleaseChat } from './release-chat.js';
 import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
 import { auditUnseen, isSharedConversation, notFoundOrNotYours, visibleRequest } from './visibility.js';
@@ -32,11 +33,13 @@ export class MessageHandler {
   readonly dialogue: DialogueManager;
   readonly releases: ReleaseChat;
   private readonly dryRuns: DryRunChat;
+  private readonly helpAudience: HelpAudience;
 
   constructor(private readonly bot: BotContext) {
     this.dialogue = new DialogueManager(bot);
     this.releases = new ReleaseChat(bot);
     this.dryRuns = new DryRunChat(bot);
+    this.helpAudience = new HelpAudience((userId) => this.isApprover(userId));
   }
 
   async handle(context: TurnContext): Promise<void> {
@@ -179,9 +182,7 @@ export class MessageHandler {
       case 'extend':
         return this.extend(context, userId, u);
       case 'help':
-        await context.sendActivity(
-          cardReply(helpCard((await this.isApprover(userId)) ? 'approver' : 'maker'), 'What I can do'),
-        );
+        await context.sendActivity(cardReply(helpCard(await this.helpAudience.of(userId)), 'What I can do'));
         return;
       case 'greeting': {
         const name = activity.from.name?.split(' ')[0];
