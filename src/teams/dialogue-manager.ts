@@ -112,13 +112,19 @@ export class DialogueManager {
       draft.question = undefined;
       changed = true;
     }
+    // An answer to "In which region?" that names no region we know: say so, rather than asking again silently.
+    const regionNotice =
+      q?.slot === 'location' && !draft.newEnvironment.location
+        ? unknownRegionNotice(u.parsed.text, { answer: true })
+        : undefined;
     if (!changed) {
       if (u.kind === 'greeting' || u.kind === 'thanks') return false;
-      await this.continue(context, draft, "Sorry, I didn't catch that.");
+      await this.continue(context, draft, regionNotice ?? "Sorry, I didn't catch that.");
       return true;
     }
     if (q?.slot === 'confirm') draft.question = undefined;
-    const notice = draft.type !== 'new-environment' && !draft.environment ? unmatchedNotice(u) : undefined;
+    const notice =
+      draft.type !== 'new-environment' && !draft.environment ? unmatchedNotice(u) : (regionNotice ?? undefined);
     await this.continue(context, draft, notice ?? (a.correction ? 'Changed.' : undefined));
     return true;
   }
@@ -139,7 +145,11 @@ export class DialogueManager {
       type === 'unblock-connector' && draft.connectors.length === 0 && u.unknownConnector
         ? `I don't know a connector called "${u.unknownConnector}" in this tenant.`
         : undefined;
-    const preface = [unknownConnector, unknownEnvironment].filter(Boolean).join(' ') || undefined;
+    const unknownRegion =
+      type === 'new-environment' && !draft.newEnvironment.location
+        ? unknownRegionNotice(u.parsed.text, { answer: false })
+        : undefined;
+    const preface = [unknownConnector, unknownEnvironment, unknownRegion].filter(Boolean).join(' ') || undefined;
     void snapshot;
     await this.continue(context, draft, preface);
   }
@@ -413,4 +423,19 @@ function unmatchedNotice(u: Understanding): string | undefined {
   if (!name) return undefined;
   const closest = u.environment.options.length > 0 ? ' These are the closest ones.' : '';
   return `I couldn't find an environment called "${name}" in this tenant.${closest} Nothing is filed until you choose.`;
+}
+
+/**
+ * "I don't know a region called "Atlantis"." for a short answer to the region question, or for a request that
+ * ends with "in <words>" naming no region (only then is the phrase surely meant as one).
+ */
+function unknownRegionNotice(text: string, { answer }: { answer: boolean }): string | undefined {
+  const phrase = answer
+    ? text
+        .trim()
+        .replace(/[.!?]+$/, '')
+        .replace(/\s+(please|pls|thanks)$/i, '')
+    : /\bin (?:the )?([\p{L}][\p{L} .'-]{0,30}?)(?: region)?[.!?]*$/iu.exec(text.trim())?.[1];
+  if (!phrase || phrase.length > 30 || phrase.split(/\s+/).length > 3) return undefined;
+  return `I don't know a region called "${phrase}".`;
 }

@@ -193,6 +193,18 @@ describe('conversation: the first hour', () => {
     assert.equal(ledger.details.type === 'new-environment' && ledger.details.dataverse, undefined);
   });
 
+  it('says when a region is not one it knows, on the request and on the answer, instead of asking again silently', async () => {
+    await setUpChannels(h, ['approvals']);
+    const asked = await sayIn('en-US', 'new sandbox environment called Payroll Tools in Atlantis');
+    assert.match(asked, /In which region\?/);
+    assert.match(asked, /I don't know a region called "Atlantis"\./);
+    const again = await sayIn('en-US', 'mars please');
+    assert.match(again, /I don't know a region called "mars"\./);
+    assert.match(again, /In which region\?/);
+    assert.match(await sayIn('en-US', 'Europe'), /Does the new environment need a Dataverse database\?/);
+    assert.equal((await h.bot.store.requests.list({})).length, 0, 'nothing filed yet');
+  });
+
   it('proposes GBP in the United Kingdom when the maker asks for Dataverse outright', async () => {
     await setUpChannels(h, ['approvals']);
     await sayIn('en-GB', 'new sandbox environment called Ledger Tools in the United Kingdom with Dataverse');
