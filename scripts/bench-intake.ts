@@ -1,6 +1,10 @@
 // Prints the corpus and held-out accuracy (intent, entities, asked back instead of guessing) on the reference tenant, and
 // the parse+resolve time per message for a synthetic tenant of 1,000 environments and 500 connectors (wall clock:
 // on a busy machine the tails include waiting for a core, so compare runs on the same quiet machine).
+//   npm run bench:intake [-- --profile <dir>]  (a CPU profile of the first-seen messages only, for profile-summary.ts)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CatalogueSnapshot } from '../src/intake/catalogue.js';
 import { indexCatalogue } from '../src/intake/resolve.js';
@@ -143,11 +147,25 @@ const templates = [
   (a: string, b: string, c: string) => `pls unblock ${c} for ${a} dev because ${b}`,
   (a: string, b: string, c: string) => `could I get maker rights on ${a} ${c}? need to build the ${b} app`,
 ];
+const firstSeenMessages = Array.from({ length: 1000 }, (_v, k) =>
+  (templates[k % templates.length] ?? templates[0]!)(unseenWords.typo(), unseenWords.madeUp(), unseenWords.typo()),
+);
+const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+const session = profileDir ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
 const firstSeen: number[] = [];
 cpuMs.length = 0;
-for (let k = 0; k < 1000; k++) {
-  const template = templates[k % templates.length] ?? templates[0]!;
-  firstSeen.push(time(template(unseenWords.typo(), unseenWords.madeUp(), unseenWords.typo())));
+for (const m of firstSeenMessages) firstSeen.push(time(m));
+if (session && profileDir) {
+  const { profile } = await session.post('Profiler.stop');
+  mkdirSync(profileDir, { recursive: true });
+  const file = join(profileDir, `intake-first-seen-${Date.now()}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`CPU profile of the first-seen messages: ${file}`);
 }
 
 const stats = (xs: number[]) => {

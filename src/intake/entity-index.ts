@@ -95,6 +95,8 @@ export interface EntityScore<T> {
 interface WordInfo {
   /** The names that contain it, as slot numbers (one slot per name of each entity). */
   slots: number[];
+  /** In step with slots: the bit of its (first) position in that name, so scoring looks nothing up per name. */
+  bits: number[];
   /** How many entities have it. */
   entities: number;
   weight: number;
@@ -155,6 +157,10 @@ export class EntityIndex<T> {
       this.longestPiece = Math.max(this.longestPiece, word.length);
       this.words.set(word, {
         slots,
+        bits: slots.map((slot) => {
+          const name = entities[this.slotEntity[slot] ?? 0]?.names[this.slotName[slot] ?? 0] ?? [];
+          return 1 << Math.min(30, name.indexOf(word));
+        }),
         entities: count,
         weight: 1 / (1 + Math.log(count)),
         weak,
@@ -275,12 +281,19 @@ export class EntityIndex<T> {
           key = fixed;
           fix = `${tokens[i]?.norm}→${key}`;
         }
-        for (const slot of info.slots) {
+        const { slots, bits } = info;
+        for (let p = 0; p < slots.length; p++) {
+          const slot = slots[p] ?? 0;
           const e = this.slotEntity[slot] ?? 0;
-          const name = this.entities[e]?.names[this.slotName[slot] ?? 0] ?? [];
           // A common word ("it", "default") only counts when typed as an acronym or next to another word of the
           // name (its other half, when the two were typed as one word).
-          if (info.stop && !glued && !isAcronym(tokens[i]) && !neighbourMatches(canon, i, name)) continue;
+          if (
+            info.stop &&
+            !glued &&
+            !isAcronym(tokens[i]) &&
+            !neighbourMatches(canon, i, this.entities[e]?.names[this.slotName[slot] ?? 0])
+          )
+            continue;
           if (x.entityEpoch[e] !== epoch) {
             x.entityEpoch[e] = epoch;
             touchedEntities.push(e);
@@ -291,13 +304,12 @@ export class EntityIndex<T> {
             x.slotGot[slot] = 0;
             x.slotAllWeak[slot] = 1;
             x.slotAnyUnique[slot] = 0;
-            x.slotTokens[slot] = [];
+            x.slotTokenCount[slot] = 0;
             touchedSlots.push(slot);
           }
-          const slotTokens = x.slotTokens[slot];
-          if (slotTokens && slotTokens[slotTokens.length - 1] !== i) slotTokens.push(i);
+          if (x.slotTokenCount[slot] === 0 || x.slotLastToken[slot] !== i) appendToken(x, slot, i);
           // Each word of a name counts once, however often it is typed (a bit per word position in the name).
-          const bit = 1 << Math.min(30, name.indexOf(key));
+          const bit = bits[p] ?? 1;
           if (((x.slotWords[slot] ?? 0) & bit) === 0) {
             x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
             x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
@@ -324,17 +336,17 @@ export class EntityIndex<T> {
       let coverage = total > 0 ? (x.slotGot[slot] ?? 0) / total : 0;
       // Aliases and ids are phrases: all of it, or nothing ("sales" is not half of "sales force").
       if ((this.slotName[slot] ?? 0) > 0 && coverage < 0.999) continue;
-      let kind: EntityScore<T>['how'] = coverage >= 0.999 ? 'exact' : 'partial';
+      let how = coverage >= 0.999 ? EXACT : PARTIAL;
       // Generic words alone ("test", "production") never identify an entity by halves: ask instead.
-      if (kind === 'partial' && x.slotAllWeak[slot]) coverage = Math.min(coverage, 0.5);
+      if (how === PARTIAL && x.slotAllWeak[slot]) coverage = Math.min(coverage, 0.5);
       // One distinctive word of the display name that only this entity has ("marketing") identifies it nearly as well.
       else if (coverage < 0.9 && x.slotAnyUnique[slot]) {
         coverage = 0.9;
-        kind = 'unique';
+        how = UNIQUE;
       }
       if (coverage > (x.entityBest[e] ?? 0)) {
         x.entityBest[e] = coverage;
-        x.entityHow[e] = HOW.indexOf(kind);
+        x.entityHow[e] = how;
         x.entitySlot[e] = slot;
       }
     }
@@ -347,7 +359,7 @@ export class EntityIndex<T> {
       const fixes = corrections?.get(e);
       let count = 0;
       if (fixes) {
-        const tokensOfBest = x.slotTokens[x.entitySlot[e] ?? 0] ?? [];
+        const tokensOfBest = slotTokens(x, x.entitySlot[e] ?? 0);
         const used = fixes.filter((c) => tokensOfBest.includes(c.token)).map((c) => c.fix);
         count = used.length;
         if (count > 0) {
@@ -361,17 +373,20 @@ export class EntityIndex<T> {
     }
     const floor = relevanceFloor(top);
     // Rank entity numbers over flat arrays (cheap to compare), then build only the entries that are kept.
-    const kept = touchedEntities.filter(
-      (e) => (x.entitySlot[e] ?? -1) >= 0 && (x.entityBest[e] ?? 0) >= floor && this.entities[e],
-    );
-    for (const e of kept) x.entityMatched[e] = x.slotTokens[x.entitySlot[e] ?? 0]?.length ?? 0;
+    const kept: number[] = [];
+    for (const e of touchedEntities) {
+      const slot = x.entitySlot[e] ?? -1;
+      if (slot < 0 || (x.entityBest[e] ?? 0) < floor || !this.entities[e]) continue;
+      x.entityMatched[e] = x.slotTokenCount[slot] ?? 0;
+      kept.push(e);
+    }
     const { entityBest: best, entityMatched: matched } = x;
     const rank = this.rank;
     const order = (a: number, b: number) => best[b]! - best[a]! || matched[b]! - matched[a]! || rank[a]! - rank[b]!;
     return topRanked(kept, order, (e) => (best[e] ?? 0) >= HIGH_SCORE - 1e-9).map((e) => ({
       entity: this.entities[e]!,
       score: best[e] ?? 0,
-      matched: x.slotTokens[x.entitySlot[e] ?? 0] ?? [],
+      matched: slotTokens(x, x.entitySlot[e] ?? 0),
       corrected: corrected?.get(e) ?? [],
       how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
     }));
@@ -379,6 +394,7 @@ export class EntityIndex<T> {
 }
 
 const HOW: EntityScore<unknown>['how'][] = ['exact', 'unique', 'partial'];
+const [EXACT, UNIQUE, PARTIAL] = [0, 1, 2];
 
 /** Runners-up within this distance of the best are worth offering as choices. */
 export const OFFER_WINDOW = 0.3;
@@ -399,15 +415,20 @@ function topRanked(items: number[], order: (a: number, b: number) => number, hig
   const highs = items.filter(high).length;
   if (items.length <= MAX_RANKED * 2 || highs >= MAX_RANKED) return items.sort(order);
   // One pass keeping a short sorted list; most items are rejected by one comparison with its last.
-  const top: number[] = [];
   const limit = Math.max(MAX_RANKED, highs);
+  const top = new Array<number>(limit);
+  let size = 0;
   for (const item of items) {
-    if (top.length === limit && order(item, top[limit - 1]!) >= 0) continue;
-    let at = top.length;
-    while (at > 0 && order(item, top[at - 1]!) < 0) at--;
-    top.splice(at, 0, item);
-    if (top.length > limit) top.pop();
+    if (size === limit && order(item, top[limit - 1]!) >= 0) continue;
+    // Shift the worse ones down one place (the last falls off when full) and put the item in the gap.
+    let at = size < limit ? size++ : limit - 1;
+    while (at > 0 && order(item, top[at - 1]!) < 0) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = item;
   }
+  top.length = size;
   return top;
 }
 
@@ -427,7 +448,18 @@ interface ScoreScratch {
   slotGot: Float64Array;
   slotAllWeak: Uint8Array;
   slotAnyUnique: Uint8Array;
-  slotTokens: number[][];
+  /**
+   * The message tokens that matched each slot, as linked lists in flat arrays (a slot's first and last node, each
+   * node's token and next node): a generic word touches hundreds of slots, and an array per slot per call was
+   * most of the time of a message (allocation and garbage collection).
+   */
+  slotTokenCount: Uint16Array;
+  slotLastToken: Int32Array;
+  slotFirstNode: Int32Array;
+  slotLastNode: Int32Array;
+  nodeToken: Int32Array;
+  nodeNext: Int32Array;
+  nodes: number;
   entityEpoch: Uint32Array;
   entityBest: Float64Array;
   entityHow: Uint8Array;
@@ -443,7 +475,13 @@ function newScratch(slots: number, entities: number): ScoreScratch {
     slotGot: new Float64Array(slots),
     slotAllWeak: new Uint8Array(slots),
     slotAnyUnique: new Uint8Array(slots),
-    slotTokens: new Array<number[]>(slots),
+    slotTokenCount: new Uint16Array(slots),
+    slotLastToken: new Int32Array(slots),
+    slotFirstNode: new Int32Array(slots),
+    slotLastNode: new Int32Array(slots),
+    nodeToken: new Int32Array(256),
+    nodeNext: new Int32Array(256),
+    nodes: 0,
     entityEpoch: new Uint32Array(entities),
     entityBest: new Float64Array(entities),
     entityHow: new Uint8Array(entities),
@@ -459,7 +497,38 @@ function nextEpoch(x: ScoreScratch): number {
     x.entityEpoch.fill(0);
   }
   x.epoch += 1;
+  x.nodes = 0;
   return x.epoch;
+}
+
+/** Records that token i matched a slot (tokens arrive in increasing order, each once per slot). */
+function appendToken(x: ScoreScratch, slot: number, token: number): void {
+  if (x.nodes === x.nodeToken.length) {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    x.nodeToken = grow(x.nodeToken);
+    x.nodeNext = grow(x.nodeNext);
+  }
+  const node = x.nodes++;
+  x.nodeToken[node] = token;
+  x.nodeNext[node] = -1;
+  if (x.slotTokenCount[slot] === 0) x.slotFirstNode[slot] = node;
+  else x.nodeNext[x.slotLastNode[slot] ?? 0] = node;
+  x.slotLastNode[slot] = node;
+  x.slotLastToken[slot] = token;
+  x.slotTokenCount[slot] = (x.slotTokenCount[slot] ?? 0) + 1;
+}
+
+/** The tokens that matched a slot in this call, in message order. */
+function slotTokens(x: ScoreScratch, slot: number): number[] {
+  const out: number[] = [];
+  const count = x.slotTokenCount[slot] ?? 0;
+  for (let k = 0, node = x.slotFirstNode[slot] ?? -1; k < count && node >= 0; k++, node = x.nodeNext[node] ?? -1)
+    out.push(x.nodeToken[node] ?? 0);
+  return out;
 }
 
 function bucketKey(first: string, length: number): string {
