@@ -45,6 +45,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
 import { refreshUsersFor } from './teams/cards/request-view.js';
+import { Foreground } from './teams/foreground.js';
 import { languageModelChoice } from './teams/language-model-config.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
@@ -158,8 +159,11 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     }
   };
   const notifier = new TeamsNotifier(adapter, config.BOT_ID ?? '');
+  // Invokes are answered before the background work they start goes on (teams/foreground.ts).
+  const foreground = new Foreground();
   const outbox = new OutboxWorker({
     store,
+    yieldTo: () => foreground.idle(),
     notifier,
     clock,
     pollMs: options.workerPollMs,
@@ -197,6 +201,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   });
   const jobs = new JobRunner({
     store,
+    yieldTo: () => foreground.idle(),
     clock,
     leaseMs: config.JOB_LEASE_SECONDS * 1000,
     pollMs: options.workerPollMs,
@@ -224,8 +229,9 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const kick = () => {
     if (options.kickWorkers === false) return;
     setImmediate(() => {
-      void jobs
-        .tick()
+      void foreground
+        .idle()
+        .then(() => jobs.tick())
         .then(() => outbox.drain())
         .catch(() => undefined);
     });
@@ -275,6 +281,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     host,
     refuseActivity: (activity) => refuseForeignTenant(activity, config, store, clock, log),
     serviceUrlAllowed: config.BOT_ID ? undefined : (url) => isLoopback(url.hostname),
+    foreground,
     readiness: async () => {
       const report = await readiness.report();
       for (const check of report.checks.filter((c) => !c.ok))

@@ -45,6 +45,8 @@ export interface JobRunnerOptions {
   onDead?: (job: Job, error: unknown) => Promise<void>;
   onError?: (error: unknown, job?: Job) => void;
   backoffMs?: (attempts: number) => number;
+  /** Awaited before each job is claimed: the bot lets the invokes being answered go first (teams/foreground.ts). */
+  yieldTo?: () => Promise<void>;
 }
 
 export class JobRunner {
@@ -90,6 +92,7 @@ export class JobRunner {
     // while every lease in it runs down: another replica then takes the waiting ones over, and this runner would
     // still start them (an admin call made twice, a takeover churn that can use a job's attempts up).
     while (ran < (this.options.batchSize ?? 10)) {
+      await this.options.yieldTo?.();
       const now = await this.fleetNow();
       const leaseUntil = new Date(now + this.leaseMs).toISOString();
       const [job] = await this.options.store.jobs.claimDue(new Date(now).toISOString(), leaseUntil, 1);

@@ -60,6 +60,8 @@ export interface OutboxWorkerOptions {
   onError?: (error: unknown, message: OutboxMessage) => void;
   onSent?: (message: OutboxMessage) => void;
   onInterrupted?: (message: OutboxMessage, action: 'resend' | 'hold') => void;
+  /** Awaited before each message is sent: the bot lets the invokes being answered go first (teams/foreground.ts). */
+  yieldTo?: () => Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -201,6 +203,7 @@ export class OutboxWorker {
     token: number,
     lane: { queue: OutboxMessage[]; settled: Set<number> },
   ): Promise<boolean | undefined> {
+    await this.options.yieldTo?.();
     const interrupted = message.inFlightAt !== undefined && !this.mine.has(message.id);
     if (interrupted && message.operation === 'send' && (this.options.interruptedSends ?? 'resend') === 'hold') {
       this.options.onInterrupted?.(message, 'hold');

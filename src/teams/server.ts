@@ -1,10 +1,11 @@
 // HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
 
 import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
-import { type Activity, ActivityTypes, INVOKE_RESPONSE_KEY } from 'botbuilder';
+import { type Activity, ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import './quiet-restify-warning.js'; // before restify, which trips DEP0111 while loading
 import restify from 'restify';
 import type { ReadinessReport } from '../health/readiness.js';
+import type { Foreground } from './foreground.js';
 
 export interface BotServer {
   url: string;
@@ -30,10 +31,37 @@ export async function startBotServer(
     serviceUrlAllowed?: ((url: URL) => boolean) | undefined;
     /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
     readiness?: () => Promise<ReadinessReport>;
+    /** Counts invokes until answered, so background work waits for them (see foreground.ts). */
+    foreground?: Foreground;
   },
 ): Promise<BotServer> {
   const server = restify.createServer({ name: 'power-platform-governance-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // One activity's turn: refused (another tenant), or run by the application.
+  const turn = async (context: TurnContext): Promise<void> => {
+    const refused = await options.refuseActivity?.(context.activity);
+    if (refused) {
+      if (context.activity.type === ActivityTypes.Invoke)
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: {
+            status: 403,
+            body: { error: { code: 'Forbidden', message: 'This bot does not serve your organisation.' } },
+          },
+        });
+      return;
+    }
+    await app.run(context);
+    // An invoke nobody answered (an unknown name, an action without a verb) is a bad request, not the SDK's 501.
+    if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY))
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 400,
+          body: { error: { code: 'UnsupportedInvoke', message: 'This invoke is not handled.' } },
+        },
+      });
+  };
   server.post('/api/messages', async (req, res) => {
     // A body that is not an activity gets a clear 400 instead of the SDK's 500 (which echoes the error message
     // of whatever broke on the missing field). Every Bot Framework activity names its sender and conversation.
@@ -56,30 +84,9 @@ export async function startBotServer(
       });
       return;
     }
-    await adapter.process(req, res, async (context) => {
-      const refused = await options.refuseActivity?.(context.activity);
-      if (refused) {
-        if (context.activity.type === ActivityTypes.Invoke)
-          await context.sendActivity({
-            type: ActivityTypes.InvokeResponse,
-            value: {
-              status: 403,
-              body: { error: { code: 'Forbidden', message: 'This bot does not serve your organisation.' } },
-            },
-          });
-        return;
-      }
-      await app.run(context);
-      // An invoke nobody answered (an unknown name, an action without a verb) is a bad request, not the SDK's 501.
-      if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY))
-        await context.sendActivity({
-          type: ActivityTypes.InvokeResponse,
-          value: {
-            status: 400,
-            body: { error: { code: 'UnsupportedInvoke', message: 'This invoke is not handled.' } },
-          },
-        });
-    });
+    const process = () => adapter.process(req, res, turn);
+    const { foreground } = options;
+    await (foreground && req.body.type === 'invoke' ? foreground.invoke(process) : process());
   });
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
