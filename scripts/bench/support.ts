@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../../src/project-root.js';
 import { type ConnectorCall, ConnectorDouble } from '../../test/support/connector-double.js';
 import { TENANT_ID } from '../../test/support/fixture-ids.js';
+import { startSimulatorProcess } from '../../test/support/simulator-process.js';
 
 export interface Target {
   name: 'echo' | 'bot';
@@ -94,29 +95,44 @@ export function startEcho(): Promise<Target> {
   return startProcess('echo', ['dist/scripts/echo-bot.js'], { PORT: '0' });
 }
 
-/** The real bot as `npm start` runs it (dist/src/index.js), on the simulated tenant, with a throw-away data dir. */
-export async function startBot(options: { cpuProfileDir?: string } = {}): Promise<Target> {
+/**
+ * The real bot as `npm start` runs it (dist/src/index.js), on the simulated tenant, with a throw-away data dir.
+ * tenant 'inside' (default): the simulated tenant runs in the bot's process, as `npm start` does. 'own-process': as
+ * `npm run simulator` (TENANT_SIMULATOR_URL), so the bot's CPU figures leave out the tenant's work, as with the real
+ * tenant, which is remote; tenantCpuMs() then reads the tenant's process.
+ */
+export async function startBot(
+  options: { cpuProfileDir?: string; tenant?: 'inside' | 'own-process' } = {},
+): Promise<Target & { tenantCpuMs?: () => number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-bench-'));
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const target = await startProcess(
-    'bot',
-    [...profile, 'dist/src/index.js'],
-    {
-      APP_ENV: 'local',
-      TENANT_MODE: 'simulated',
-      PORT: '0',
-      TENANT_SIMULATOR_PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    () => rmSync(dataDir, { recursive: true, force: true }),
-  );
+  const tenant =
+    options.tenant === 'own-process'
+      ? await startSimulatorProcess({ dataDir: join(dataDir, 'simulator'), compiled: true })
+      : undefined;
+  const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
+  const target = await startProcess('bot', [...profile, 'dist/src/index.js'], {
+    APP_ENV: 'local',
+    TENANT_MODE: 'simulated',
+    PORT: '0',
+    TENANT_SIMULATOR_PORT: '0',
+    ...(tenant ? { TENANT_SIMULATOR_URL: tenant.url } : {}),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  }).catch(async (error: unknown) => {
+    await tenant?.stop();
+    cleanUp();
+    throw error;
+  });
   const stop = target.stop;
+  const tenantPid = tenant?.child.pid;
   return {
     ...target,
+    ...(tenantPid ? { tenantCpuMs: () => cpuMs(tenantPid) } : {}),
     stop: async () => {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await tenant?.stop();
+      cleanUp();
     },
   };
 }
