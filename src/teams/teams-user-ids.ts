@@ -4,20 +4,27 @@
 // Someone the bot has not heard from yet is listed by object id, the only id it has for them; whatever Teams makes
 // of that, their view is checked again on the server when it is fetched, and once they act on the card (or write to
 // the bot) they are listed by MRI from then on.
+import { LRUCache } from 'lru-cache';
 import type { Store } from '../requests/ports/store.js';
 
 const key = (aadObjectId: string) => `teams-user:${aadObjectId}`;
 /** Someone not found in storage is looked up again after this long (they may have written to another replica). */
 const RETRY_MS = 5 * 60_000;
+/** Users kept in memory: a large tenant's long tail is read from storage again when needed, not held forever. */
+const MAX_USERS = 20_000;
 
 export class TeamsUserIds {
-  private readonly known = new Map<string, string>();
-  private readonly looked = new Map<string, number>();
+  private readonly known: LRUCache<string, string>;
+  private readonly looked: LRUCache<string, number>;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
-  ) {}
+    maxUsers = MAX_USERS,
+  ) {
+    this.known = new LRUCache({ max: maxUsers });
+    this.looked = new LRUCache({ max: maxUsers });
+  }
 
   /** Called with every activity's sender: stores the MRI the first time this process sees it (or when it changed). */
   async remember(aadObjectId: string | undefined, mri: string | undefined): Promise<void> {
