@@ -190,6 +190,8 @@ function approverFor(p: Pending, i: number): User {
 /** All invokes at once; each timed from POST to the invoke response. */
 /** When the bot's bursts ran, on the monotonic clock V8 stamps .cpuprofile samples with (µs). */
 const botBurstWindows: string[] = [];
+/** When the counted filings ran (same clock): filed → approval card, the outbox's part of the bot's CPU. */
+const botFilingWindows: string[] = [];
 
 async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFigures> {
   const windowStart = process.hrtime.bigint() / 1000n;
@@ -282,7 +284,9 @@ const results: {
 for (let round = 1; round <= rounds; round++) {
   const clearMs = await channelWindowsClear();
   const cpuBeforeFiling = bot.cpuMs();
+  const filingStart = process.hrtime.bigint() / 1000n;
   const pending = await fileRequests(bot, burst);
+  botFilingWindows.push(`${filingStart}-${process.hrtime.bigint() / 1000n}`);
   const filingCpu = (bot.cpuMs() - cpuBeforeFiling) / Math.max(1, pending.length);
   const filed = pending.flatMap((p) => (p.cardAt ? [p.cardAt - p.filedAt] : []));
   const { floor, beyond } = await pacingFloor(pending);
@@ -358,5 +362,7 @@ await connector.stop();
 if (cpuProfileDir)
   console.log(
     `bot CPU profile in ${cpuProfileDir}; only the counted bursts: ` +
-      `node --import tsx scripts/bench/profile-summary.ts <file> --window ${botBurstWindows.slice(1).join(',')}`,
+      `node --import tsx scripts/bench/profile-summary.ts <file> --window ${botBurstWindows.slice(1).join(',')}` +
+      `\nonly the counted filings (filed → every approval card sent): ` +
+      `node --import tsx scripts/bench/profile-summary.ts <file> --window ${botFilingWindows.join(',')}`,
   );
