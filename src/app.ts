@@ -229,6 +229,9 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const kick = () => {
     if (options.kickWorkers === false) return;
     setImmediate(() => {
+      // The outbox on its own too (it yields to invokes per message): what the change enqueued goes out now, not
+      // after a running job has ended.
+      outbox.drain().catch(() => undefined);
       void foreground
         .idle()
         .then(() => jobs.tick())

@@ -87,6 +87,11 @@ export class OutboxWorker {
   };
   private readonly limits: PacingLimits;
   private readonly lanes = new Map<string, Promise<number>>();
+  /**
+   * Conversations found due while their lane was running: the lane reads its queue again before it ends, or runs
+   * once more after it ended. Without this a message committed just as its lane was finishing waited for a poll.
+   */
+  private readonly woken = new Set<string>();
   /** Ids this worker has in flight (any other in-flight mark was left by a sender that stopped). */
   private readonly mine = new Set<number>();
   /** This worker's name on its lane leases and in-flight marks. */
@@ -135,12 +140,13 @@ export class OutboxWorker {
     const now = clock().toISOString();
     // Keys and due times only: this runs after every turn, and parsing every pending card here was a busy bot's cost.
     return (await store.outbox.pendingHeads())
-      .filter((head) => head.nextAttemptAt <= now && !this.lanes.has(head.conversationKey))
+      .filter((head) => head.nextAttemptAt <= now)
       .map((head) => head.conversationKey);
   }
 
   /** The due head of one conversation's queue, read after its lane was taken (another sender may just have sent). */
   private async queueOf(key: string): Promise<OutboxMessage[]> {
+    this.woken.delete(key); // this read sees whatever was committed before the wake-up
     const now = this.options.clock().toISOString();
     const queue: OutboxMessage[] = [];
     for (const m of await this.options.store.outbox.list({ status: 'pending', conversationKey: key })) {
@@ -152,8 +158,14 @@ export class OutboxWorker {
 
   private startLanes(keys: string[]): void {
     for (const key of keys) {
-      if (this.lanes.has(key)) continue;
-      const lane = this.runLane(key).finally(() => this.lanes.delete(key));
+      if (this.lanes.has(key)) {
+        this.woken.add(key);
+        continue;
+      }
+      const lane = this.runLane(key).finally(() => {
+        this.lanes.delete(key);
+        if (this.woken.delete(key) && !this.halting) this.startLanes([key]);
+      });
       this.lanes.set(key, lane);
     }
   }

@@ -70,6 +70,46 @@ describe('outbox worker', () => {
     }
   });
 
+  it('sends a message committed while its lane was ending at once, not at the next poll', async () => {
+    const conv = await rig.addConversation('19:late@thread');
+    await rig.enqueue('first', conv, 'first');
+    let kicked: Promise<number> | undefined;
+    let headsRead: () => void = () => undefined;
+    const store = {
+      ...rig.store,
+      outbox: {
+        ...rig.store.outbox,
+        pendingHeads: async () => {
+          const heads = await rig.store.outbox.pendingHeads();
+          setImmediate(headsRead);
+          return heads;
+        },
+      },
+      leases: {
+        ...rig.store.leases,
+        // The lane found its queue empty and is letting go: a turn commits a message and kicks the worker now.
+        release: async (name: string, holder: string) => {
+          if (!kicked) {
+            await rig.enqueue('second', conv, 'second');
+            const read = new Promise<void>((resolve) => {
+              headsRead = resolve;
+            });
+            kicked = w.drain();
+            await read;
+          }
+          await rig.store.leases.release(name, holder);
+        },
+      },
+    };
+    const w = worker({ store });
+    await w.drain();
+    await kicked;
+    assert.deepEqual(
+      rig.connector.messages('19:late@thread').map((c) => c.body.text),
+      ['first', 'second'],
+    );
+  });
+
   it('on 429 waits Retry-After, holds later messages back, then sends all in order', async () => {
     const conv = await rig.addConversation('19:t@thread');
     for (const t of ['one', 'two', 'three']) await rig.enqueue(t, conv, t);
