@@ -106,6 +106,22 @@ export class ReleaseService {
     return found;
   }
 
+  /**
+   * The user's completed tenant-wide unblocks matching the query: they changed a policy for every environment it
+   * covers, so they are not the user's own access to give up (an admin ends them), but the user should be told.
+   */
+  async tenantWideUnblocks(userId: string, query: ReleaseQuery): Promise<GovernanceRequest[]> {
+    if (query.access === 'maker-role') return [];
+    const mine = await this.deps.store.requests.list({ requesterId: userId, type: 'connector-unblock', limit: 500 });
+    return mine.filter(
+      (r) =>
+        r.status === 'completed' &&
+        r.details.type === 'connector-unblock' &&
+        r.details.scope === 'tenant-wide' &&
+        (query.connectors.length === 0 || query.connectors.includes(r.details.connector.name)),
+    );
+  }
+
   /** Stores the offer the confirmation card names; only its holder can confirm it. */
   async offer(holderId: string, details: ReleaseDetails): Promise<ReleaseOffer> {
     const offer: ReleaseOffer = {

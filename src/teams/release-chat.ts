@@ -4,7 +4,7 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Understanding } from '../intake/understand.js';
-import type { ReleaseDetails } from '../requests/model.js';
+import type { GovernanceRequest, ReleaseDetails } from '../requests/model.js';
 import { environmentRef } from '../requests/preparers/lookup.js';
 import { describeRelease } from '../requests/release.js';
 import type { ReleaseQuery } from '../requests/release-service.js';
@@ -58,7 +58,10 @@ export class ReleaseChat {
     }
     const query = this.query(u);
     const found = await releases.find(userId, query);
-    if (found.length === 0) return void (await context.sendActivity(textReply(nothingHeld(query, u))));
+    if (found.length === 0) {
+      const wide = await releases.tenantWideUnblocks(userId, query);
+      return void (await context.sendActivity(textReply(wide.length > 0 ? tenantWide(wide) : nothingHeld(query, u))));
+    }
     if (found.length > 1) {
       const list = found.map((d, i) => `${i + 1}. ${describeRelease(d)}`).join('\n');
       return void (await context.sendActivity(
@@ -147,6 +150,16 @@ function nothingHeld(query: ReleaseQuery, u: Understanding): string {
   if (query.access === 'connector-exception')
     return `You have no connector exception${named ? ` for ${named}` : ''}${where} in force that I can end. "my requests" lists what you asked for. ${NOTHING_CHANGED}`;
   return `I found no maker role or connector exception of yours${where} to give up. ${NOTHING_CHANGED}`;
+}
+
+/** Tenant-wide unblocks changed a policy for everyone it covers: not the maker's own access to give up. */
+function tenantWide(requests: GovernanceRequest[]): string {
+  const list = requests
+    .map((r) =>
+      r.details.type === 'connector-unblock' ? `${r.id} unblocked ${r.details.connector.displayName}` : r.id,
+    )
+    .join('; ');
+  return `${list} tenant-wide: the policy changed for every environment it covers, not only for you, so I can't end it from chat. Ask a Power Platform admin if it should be blocked again. ${NOTHING_CHANGED}`;
 }
 
 function example(d: ReleaseDetails | undefined): string {

@@ -146,7 +146,10 @@ describe('conversation: giving up one’s own access', () => {
   });
 
   /** Alex gets Dropbox in Contoso Dev for 2 weeks as a narrow exception, approved on the card. */
-  async function dropboxException(environmentId: string = envs.contosoDev) {
+  async function dropboxException(
+    environmentId: string = envs.contosoDev,
+    scope: 'exception' | 'tenant-wide' = 'exception',
+  ) {
     await meetBot(h);
     const details = readyDetails(
       await createRequestPreparer(h.bot.tenant).connectorUnblock({
@@ -162,7 +165,7 @@ describe('conversation: giving up one’s own access', () => {
     const post = h.connector
       .messages(team.approvals)
       .find((c) => c.method === 'POST' && cardText(firstCard(c.body)).includes(id));
-    await approveFully(h, post ?? (await approvalPost(h)), { requestId: id, revision: 0, scope: 'exception' });
+    await approveFully(h, post ?? (await approvalPost(h)), { requestId: id, revision: 0, scope });
     await h.settle();
     assert.equal((await h.bot.store.requests.get(id))?.status, 'completed');
     return { id, endsAt };
@@ -294,6 +297,24 @@ describe('conversation: giving up one’s own access', () => {
     const after = await h.bot.tenant.listDlpPolicies();
     assert.deepEqual(after.map((p) => p.name).sort(), before, 'the exception policy is gone');
     assert.equal(effectiveClassification(after, envs.contosoDev, 'shared_dropbox').classification, 'Blocked');
+  });
+
+  it('explains that a tenant-wide unblock is not the maker’s to end, and files nothing', async () => {
+    const { id } = await dropboxException(envs.contosoDev, 'tenant-wide');
+    const writes = h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET').length;
+    const conversationId = h.personalConversationId(users.alex);
+    const before = h.connector.messages(conversationId).length;
+    await h.say(users.alex, 'end my Dropbox exception early');
+    const reply = h.connector
+      .messages(conversationId)
+      .slice(before)
+      .map((c) => `${c.body.text ?? ''}`)
+      .join('\n');
+    assert.match(reply, new RegExp(`${id} unblocked Dropbox tenant-wide`));
+    assert.match(reply, /a Power Platform admin/);
+    assert.match(reply, /I have not changed anything\./);
+    assert.equal((await h.bot.store.requests.list({ type: 'release' })).length, 0);
+    assert.equal(h.bot.simulator?.state.requests.filter((r) => r.method !== 'GET').length, writes);
   });
 
   it('asks which exception when the maker holds several, and offers only the one named next', async () => {
