@@ -58,16 +58,29 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
-async function whenNotBusy<T>(run: () => Promise<T>): Promise<T> {
+const isBusy = (error: unknown) => (error as { code?: string } | null)?.code === 'SQLITE_BUSY';
+
+/**
+ * Runs the statement at once; only a busy database enters the retry loop. better-sqlite3 is synchronous, so kysely's
+ * connection throws SQLITE_BUSY from the call itself: the common case costs no extra async frame or clock read.
+ */
+function whenNotBusy<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (error) {
+    return isBusy(error) ? retryWhileBusy(run) : Promise.reject(error);
+  }
+}
+
+async function retryWhileBusy<T>(run: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
     try {
       return await run();
     } catch (error) {
-      const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
-      if (!busy || Date.now() >= deadline) throw error;
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
   }
 }
 

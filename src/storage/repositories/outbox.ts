@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
-import { type Db, lockedOn, nowIso, parseJson, type StoreContext } from './shared.js';
+import { type Db, lockedOn, nowIso, parseJsonOnRead, type StoreContext } from './shared.js';
 
 function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   const m: OutboxMessage = {
@@ -9,12 +9,14 @@ function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
     idempotencyKey: r.idempotency_key,
     conversationKey: r.conversation_key,
     operation: r.operation as OutboxMessage['operation'],
-    activity: parseJson(r.activity),
+    activity: null as never, // parsed when first read (below); declared here to keep the field order
     createdAt: r.created_at,
     status: r.status as OutboxMessage['status'],
     attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
   };
+  // Most readers (enqueue's caller, a look-up by key) never read the card itself.
+  parseJsonOnRead(m, 'activity', r.activity);
   if (r.update_of !== null) m.updateOf = r.update_of;
   if (r.request_id !== null) m.requestId = r.request_id;
   if (r.activity_id !== null) m.activityId = r.activity_id;
