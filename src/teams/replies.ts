@@ -37,6 +37,18 @@ const HELP_GROUPS: { group: BotCommand['group']; heading: string }[] = [
  * first, then the rest. One line per command with one example, so it stays short in a narrow column.
  */
 export function helpCard(reader: 'maker' | 'approver'): AdaptiveCard {
+  // The same two cards every time: rendered once each, and handed out as copies so no caller can change the next.
+  let json = renderedHelpCards.get(reader);
+  if (json === undefined) {
+    json = JSON.stringify(renderHelpCard(reader));
+    renderedHelpCards.set(reader, json);
+  }
+  return JSON.parse(json) as AdaptiveCard;
+}
+
+const renderedHelpCards = new Map<'maker' | 'approver', string>();
+
+function renderHelpCard(reader: 'maker' | 'approver'): AdaptiveCard {
   const groups = HELP_GROUPS.filter((g) => reader === 'approver' || g.group !== 'decide');
   return renderCard('help-card', {
     title: 'What I can do',
