@@ -91,6 +91,17 @@ export interface EntityScore<T> {
   how: 'exact' | 'unique' | 'partial';
 }
 
+/** A vocabulary word a message mentions, at one token. */
+interface MentionedWord {
+  token: number;
+  key: string;
+  info: WordInfo;
+  /** "finanse→finance" when the word was a typo. */
+  fix: string | undefined;
+  /** One half of a glued word ("hrdev"). */
+  glued: boolean;
+}
+
 /** What the scorer needs about one vocabulary word, computed once per index. */
 interface WordInfo {
   /** The names that contain it, as slot numbers (one slot per name of each entity). */
@@ -130,6 +141,8 @@ export class EntityIndex<T> {
   private readonly buckets = new Map<string, { words: string[]; fuse?: Fuse<string> }>();
   private readonly corrections = new Map<string, string | null>();
   private readonly splits = new Map<string, [string, string] | null>();
+  /** The last ranking and what it was made from (see score). */
+  private lastScored: { signature: string; scores: EntityScore<T>[] } | undefined;
   /** The longest word a half of a glued word can be (vocabulary or abbreviation): bounds split's work. */
   private longestPiece = Math.max(...Object.keys(CANONICAL).map((k) => k.length));
 
@@ -256,14 +269,20 @@ export class EntityIndex<T> {
    * the best, and on a big tenant the ones ranked past the first few that are not "high".
    */
   score(tokens: Token[], options: { fuzzy?: boolean } = {}): EntityScore<T>[] {
-    const x = this.scratch;
-    const epoch = nextEpoch(x);
-    // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
-    const touchedSlots: number[] = [];
-    const touchedEntities: number[] = [];
-    /** entity -> the corrections its match needed ("finanse→finance"), each once, with the token corrected */
-    let corrections: Map<number, { fix: string; token: number }[]> | undefined;
     const canon = tokens.map((t) => canonical(t.norm));
+    const words = this.wordsOf(tokens, canon, options.fuzzy !== false);
+    // The ranking depends only on the words found and where: a wider reading of the same message ("…for the
+    // budget team" after the reason) often adds none, and is then answered from the call before.
+    const signature = this.signature(words, tokens, canon);
+    if (signature === this.lastScored?.signature) return [...this.lastScored.scores];
+    const scores = this.ranking(words, tokens, canon);
+    this.lastScored = { signature, scores };
+    return [...scores];
+  }
+
+  /** The vocabulary words the tokens mention: canonical words, halves of glued ones, typo corrections. */
+  private wordsOf(tokens: Token[], canon: string[], fuzzy: boolean): MentionedWord[] {
+    const found: MentionedWord[] = [];
     for (let i = 0; i < canon.length; i++) {
       const word = canon[i] ?? '';
       const direct = this.words.get(word);
@@ -274,54 +293,83 @@ export class EntityIndex<T> {
         let info = glued ? this.words.get(k) : direct;
         let fix: string | undefined;
         if (!info) {
-          if (options.fuzzy === false) continue;
+          if (!fuzzy) continue;
           const fixed = this.correct(word);
           info = fixed ? this.words.get(fixed) : undefined;
           if (!fixed || !info) continue;
           key = fixed;
           fix = `${tokens[i]?.norm}→${key}`;
         }
-        const { slots, bits } = info;
-        for (let p = 0; p < slots.length; p++) {
-          const slot = slots[p] ?? 0;
-          const e = this.slotEntity[slot] ?? 0;
-          // A common word ("it", "default") only counts when typed as an acronym or next to another word of the
-          // name (its other half, when the two were typed as one word).
-          if (
-            info.stop &&
-            !glued &&
-            !isAcronym(tokens[i]) &&
-            !neighbourMatches(canon, i, this.entities[e]?.names[this.slotName[slot] ?? 0])
-          )
-            continue;
-          if (x.entityEpoch[e] !== epoch) {
-            x.entityEpoch[e] = epoch;
-            touchedEntities.push(e);
-          }
-          if (x.slotEpoch[slot] !== epoch) {
-            x.slotEpoch[slot] = epoch;
-            x.slotWords[slot] = 0;
-            x.slotGot[slot] = 0;
-            x.slotAllWeak[slot] = 1;
-            x.slotAnyUnique[slot] = 0;
-            x.slotTokenCount[slot] = 0;
-            touchedSlots.push(slot);
-          }
-          if (x.slotTokenCount[slot] === 0 || x.slotLastToken[slot] !== i) appendToken(x, slot, i);
-          // Each word of a name counts once, however often it is typed (a bit per word position in the name).
-          const bit = bits[p] ?? 1;
-          if (((x.slotWords[slot] ?? 0) & bit) === 0) {
-            x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
-            x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
-            if (!info.weak) x.slotAllWeak[slot] = 0;
-            if (info.unique) x.slotAnyUnique[slot] = 1;
-          }
-          if (fix) {
-            corrections ??= new Map();
-            const list = corrections.get(e);
-            if (!list) corrections.set(e, [{ fix, token: i }]);
-            else if (!list.some((c) => c.fix === fix)) list.push({ fix, token: i });
-          }
+        found.push({ token: i, key, info, fix, glued: glued !== undefined });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Everything rank() reads, as text: each word with its token and correction, and for a common word the
+   * neighbours and case that decide whether it counts.
+   */
+  private signature(words: MentionedWord[], tokens: Token[], canon: string[]): string {
+    let out = '';
+    for (const w of words) {
+      out += `${w.token} ${w.key} ${w.fix ?? ''} ${w.glued ? 1 : 0}`;
+      if (w.info.stop && !w.glued)
+        out += ` ${isAcronym(tokens[w.token]) ? 1 : 0} ${canon[w.token - 1] ?? ''} ${canon[w.token + 1] ?? ''}`;
+      out += '\n';
+    }
+    return out;
+  }
+
+  private ranking(words: MentionedWord[], tokens: Token[], canon: string[]): EntityScore<T>[] {
+    const x = this.scratch;
+    const epoch = nextEpoch(x);
+    // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
+    const touchedSlots: number[] = [];
+    const touchedEntities: number[] = [];
+    /** entity -> the corrections its match needed ("finanse→finance"), each once, with the token corrected */
+    let corrections: Map<number, { fix: string; token: number }[]> | undefined;
+    for (const { token: i, info, fix, glued } of words) {
+      const { slots, bits } = info;
+      for (let p = 0; p < slots.length; p++) {
+        const slot = slots[p] ?? 0;
+        const e = this.slotEntity[slot] ?? 0;
+        // A common word ("it", "default") only counts when typed as an acronym or next to another word of the
+        // name (its other half, when the two were typed as one word).
+        if (
+          info.stop &&
+          !glued &&
+          !isAcronym(tokens[i]) &&
+          !neighbourMatches(canon, i, this.entities[e]?.names[this.slotName[slot] ?? 0])
+        )
+          continue;
+        if (x.entityEpoch[e] !== epoch) {
+          x.entityEpoch[e] = epoch;
+          touchedEntities.push(e);
+        }
+        if (x.slotEpoch[slot] !== epoch) {
+          x.slotEpoch[slot] = epoch;
+          x.slotWords[slot] = 0;
+          x.slotGot[slot] = 0;
+          x.slotAllWeak[slot] = 1;
+          x.slotAnyUnique[slot] = 0;
+          x.slotTokenCount[slot] = 0;
+          touchedSlots.push(slot);
+        }
+        if (x.slotTokenCount[slot] === 0 || x.slotLastToken[slot] !== i) appendToken(x, slot, i);
+        // Each word of a name counts once, however often it is typed (a bit per word position in the name).
+        const bit = bits[p] ?? 1;
+        if (((x.slotWords[slot] ?? 0) & bit) === 0) {
+          x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
+          x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
+          if (!info.weak) x.slotAllWeak[slot] = 0;
+          if (info.unique) x.slotAnyUnique[slot] = 1;
+        }
+        if (fix) {
+          corrections ??= new Map();
+          const list = corrections.get(e);
+          if (!list) corrections.set(e, [{ fix, token: i }]);
+          else if (!list.some((c) => c.fix === fix)) list.push({ fix, token: i });
         }
       }
     }
