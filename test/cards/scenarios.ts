@@ -71,7 +71,7 @@ const environments = {
   },
 };
 
-function request(details: RequestDetails, over: Partial<GovernanceRequest> = {}): GovernanceRequest {
+export function request(details: RequestDetails, over: Partial<GovernanceRequest> = {}): GovernanceRequest {
   return {
     id: 'REQ-1001',
     version: 1,
@@ -113,7 +113,7 @@ function request(details: RequestDetails, over: Partial<GovernanceRequest> = {})
 
 const makerRole: RequestDetails = { type: 'maker-role', environment: environments.marketing };
 
-function connectorUnblock(apps: number, over: Partial<ConnectorUnblockDetails> = {}): ConnectorUnblockDetails {
+export function connectorUnblock(apps: number, over: Partial<ConnectorUnblockDetails> = {}): ConnectorUnblockDetails {
   return {
     type: 'connector-unblock',
     environment: environments.contosoDev,

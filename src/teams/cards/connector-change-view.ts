@@ -62,9 +62,23 @@ function blastRadius(d: ConnectorUnblockDetails, impact: DlpImpact): string {
     : `Tenant-wide: ${count(reach, 'environment')} gain ${connector}.${why}`;
 }
 
+/** The change is still to come, was made, was made and has since ended, or will not be made (the heading). */
+export type ChangeTense = 'pending' | 'made' | 'ended' | 'not-made';
+
+const CHANGE_HEADING: Record<ChangeTense, string> = {
+  pending: 'What will change',
+  'not-made': 'What was asked (not changed)',
+  made: 'What changed',
+  ended: 'What changed (now ended)',
+};
+
 /** `forDecision`: the approver's reading (also the apps elsewhere and the blast radius); the requester reads what
  * happens and which apps it touches. */
-export function connectorChangeSections(d: ConnectorUnblockDetails, forDecision = true): Section[] {
+export function connectorChangeSections(
+  d: ConnectorUnblockDetails,
+  forDecision = true,
+  tense: ChangeTense = 'pending',
+): Section[] {
   const impact = d.impact;
   if (!impact) return [];
   const env = d.environment;
@@ -81,7 +95,7 @@ export function connectorChangeSections(d: ConnectorUnblockDetails, forDecision 
   const unlisted = impact.flowsNotListed ?? [];
   const connector = plain(d.connector.displayName);
   const sections: Section[] = [
-    { heading: 'What will change', body: lines(impact.policies.map((p) => policyChange(d, p))) },
+    { heading: CHANGE_HEADING[tense], body: lines(impact.policies.map((p) => policyChange(d, p))) },
     {
       heading: `Apps and flows using ${connector}: affected by this change`,
       body:

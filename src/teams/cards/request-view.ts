@@ -5,7 +5,7 @@ import type { GovernanceRequest, RequestStatus } from '../../requests/model.js';
 import { describeRelease } from '../../requests/release.js';
 import { cardRevision, currentStage, nextStep } from '../../requests/state-machine.js';
 import { describeLicence } from '../../tenant/licence-plans.js';
-import { connectorChangeSections } from './connector-change-view.js';
+import { type ChangeTense, connectorChangeSections } from './connector-change-view.js';
 import { plain, plainLabel } from './template.js';
 
 export type Audience = 'approver' | 'requester' | 'readonly';
@@ -156,7 +156,8 @@ function describe(
       };
     }
     case 'connector-unblock': {
-      const sections = connectorChangeSections(d, audience !== 'requester');
+      const tense = changeTense(request.status);
+      const sections = connectorChangeSections(d, audience !== 'requester', tense);
       return {
         summary: `${who} asks to use **${plain(d.connector.displayName)}** in **${plain(d.environment.displayName)}**.`,
         facts: [
@@ -378,4 +379,12 @@ export function requestCardData(
       { title: '30 days', value: 'P30D' },
     ],
   };
+}
+
+/** The tense of a connector change's heading, from the request's status. */
+function changeTense(status: GovernanceRequest['status']): ChangeTense {
+  if (status === 'completed') return 'made';
+  if (status === 'revoked') return 'ended';
+  if (status === 'rejected' || status === 'cancelled' || status === 'expired') return 'not-made';
+  return 'pending'; // failed keeps the plan: it may be retried
 }
