@@ -11,6 +11,7 @@ import type { RoutingContext, RoutingPolicy } from '../policy/routing.js';
 import { environmentOwnerConflict } from '../policy/separation.js';
 import type { DirectoryUser, TenantAdmin } from '../tenant/tenant-admin.js';
 import { type CardCopy, cardCopies, copyId, copyViewer, recordCardCopy } from './card-copies.js';
+import { answerFrom, type GroupMembership } from './group-membership.js';
 import type { GovernanceRequest, Person, RequestDetails } from './model.js';
 import type { AuditRecordInput, Store, StoreSession } from './ports/store.js';
 import {
@@ -95,6 +96,9 @@ function targetOf(details: RequestDetails): { targetType: string; targetId: stri
 }
 
 export class GovernanceService {
+  /** Per transaction (a session lives for one), the conversations already looked up. */
+  private readonly conversationsSeen = new WeakMap<StoreSession, Map<string, Promise<boolean>>>();
+
   constructor(private readonly deps: ServiceDeps) {}
 
   private now(): string {
@@ -196,7 +200,7 @@ export class GovernanceService {
       );
     }
     const personal = conversationKeys.personal(request.requester.id);
-    if (!(await session.conversations.get(personal))) return;
+    if (!(await this.knownConversation(session, personal))) return;
     // The receipt is edited in place: where the front door posted it, or the one sent privately by the outbox.
     const target = request.receiptCard
       ? `activity:${request.receiptCard.activityId}`
@@ -227,11 +231,20 @@ export class GovernanceService {
     });
   }
 
+  /** Whether the bot holds a reference to this conversation: read once per transaction (announce asks twice). */
+  private knownConversation(session: StoreSession, key: string): Promise<boolean> {
+    const known = this.conversationsSeen.get(session) ?? new Map<string, Promise<boolean>>();
+    this.conversationsSeen.set(session, known);
+    const answer = known.get(key) ?? session.conversations.get(key).then(Boolean);
+    known.set(key, answer);
+    return answer;
+  }
+
   /** Everything the requester and admins should see after a state change, enqueued in the caller's transaction. */
   async announce(session: StoreSession, request: GovernanceRequest, summary: string): Promise<void> {
     await this.publishProgressCards(session, request);
     const personal = conversationKeys.personal(request.requester.id);
-    if (await session.conversations.get(personal)) {
+    if (await this.knownConversation(session, personal)) {
       await this.enqueue(
         session,
         personal,
@@ -387,13 +400,23 @@ export class GovernanceService {
     return this.isStageApprover(request, userId, true);
   }
 
-  /** Whether the actor belongs to the group (or escalation group) of the stage now waiting. */
-  private async isStageApprover(request: GovernanceRequest, actorId: string, inDirectory: boolean): Promise<boolean> {
+  /**
+   * Whether the actor belongs to the group (or escalation group) of the stage now waiting. A Graph check made in
+   * the same turn that covered these groups (`known`) answers without asking again.
+   */
+  private async isStageApprover(
+    request: GovernanceRequest,
+    actorId: string,
+    inDirectory: boolean,
+    known?: GroupMembership,
+  ): Promise<boolean> {
     const stage = currentStage(request);
     const current = stage === undefined ? undefined : request.stages[stage];
     // After an escalation, members of the escalation group may decide the stage too.
     const groups = current ? [current.groupId, ...(current.escalatedTo ? [current.escalatedTo.groupId] : [])] : [];
     if (!inDirectory || groups.length === 0) return false;
+    const answered = known && known.userId === actorId ? answerFrom(known, groups) : undefined;
+    if (answered !== undefined) return answered;
     return (await this.deps.tenant.memberOfGroups(actorId, groups)).length > 0;
   }
 
@@ -429,20 +452,29 @@ export class GovernanceService {
    * An approver's verdict from a card or a text command. The request id is the only thing taken from the
    * caller's input; who may decide is worked out from stored state and the directory.
    */
-  async decide(input: {
-    requestId: string;
-    actorId: string;
-    actorName?: string | undefined;
-    verdict: 'approve' | 'reject';
-    comment?: string | undefined;
-    /** The revision the card was rendered from (cardRevision), when the decision comes from a card. */
-    cardRevision?: number | undefined;
-    correlationId?: string | undefined;
-    /** What the approver picked on the card (connector unblock: target group and breadth of the change). */
-    choices?: DecisionChoices | undefined;
-  }): Promise<DecisionResult> {
+  async decide(
+    input: {
+      requestId: string;
+      actorId: string;
+      actorName?: string | undefined;
+      verdict: 'approve' | 'reject';
+      comment?: string | undefined;
+      /** The revision the card was rendered from (cardRevision), when the decision comes from a card. */
+      cardRevision?: number | undefined;
+      correlationId?: string | undefined;
+      /** What the approver picked on the card (connector unblock: target group and breadth of the change). */
+      choices?: DecisionChoices | undefined;
+    },
+    /** The request as the caller just read it to check visibility, and the Graph check it made (saves a re-read). */
+    seen?: { request: GovernanceRequest; membership?: GroupMembership },
+  ): Promise<DecisionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const request = await this.deps.store.requests.get(input.requestId);
+      // A stale first read costs nothing: the save is version-checked, and a conflict re-reads.
+      const request =
+        attempt === 0 && seen?.request.id === input.requestId
+          ? seen.request
+          : await this.deps.store.requests.get(input.requestId);
+      const membership = attempt === 0 ? seen?.membership : undefined;
       if (!request) {
         await this.deps.store.audit.append({
           at: this.now(),
@@ -476,7 +508,7 @@ export class GovernanceService {
       let reroute: RerouteResult = { kind: 'unchanged' };
       let rerouted: string | undefined;
       if (!refusal) {
-        let isApprover = await this.isStageApprover(request, actor.id, directoryUser !== undefined);
+        let isApprover = await this.isStageApprover(request, actor.id, directoryUser !== undefined, membership);
         if (isApprover && request.status === 'pending' && actor.id !== request.requester.id) {
           const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
           if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
@@ -507,7 +539,7 @@ export class GovernanceService {
               rerouted = describeReroute(choice, reroute, reroute.routing.ruleId);
             // A raised count may reopen an earlier stage: the actor must belong to the stage now being decided.
             if (currentStage(candidate) !== currentStage(request))
-              isApprover = await this.isStageApprover(candidate, actor.id, directoryUser !== undefined);
+              isApprover = await this.isStageApprover(candidate, actor.id, directoryUser !== undefined, membership);
           }
         }
         const out = refusal

@@ -8,7 +8,14 @@ import { answerData, decisionData, extendData, parseCardData, questionData, requ
 import { noticeCard, requestCard } from './cards/composer.js';
 import { type AdaptiveCard, plain } from './cards/template.js';
 import type { BotContext } from './context.js';
-import { auditUnseen, isSharedConversation, maySeeRequest, notFoundCard, visibleRequest } from './visibility.js';
+import {
+  auditUnseen,
+  isSharedConversation,
+  maySeeRequest,
+  notFoundCard,
+  seenRequest,
+  visibleRequest,
+} from './visibility.js';
 import { whoDecidesFor } from './who-decides-answer.js';
 
 export class CardActionHandler {
@@ -142,17 +149,24 @@ export class CardActionHandler {
     const userId = context.activity.from?.aadObjectId;
     const parsed = parseCardData(decisionData, data);
     if (!parsed.ok || !userId) return this.malformed(verdict, userId, data);
-    if (!(await this.seen(verdict, parsed.value.requestId, userId))) return notFoundCard(parsed.value.requestId);
-    const result = await this.bot.service.decide({
-      requestId: parsed.value.requestId,
-      actorId: userId,
-      actorName: context.activity.from.name,
-      verdict,
-      comment: parsed.value.comment?.trim() || undefined,
-      cardRevision: parsed.value.revision,
-      correlationId: context.activity.id,
-      choices: { classification: parsed.value.classification, scope: parsed.value.scope },
-    });
+    const seen = await seenRequest(this.bot, parsed.value.requestId, userId);
+    if (!seen) {
+      await auditUnseen(this.bot, userId, `card.${verdict}.refused`, parsed.value.requestId);
+      return notFoundCard(parsed.value.requestId);
+    }
+    const result = await this.bot.service.decide(
+      {
+        requestId: parsed.value.requestId,
+        actorId: userId,
+        actorName: context.activity.from.name,
+        verdict,
+        comment: parsed.value.comment?.trim() || undefined,
+        cardRevision: parsed.value.revision,
+        correlationId: context.activity.id,
+        choices: { classification: parsed.value.classification, scope: parsed.value.scope },
+      },
+      seen,
+    );
     this.bot.kick();
     if (result.kind === 'unknown-request') return notFoundCard(parsed.value.requestId);
     if (result.kind === 'refused') {

@@ -3,19 +3,31 @@
 // Everyone else gets the same answer as for an id that does not exist: nothing about whether it exists or
 // whose it is.
 import type { Activity } from 'botbuilder';
+import type { GroupMembership } from '../requests/group-membership.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import { noticeCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
 
 export async function maySeeRequest(bot: BotContext, request: GovernanceRequest, userId: string | undefined) {
-  if (!userId) return false;
-  if (userId === request.requester.id) return true;
+  return (await seeing(bot, request, userId)).visible;
+}
+
+/** Whether the user may see the request, and the directory check that told (none for its requester). */
+async function seeing(
+  bot: BotContext,
+  request: GovernanceRequest,
+  userId: string | undefined,
+): Promise<{ visible: boolean; membership?: GroupMembership }> {
+  if (!userId) return { visible: false };
+  if (userId === request.requester.id) return { visible: true };
   const groups = new Set<string>([bot.config.APPROVER_GROUP_ID, bot.config.SENIOR_APPROVER_GROUP_ID]);
   for (const stage of request.stages) {
     groups.add(stage.groupId);
     if (stage.escalatedTo) groups.add(stage.escalatedTo.groupId);
   }
-  return (await bot.tenant.memberOfGroups(userId, [...groups].slice(0, 20))).length > 0;
+  const checked = [...groups].slice(0, 20);
+  const memberOf = await bot.tenant.memberOfGroups(userId, checked);
+  return { visible: memberOf.length > 0, membership: { userId, checked, memberOf } };
 }
 
 /** The request if this user may see it; undefined both when it does not exist and when it is not theirs. */
@@ -24,8 +36,19 @@ export async function visibleRequest(
   requestId: string,
   userId: string | undefined,
 ): Promise<GovernanceRequest | undefined> {
+  return (await seenRequest(bot, requestId, userId))?.request;
+}
+
+/** visibleRequest, with the directory check made on the way (the decide path reuses it for the stage check). */
+export async function seenRequest(
+  bot: BotContext,
+  requestId: string,
+  userId: string | undefined,
+): Promise<{ request: GovernanceRequest; membership?: GroupMembership } | undefined> {
   const request = await bot.store.requests.get(requestId);
-  return request && (await maySeeRequest(bot, request, userId)) ? request : undefined;
+  if (!request) return undefined;
+  const { visible, membership } = await seeing(bot, request, userId);
+  return visible ? { request, ...(membership ? { membership } : {}) } : undefined;
 }
 
 /** Only the id as the user typed it (already REQ-digits when parsed), cut short. */

@@ -55,6 +55,25 @@ describe('teams: who may see a request', () => {
     });
   }
 
+  it('an approve click asks the directory once about the approver (visibility and stage membership alike)', async () => {
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval);
+    const simulator = h.bot.simulator;
+    assert.ok(simulator);
+    const before = simulator.state.requests.length;
+    const res = await h.invoke(
+      users.megan,
+      'approve',
+      { requestId: 'REQ-1001', revision: 0 },
+      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
+    );
+    assert.match(cardText(res.body.value), /Approved by Megan Bowen/);
+    const checks = simulator.state.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith(`/users/${users.megan.id}/checkMemberGroups`));
+    assert.equal(checks.length, 1);
+  });
+
   for (const command of ['approve REQ-1001 fine', 'reject REQ-1001 no', 'status REQ-1001', 'cancel REQ-1001']) {
     it(`text "${command}" by a non-approver answers as for an id that does not exist`, async () => {
       const [real] = await h.say(users.adele, command);
