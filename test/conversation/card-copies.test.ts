@@ -4,10 +4,9 @@
 // decision, the last version of every activity the bot posted with the request's card (its POST, or the last PUT
 // to it) shows the outcome, never "Waiting for approval" or a Cancel or Send answer button.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { approveInChannel, type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
-import { TENANT_ID, team, users } from '../support/fixture-ids.js';
+import { team, users } from '../support/fixture-ids.js';
 
 const GROUP = '19:group-chat-of-alex-and-adele@thread.v2';
 const WIDE = { perConversation: [{ limit: 1_000, windowMs: 1_000 }], perTenant: [{ limit: 1_000, windowMs: 1_000 }] };
@@ -25,21 +24,7 @@ describe('conversation: every copy of a card follows the request', () => {
   /** A message in a group chat, mentioning the bot (as Teams sends it there). */
   async function inGroup(text: string) {
     const before = h.connector.messages(GROUP).length;
-    const res = await h.post({
-      type: 'message',
-      id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      serviceUrl: h.connector.url,
-      channelId: 'msteams',
-      recipient: { id: '28:governance-bot', name: 'Governance' },
-      from: { id: `29:${users.alex.id}`, name: users.alex.name, aadObjectId: users.alex.id },
-      conversation: { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID },
-      channelData: { tenant: { id: TENANT_ID } },
-      text: `<at>Governance</at> ${text}`,
-      entities: [
-        { type: 'mention', text: '<at>Governance</at>', mentioned: { id: '28:governance-bot', name: 'Governance' } },
-      ],
-    });
+    const res = await h.group(users.alex, GROUP, text);
     assert.equal(res.status, 200);
     await h.connector.waitFor((calls) => calls.filter((c) => c.conversationId === GROUP).length > before);
   }

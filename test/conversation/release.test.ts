@@ -2,14 +2,13 @@
 // connector exception is found, shown on a confirmation card, and removed once when its holder confirms; the
 // simulated tenant's request log shows the removal happened exactly once. Nobody else can confirm it.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { effectiveClassification } from '../../src/dlp/classification.js';
 import { durationMs } from '../../src/policy/duration.js';
 import { createRequestPreparer } from '../../src/requests/preparers/index.js';
 import { approvalPost, approveFully, meetBot, readyDetails, useChannels } from '../execution/conversation-support.js';
 import { type Harness, startHarness, type User } from '../support/bot-harness.js';
 import { type ConnectorCall, cardText, firstCard } from '../support/connector-double.js';
-import { envs, TENANT_ID, team, users } from '../support/fixture-ids.js';
+import { envs, team, users } from '../support/fixture-ids.js';
 
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const EXCEPTION_NAME = 'Tenant baseline (exception for Contoso Dev)';
@@ -333,40 +332,19 @@ describe('conversation: giving up one’s own access', () => {
 
   it('in a group chat, the confirmed card there follows the release to its end, without the email', async () => {
     const GROUP = '19:group-chat-of-adele-and-alex@thread.v2';
-    const groupActivity = (extra: Record<string, unknown>) => ({
-      id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      serviceUrl: h.connector.url,
-      channelId: 'msteams',
-      recipient: { id: '28:governance-bot', name: 'Governance' },
-      from: { id: `29:${users.adele.id}`, name: users.adele.name, aadObjectId: users.adele.id },
-      conversation: { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID },
-      channelData: { tenant: { id: TENANT_ID } },
-      ...extra,
-    });
     await h.personal(users.adele, 'hi'); // the bot knows her personal chat too
-    const res = await h.post(
-      groupActivity({
-        type: 'message',
-        text: '<at>Governance</at> remove my maker role in Contoso Dev',
-        entities: [
-          { type: 'mention', text: '<at>Governance</at>', mentioned: { id: '28:governance-bot', name: 'Governance' } },
-        ],
-      }),
-    );
+    const res = await h.group(users.adele, GROUP, 'remove my maker role in Contoso Dev');
     assert.equal(res.status, 200);
     const call = await h.connector.waitFor((calls) =>
       calls.find((c) => c.conversationId === GROUP && c.method === 'POST' && c.body.type === 'message'),
     );
     const offerId = (JSON.stringify(call.body).match(/"offerId":"([0-9a-f-]{36})"/) ?? [])[1];
     assert.ok(offerId, h.connector.describe());
-    const confirmed = await h.post(
-      groupActivity({
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        replyToId: call.id,
-        value: { action: { type: 'Action.Execute', verb: 'confirmRelease', data: { offerId } }, trigger: 'manual' },
-      }),
+    const confirmed = await h.invoke(
+      users.adele,
+      'confirmRelease',
+      { offerId },
+      { conversationId: GROUP, replyToId: call.id, groupChat: true },
     );
     assert.equal(confirmed.status, 200);
     await h.settle();

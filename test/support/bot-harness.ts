@@ -24,11 +24,14 @@ export interface InvokeResponseBody {
 export interface TeamsClient {
   personal(user: User, text: string): Promise<Response>;
   channel(user: User, channelId: string, text: string): Promise<Response>;
+  /** A message in a group chat, mentioning the bot (as Teams sends it there). */
+  group(user: User, conversationId: string, text: string): Promise<Response>;
+  /** An Action.Execute: in a personal chat, a channel (channelId) or a group chat (groupChat). */
   invoke(
     user: User,
     verb: string,
     data: unknown,
-    where: { conversationId: string; replyToId?: string; channelId?: string },
+    where: { conversationId: string; replyToId?: string; channelId?: string; groupChat?: boolean },
   ): Promise<{ status: number; body: InvokeResponseBody }>;
   post(activity: Record<string, unknown>): Promise<Response>;
   personalConversationId(user: User): string;
@@ -147,6 +150,16 @@ export function teamsClient(botUrl: string, connector: ConnectorDouble): TeamsCl
     },
     channelData: { team: { id: team.id, name: team.name }, channel: { id: channelId }, tenant: { id: TENANT_ID } },
   });
+  const groupActivity = (user: User, conversationId: string) => ({
+    ...base,
+    from: from(user),
+    conversation: { id: conversationId, conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID },
+    channelData: { tenant: { id: TENANT_ID } },
+  });
+  const mentioned = (text: string) => ({
+    text: `<at>Governance</at> ${text}`,
+    entities: [{ type: 'mention', text: '<at>Governance</at>', mentioned: base.recipient }],
+  });
   const client: TeamsClient = {
     post,
     personalConversationId,
@@ -183,20 +196,29 @@ export function teamsClient(botUrl: string, connector: ConnectorDouble): TeamsCl
         type: 'message',
         id: randomUUID(),
         timestamp: new Date().toISOString(),
-        text: `<at>Governance</at> ${text}`,
-        entities: [{ type: 'mention', text: '<at>Governance</at>', mentioned: base.recipient }],
+        ...mentioned(text),
+      }),
+    group: (user, conversationId, text) =>
+      post({
+        ...groupActivity(user, conversationId),
+        type: 'message',
+        id: randomUUID(),
+        timestamp: new Date().toISOString(),
+        ...mentioned(text),
       }),
     async invoke(user, verb, data, where) {
       const inChannel = where.channelId !== undefined;
       const activity = {
         ...(inChannel
           ? channelActivity(user, where.channelId ?? '')
-          : {
-              ...base,
-              from: from(user),
-              conversation: { id: where.conversationId, conversationType: 'personal', tenantId: TENANT_ID },
-              channelData: { tenant: { id: TENANT_ID } },
-            }),
+          : where.groupChat
+            ? groupActivity(user, where.conversationId)
+            : {
+                ...base,
+                from: from(user),
+                conversation: { id: where.conversationId, conversationType: 'personal', tenantId: TENANT_ID },
+                channelData: { tenant: { id: TENANT_ID } },
+              }),
         type: 'invoke',
         name: 'adaptiveCard/action',
         id: randomUUID(),
