@@ -9,6 +9,7 @@
 // logged at the latest time it could arrive (reservation + IN_FLIGHT_BOUND_MS) while in flight, and moved to the
 // database's clock when the connector has answered (completeSend): a time never earlier than Teams' own count.
 import type { Store, StoreSession } from '../requests/ports/store.js';
+import type { LaneSendTimes } from './lane-send-times.js';
 import { type PacingLimits, TEAMS_LIMITS, windowWaitMs } from './rate-limiter.js';
 
 export interface FleetPacerOptions {
@@ -40,27 +41,35 @@ export class FleetPacer {
    * Resolves when a send to this conversation may go out, having recorded it in the fleet's log; returns the log
    * entry's id, which the caller completes (Store outbox.completeSend) once the connector has answered. `withSlot`
    * runs in the same transaction once the slot is granted (the sender's fenced in-flight mark): if it throws, no slot
-   * is taken and nothing is marked.
+   * is taken and nothing is marked. `lane`: the conversation's send times the caller keeps as the lane's holder.
    */
-  async acquire(conversationKey: string, withSlot?: (session: StoreSession) => Promise<void>): Promise<number> {
+  async acquire(
+    conversationKey: string,
+    withSlot?: (session: StoreSession) => Promise<void>,
+    lane?: LaneSendTimes,
+  ): Promise<number> {
     for (;;) {
-      const { wait, id, inFlight } = await this.options.store.transaction(async (s) => {
+      const { wait, id, at, inFlight } = await this.options.store.transaction(async (s) => {
         const now = await s.outbox.lockSendLog();
-        const { waitMs, tenant } = await this.windowsWait(s, conversationKey, now);
-        if (waitMs > 0) return { wait: waitMs, id: undefined, inFlight: (tenant.at(-1) ?? 0) > now };
+        const { waitMs, tenant } = await this.windowsWait(s, conversationKey, now, lane);
+        if (waitMs > 0) return { wait: waitMs, id: undefined, at: 0, inFlight: (tenant.at(-1) ?? 0) > now };
         await withSlot?.(s);
-        return { wait: 0, id: await s.outbox.recordSend(conversationKey, now + IN_FLIGHT_BOUND_MS), inFlight: false };
+        const at = now + IN_FLIGHT_BOUND_MS;
+        return { wait: 0, id: await s.outbox.recordSend(conversationKey, at), at, inFlight: false };
       });
-      if (id !== undefined) return id;
+      if (id !== undefined) {
+        lane?.reserved(id, at);
+        return id;
+      }
       // A send in flight is logged in the future: its real time is known as soon as it ends, so look again soon.
       await (this.options.sleep ?? realSleep)(inFlight ? Math.min(wait, IN_FLIGHT_POLL_MS) : wait);
     }
   }
 
   /** How long a send to this conversation would wait now (0 = a slot is free), without taking one. */
-  waitMs(conversationKey: string): Promise<number> {
+  waitMs(conversationKey: string, lane?: LaneSendTimes): Promise<number> {
     return this.options.store.transaction(
-      async (s) => (await this.windowsWait(s, conversationKey, await s.outbox.lockSendLog())).waitMs,
+      async (s) => (await this.windowsWait(s, conversationKey, await s.outbox.lockSendLog(), lane)).waitMs,
     );
   }
 
@@ -69,10 +78,13 @@ export class FleetPacer {
     s: StoreSession,
     conversationKey: string,
     now: number,
+    lane: LaneSendTimes | undefined,
   ): Promise<{ waitMs: number; tenant: number[] }> {
     const margin = this.options.marginMs ?? 100;
     const tenantSince = now - Math.max(...this.limits.perTenant.map((w) => w.windowMs)) - margin;
-    const conversation = await s.outbox.sendTimes(conversationKey, now - this.longestMs - margin);
+    const since = now - this.longestMs - margin;
+    const read = () => s.outbox.sendTimes(conversationKey, since);
+    const conversation = lane ? await lane.since(since, now, read) : await read();
     const tenant = await s.outbox.sendTimes(undefined, tenantSince);
     const waitMs = Math.max(
       windowWaitMs(conversation, this.limits.perConversation, now, margin),

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { failpoint } from '../failpoints.js';
 import type { OutboxMessage, Store, StoreSession } from '../requests/ports/store.js';
 import { FleetPacer } from './fleet-pacer.js';
+import { LaneSendTimes } from './lane-send-times.js';
 import { conversationKeys } from './messages.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
@@ -80,9 +81,13 @@ export class OutboxWorker {
    * fleet pacer returns the send's log id, completed when the connector has answered.
    */
   private readonly pacer: {
-    acquire(key: string, withSlot: (s: StoreSession) => Promise<void>): Promise<number | undefined>;
+    acquire(
+      key: string,
+      withSlot: (s: StoreSession) => Promise<void>,
+      lane: LaneSendTimes,
+    ): Promise<number | undefined>;
     /** How long a send to this conversation would wait now (0 = a slot is free). */
-    waitMs(key: string): number | Promise<number>;
+    waitMs(key: string, lane: LaneSendTimes): number | Promise<number>;
     sweep(): void | Promise<void>;
   };
   private readonly limits: PacingLimits;
@@ -185,13 +190,15 @@ export class OutboxWorker {
       if (token === undefined) return 0;
       // Messages settled along with another (superseded card edits), so this pass's snapshot skips them.
       const settled = new Set<number>();
+      // The conversation's send times, kept while this lane holds the lease (nobody else sends to it meanwhile).
+      const sendTimes = new LaneSendTimes();
       // Read the queue again once it is through: what was enqueued meanwhile goes out now, not a poll later.
       lane: for (let queue = await this.queueOf(key); queue.length > 0; queue = await this.queueOf(key)) {
         for (const [i, next] of queue.entries()) {
           message = next;
           if (this.halting) break lane; // stopping: leave the rest for the next start
           if (settled.has(message.id)) continue;
-          const goOn = await this.runOne(key, message, token, { queue: queue.slice(i), settled });
+          const goOn = await this.runOne(key, message, token, { queue: queue.slice(i), settled, sendTimes });
           if (goOn === undefined) continue;
           attempted++;
           if (!goOn) break lane; // the conversation waits for this message's retry
@@ -213,7 +220,7 @@ export class OutboxWorker {
     key: string,
     message: OutboxMessage,
     token: number,
-    lane: { queue: OutboxMessage[]; settled: Set<number> },
+    lane: { queue: OutboxMessage[]; settled: Set<number>; sendTimes: LaneSendTimes },
   ): Promise<boolean | undefined> {
     await this.options.yieldTo?.();
     const interrupted = message.inFlightAt !== undefined && !this.mine.has(message.id);
@@ -230,10 +237,10 @@ export class OutboxWorker {
       return undefined;
     }
     if (interrupted) this.options.onInterrupted?.(message, 'resend');
-    const newest = await this.newestEditWhenBusy(key, lane.queue);
-    if (!newest) return this.deliver(key, message, token, [message]);
+    const newest = await this.newestEditWhenBusy(key, lane.queue, lane.sendTimes);
+    if (!newest) return this.deliver(key, message, token, [message], lane.sendTimes);
     for (const m of newest.covers) lane.settled.add(m.id);
-    return this.deliver(key, newest.message, token, newest.covers);
+    return this.deliver(key, newest.message, token, newest.covers, lane.sendTimes);
   }
 
   /**
@@ -247,6 +254,7 @@ export class OutboxWorker {
   private async newestEditWhenBusy(
     key: string,
     queue: OutboxMessage[],
+    sendTimes: LaneSendTimes,
   ): Promise<{ message: OutboxMessage; covers: OutboxMessage[] } | undefined> {
     const [message] = queue;
     if (message?.operation !== 'update' || !message.updateOf) return undefined;
@@ -254,7 +262,7 @@ export class OutboxWorker {
     const newest = covers.at(-1);
     if (!newest || newest === message) return undefined;
     const shortest = Math.min(...this.limits.perConversation.map((w) => w.limit));
-    if (queue.length <= shortest && (await this.pacer.waitMs(key)) <= 0) return undefined;
+    if (queue.length <= shortest && (await this.pacer.waitMs(key, sendTimes)) <= 0) return undefined;
     return { message: newest, covers };
   }
 
@@ -262,14 +270,28 @@ export class OutboxWorker {
    * Sends one message; true when sent or dead (the lane may go on), false when it will be retried. Every message in
    * `covers` (the message itself, and the older edits it replaces) is recorded with its outcome.
    */
-  private async deliver(key: string, message: OutboxMessage, token: number, covers: OutboxMessage[]): Promise<boolean> {
+  private async deliver(
+    key: string,
+    message: OutboxMessage,
+    token: number,
+    covers: OutboxMessage[],
+    sendTimes: LaneSendTimes,
+  ): Promise<boolean> {
     const { store, notifier, clock } = this.options;
     let slot: number | undefined;
+    let completedAt: number | undefined;
+    const completeSlot = async (s: StoreSession) => {
+      if (slot !== undefined) completedAt = await s.outbox.completeSend(slot);
+    };
+    // After the commit: the lane's copy of the send log follows the database's.
+    const slotCompleted = () => {
+      if (slot !== undefined && completedAt !== undefined) sendTimes.completed(slot, completedAt);
+    };
     try {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
-      slot = await this.takeSlot(key, message, token);
+      slot = await this.takeSlot(key, message, token, sendTimes);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
       let repostOf: string | undefined;
@@ -282,10 +304,11 @@ export class OutboxWorker {
       });
       failpoint('outbox.after-send-before-sent');
       await this.finish(message.id, async (s) => {
-        if (slot !== undefined) await s.outbox.completeSend(slot);
+        await completeSlot(s);
         for (const m of covers) await s.outbox.markSent(m.id, activityId);
         if (repostOf && activityId) await s.kv.set(repostedKey(repostOf), activityId);
       });
+      slotCompleted();
       this.options.onSent?.(message);
       return true;
     } catch (raw) {
@@ -299,11 +322,12 @@ export class OutboxWorker {
           ? Math.min(error.retryAfterMs, this.options.maxRetryAfterMs ?? 3_600_000)
           : backoffMs(attempts, this.options.random);
       await this.finish(message.id, async (s) => {
-        if (slot !== undefined) await s.outbox.completeSend(slot);
+        await completeSlot(s);
         const retryAt = new Date(clock().getTime() + wait).toISOString();
         for (const m of covers) await s.outbox.markFailed(m.id, error.reason.slice(0, 500), retryAt, dead);
         if (dead && error.final) await this.reportUnreachableRequester(s, message, error);
       });
+      slotCompleted();
       return dead;
     }
   }
@@ -387,14 +411,23 @@ export class OutboxWorker {
    * conversation over while this one was paused) and marks the message in flight in its row. Taken last, right
    * before the connector call, so the send leaves at its slot and no wait separates the fence from the call.
    */
-  private async takeSlot(key: string, message: OutboxMessage, token: number): Promise<number | undefined> {
+  private async takeSlot(
+    key: string,
+    message: OutboxMessage,
+    token: number,
+    sendTimes: LaneSendTimes,
+  ): Promise<number | undefined> {
     this.mine.add(message.id);
     try {
-      return await this.pacer.acquire(key, async (s) => {
-        const renewed = await s.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
-        if (renewed !== token) throw new LaneLost(`lane ${key} was taken over`);
-        await s.outbox.markInFlight(message.id, this.sender, this.options.clock().toISOString());
-      });
+      return await this.pacer.acquire(
+        key,
+        async (s) => {
+          const renewed = await s.leases.acquire(laneLease(key), this.sender, this.laneLeaseMs);
+          if (renewed !== token) throw new LaneLost(`lane ${key} was taken over`);
+          await s.outbox.markInFlight(message.id, this.sender, this.options.clock().toISOString());
+        },
+        sendTimes,
+      );
     } catch (error) {
       this.mine.delete(message.id);
       throw error;

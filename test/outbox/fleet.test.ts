@@ -140,6 +140,35 @@ function describeFleet(name: string, openPair: () => Promise<[Store, Store]>) {
       );
     });
 
+    it("the lane's holder reads its conversation's send log once, then keeps it (the windows still hold)", async () => {
+      const id = '19:kept@thread';
+      const key = await conversation(id);
+      for (let i = 1; i <= 5; i++) await enqueue(`kept#${i}`, key);
+      let conversationReads = 0;
+      const base = stores[0]!;
+      const counting: Store = {
+        ...base,
+        transaction: (fn) =>
+          base.transaction((s) =>
+            fn({
+              ...s,
+              outbox: {
+                ...s.outbox,
+                sendTimes: (conversationKey, since) => {
+                  if (conversationKey !== undefined) conversationReads++;
+                  return s.outbox.sendTimes(conversationKey, since);
+                },
+              },
+            }),
+          ),
+      };
+      await worker(counting).drain();
+      const times = connector.messages(id).map((c) => c.at);
+      assert.equal(times.length, 5);
+      assert.ok(busiestWindows(times, LIMITS.perConversation)[0]!.max <= 3, `${times.map((t) => t - times[0]!)}`);
+      assert.equal(conversationReads, 1, 'read when the lane was taken, never again for its sends');
+    });
+
     it('a sender taking over after a crash starts from what the fleet already sent', async () => {
       const key = await conversation('19:takeover@thread');
       for (let i = 1; i <= 6; i++) await enqueue(`m${i}`, key);

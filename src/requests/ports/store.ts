@@ -216,8 +216,9 @@ export interface StoreSession {
     /**
      * The connector answered: the send's time becomes the database's clock now, which is no earlier than the moment
      * Teams received it (so the next send is paced from when Teams counted this one, not from when it was reserved).
+     * Returns that time.
      */
-    completeSend(id: number): Promise<void>;
+    completeSend(id: number): Promise<number>;
     /** Forgets sends before `before` (older than every window). */
     pruneSends(before: number): Promise<number>;
   };

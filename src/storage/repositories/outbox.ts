@@ -161,6 +161,7 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     async completeSend(id) {
       const now = (await ctx.databaseNow(db)).getTime();
       await db.updateTable('outbox_sends').set({ sent_at: now }).where('id', '=', id).execute();
+      return now;
     },
 
     async pruneSends(before) {
