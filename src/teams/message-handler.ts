@@ -62,7 +62,12 @@ export class MessageHandler {
     const snapshot = await this.bot.catalogue.get();
     const draft = await this.dialogue.drafts.get(userId, activity.conversation.id);
     const u = await this.read(context, bounded.text, snapshot, userId, Boolean(draft));
-    this.bot.log.debug({ ...explain(u), conversation: activity.conversation?.conversationType }, 'message understood');
+    // explain() builds a whole summary: only when it is logged (LOG_LEVEL=debug), not on every turn.
+    if (this.bot.log.isLevelEnabled('debug'))
+      this.bot.log.debug(
+        { ...explain(u), conversation: activity.conversation?.conversationType },
+        'message understood',
+      );
 
     if (draft && (await this.dialogue.onMessageWithDraft(context, draft, u, snapshot))) return;
     if (u.notAsked) return this.answerNotAsked(context, userId, u);
