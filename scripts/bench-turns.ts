@@ -49,6 +49,8 @@ interface RoundFigures {
   failures: number;
   /** CPU the target process used per turn (ms). */
   cpuPerTurn: number;
+  /** Calls the target made to the Bot Connector per turn (1 = the reply only; more = typing indicators, say). */
+  callsPerTurn: number;
 }
 
 /** One turn: POST the message, wait for the HTTP answer and the reply at the connector. */
@@ -71,6 +73,7 @@ async function busyChat(connector: BenchConnector, target: Target, perUser: numb
   let failures = 0;
   const started = performance.now();
   const cpuBefore = target.cpuMs();
+  const callsBefore = connector.received;
   await Promise.all(
     users.map(async (user) => {
       for (let i = 0; i < perUser; i++) {
@@ -91,6 +94,7 @@ async function busyChat(connector: BenchConnector, target: Target, perUser: numb
     throughput: (times.length / wall) * 1000,
     failures,
     cpuPerTurn: (target.cpuMs() - cpuBefore) / Math.max(1, times.length),
+    callsPerTurn: (connector.received - callsBefore) / Math.max(1, times.length),
   };
 }
 
@@ -175,7 +179,8 @@ for (let round = 1; round <= rounds; round++) {
     `round ${round} (load ${loadAverage()}): echo p50 ${ms(r.echo.p50)} p99 ${ms(r.echo.p99)} ${r.echo.throughput.toFixed(0)} turns/s | ` +
       `bot p50 ${ms(r.bot.p50)} p99 ${ms(r.bot.p99)} ${r.bot.throughput.toFixed(0)} turns/s | ` +
       `p50 ×${(r.bot.p50 / r.echo.p50).toFixed(2)}, throughput ${((100 * r.bot.throughput) / r.echo.throughput).toFixed(0)} % | ` +
-      `CPU per turn: echo ${r.echo.cpuPerTurn.toFixed(2)} ms, bot ${r.bot.cpuPerTurn.toFixed(2)} ms` +
+      `CPU per turn: echo ${r.echo.cpuPerTurn.toFixed(2)} ms, bot ${r.bot.cpuPerTurn.toFixed(2)} ms | ` +
+      `connector calls per turn: echo ${r.echo.callsPerTurn.toFixed(2)}, bot ${r.bot.callsPerTurn.toFixed(2)}` +
       (r.echo.failures + r.bot.failures > 0 ? ` | failures echo ${r.echo.failures} bot ${r.bot.failures}` : ''),
   );
 }
