@@ -1,5 +1,5 @@
-// Retention: de-duplication rows and conversation references nothing needs any more are pruned, so storage does not
-// grow with every message. A durable job does it, so one replica of the fleet runs each round (jobs are claimed
+// Retention: de-duplication rows, done jobs and conversation references nothing needs any more are pruned, so
+// storage does not grow with every message. A durable job does it, so one replica of the fleet runs each round (jobs are claimed
 // with a lease) and a round missed while the bot was down runs when it is back. Each round's dedupe key names its
 // slot: replicas starting together schedule the same round once, and a round schedules the next before it prunes.
 import type { JobHandler } from '../execution/job-runner.js';
@@ -56,6 +56,8 @@ export async function scheduleHousekeeping(session: StoreSession, after: Date): 
 export interface PruneResult {
   dedupRows: number;
   conversations: number;
+  /** Done jobs (run or cancelled): kept as long as de-duplication rows, for "why did this run?" questions. */
+  finishedJobs: number;
 }
 
 /** One round: what is older than its retention at `now` goes. */
@@ -65,6 +67,7 @@ export async function pruneExpired(store: Store, settings: RetentionSettings, no
   return {
     dedupRows: await store.kv.pruneWrittenBefore(DEDUP_KEY_PREFIXES, dedupBefore),
     conversations: await store.conversations.pruneUnused(unusedBefore),
+    finishedJobs: await store.jobs.pruneFinished(dedupBefore),
   };
 }
 

@@ -66,6 +66,13 @@ describe('housekeeping: retention of de-duplication rows and conversation refere
       await h.settle();
       assert.equal(await h.bot.store.kv.get(`activity:${h.personalConversationId(users.alex)}:msg-1`), undefined);
       assert.equal((await liveRounds()).length, 1, 'each round schedules exactly the next one');
+      // Rounds that ran more than the retention ago are gone too; the later ones (and the next) stay.
+      const rounds = await h.bot.store.jobs.list({ kind: HOUSEKEEPING_JOB });
+      assert.ok(rounds.length > 0);
+      assert.ok(
+        rounds.every((j) => j.status !== 'done' || Date.parse(j.runAt) >= now - 7 * DAY),
+        JSON.stringify(rounds.map((j) => [j.status, j.runAt])),
+      );
     });
 
     it('prunes references unused for the retention but keeps the configured channels', async () => {

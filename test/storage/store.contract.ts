@@ -704,6 +704,38 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
           [alive.id],
         );
       });
+
+      it('prunes done and cancelled jobs due before a time, never live or dead ones', async () => {
+        const job = (key: string, runAt: string) =>
+          store.jobs.enqueue({ kind: 'k', payload: {}, runAt, dedupeKey: key });
+        const ran = await job('ran', at(1));
+        const cancelled = await job('cancelled:x', at(1));
+        const dead = await store.jobs.enqueue({ kind: 'k', payload: {}, runAt: at(1), maxAttempts: 1 });
+        const later = await job('later', at(50));
+        const pending = await job('pending', at(100));
+        assert.ok(ran && cancelled && dead && later && pending);
+        await store.jobs.cancelByPrefix('cancelled:');
+        const claimed = await store.jobs.claimDue(at(2), at(3), 2);
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          [ran.id, dead.id],
+        );
+        await store.jobs.complete(ran.id, 1);
+        await store.jobs.fail(dead.id, 1, 'HTTP 500', at(4));
+        await store.jobs.claimDue(at(60), at(61), 1); // later runs, and is done at 60
+        await store.jobs.complete(later.id, 1);
+
+        assert.equal(await store.jobs.pruneFinished(at(10)), 2, 'ran and cancelled, both due at 1');
+        const left = new Map((await store.jobs.list()).map((j) => [j.id, j.status]));
+        assert.deepEqual(
+          [ran.id, cancelled.id].map((id) => left.has(id)),
+          [false, false],
+        );
+        assert.equal(left.get(dead.id), 'dead', 'a dead job stays for the admin');
+        assert.equal(left.get(pending.id), 'pending');
+        assert.equal(left.get(later.id), 'done', 'due after the cut');
+        assert.equal(await store.jobs.pruneFinished(at(10)), 0);
+      });
     });
 
     describe('outbox', () => {

@@ -183,6 +183,12 @@ export interface StoreSession {
     unreportedDead(limit: number): Promise<Job[]>;
     /** Records that the owner of a dead job was told, so it is reported once. */
     markDeadReported(id: number, at: string): Promise<void>;
+    /**
+     * Deletes done jobs (run or cancelled) due before `before`; never a pending, running or dead one (a dead job is
+     * kept for the admin to retry or read). A dedupe key is only unique among live jobs, so nothing else relies on
+     * them. Returns how many went.
+     */
+    pruneFinished(before: string): Promise<number>;
   };
   outbox: {
     /** Returns undefined when the idempotency key was already enqueued. */

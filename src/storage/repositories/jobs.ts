@@ -193,5 +193,14 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
         .where('status', '=', 'dead')
         .execute();
     },
+
+    async pruneFinished(before) {
+      const r = await db
+        .deleteFrom('jobs')
+        .where('status', '=', 'done')
+        .where('run_at', '<', before)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
   };
 }
