@@ -154,20 +154,22 @@ export class GovernanceService {
   private async postApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice) {
     // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
     if (request.type === 'release') return false;
-    const channel = await this.approvalsChannel(session);
-    if (!channel) return false;
     const first = outboxKeys.approvalCard(request.id);
     const existing = await session.outbox.getByKey(first);
-    const card = this.deps.composer.approvalCard(request, notice);
-    if (!existing) return this.enqueue(session, channel, first, card, request.id);
-    return this.enqueue(
-      session,
-      existing.conversationKey,
-      outboxKeys.approvalCardUpdate(request.id, request.version),
-      card,
-      request.id,
-      first,
-    );
+    // An edit goes where the card was posted (a channel once set is never unset, only moved): no channel lookup.
+    if (existing) {
+      return this.enqueue(
+        session,
+        existing.conversationKey,
+        outboxKeys.approvalCardUpdate(request.id, request.version),
+        this.deps.composer.approvalCard(request, notice),
+        request.id,
+        first,
+      );
+    }
+    const channel = await this.approvalsChannel(session);
+    if (!channel) return false;
+    return this.enqueue(session, channel, first, this.deps.composer.approvalCard(request, notice), request.id);
   }
 
   /** Re-renders the cards that show a request's progress: the approval card, the receipt and every other copy. */
