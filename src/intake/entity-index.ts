@@ -4,7 +4,7 @@
 import Fuse from 'fuse.js';
 import { COMMON_WORDS } from './common-words.js';
 import { STOPWORDS, type Token, tokenize } from './text.js';
-import { withinTypoBudget } from './typos.js';
+import { countLetters, LETTER_KINDS, mayBeWithin, typoBudget, withinTypoBudget } from './typos.js';
 
 /** Abbreviations and synonyms people use for words in names, mapped to one canonical word. */
 const CANONICAL: Record<string, string> = {
@@ -33,8 +33,11 @@ const CANONICAL: Record<string, string> = {
   human: 'hr',
 };
 
+/** As a Map: a lookup with a word never seen before (every typo) is a hash lookup, not a new property key. */
+const CANONICAL_WORDS = new Map(Object.entries(CANONICAL));
+
 export function canonical(word: string): string {
-  return CANONICAL[word] ?? word;
+  return CANONICAL_WORDS.get(word) ?? word;
 }
 
 /** Words too common in chat to identify an entity alone, even if only one entity has them. */
@@ -138,7 +141,7 @@ export class EntityIndex<T> {
    * within one, so the bucket of (letter, n) holds the vocabulary words of length n-1 to n+1 starting with
    * that letter, in catalogue order. Its fuse.js index is built the first time a typo needs it.
    */
-  private readonly buckets = new Map<string, { words: string[]; fuse?: Fuse<string> }>();
+  private readonly buckets = new Map<string, { words: string[]; counts?: Uint16Array; fuse?: Fuse<string> }>();
   private readonly corrections = new Map<string, string | null>();
   private readonly splits = new Map<string, [string, string] | null>();
   /** The last ranking and what it was made from (see score). */
@@ -231,6 +234,19 @@ export class EntityIndex<T> {
   private nearest(word: string): string | null {
     const bucket = this.buckets.get(bucketKey(word[0] ?? '', word.length));
     if (!bucket) return null;
+    // Most unknown words (made-up ones, two slips in a short word) are near no word of their bucket: then fuse.js's
+    // hit could not pass the typo budget below either, so it is not asked (counts first: cheaper than a distance).
+    const typed = countLetters(word, TYPED_COUNTS);
+    const budget = typoBudget(word);
+    if (!bucket.counts) {
+      const counts = new Uint16Array(bucket.words.length * LETTER_KINDS);
+      for (const [k, w] of bucket.words.entries()) countLetters(w, counts, k * LETTER_KINDS);
+      bucket.counts = counts;
+    }
+    const counts = bucket.counts;
+    const near = (w: string, k: number) =>
+      mayBeWithin(typed, counts, k * LETTER_KINDS, budget) && withinTypoBudget(word, w);
+    if (!bucket.words.some(near)) return null;
     bucket.fuse ??= new Fuse(bucket.words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true });
     // Best score first; on a tie fuse.js keeps list order, i.e. the word met first in the catalogue.
     const hit = bucket.fuse.search(word, { limit: 1 })[0];
@@ -327,9 +343,8 @@ export class EntityIndex<T> {
     // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
     const touchedSlots: number[] = [];
     const touchedEntities: number[] = [];
-    /** entity -> the corrections its match needed ("finanse→finance"), each once, with the token corrected */
-    let corrections: Map<number, { fix: string; token: number }[]> | undefined;
-    for (const { token: i, info, fix, glued } of words) {
+    for (let w = 0; w < words.length; w++) {
+      const { token: i, info, fix, glued } = words[w]!;
       const { slots, bits } = info;
       for (let p = 0; p < slots.length; p++) {
         const slot = slots[p] ?? 0;
@@ -345,6 +360,7 @@ export class EntityIndex<T> {
           continue;
         if (x.entityEpoch[e] !== epoch) {
           x.entityEpoch[e] = epoch;
+          x.entityFixCount[e] = 0;
           touchedEntities.push(e);
         }
         if (x.slotEpoch[slot] !== epoch) {
@@ -365,12 +381,8 @@ export class EntityIndex<T> {
           if (!info.weak) x.slotAllWeak[slot] = 0;
           if (info.unique) x.slotAnyUnique[slot] = 1;
         }
-        if (fix) {
-          corrections ??= new Map();
-          const list = corrections.get(e);
-          if (!list) corrections.set(e, [{ fix, token: i }]);
-          else if (!list.some((c) => c.fix === fix)) list.push({ fix, token: i });
-        }
+        // The corrections the entity's match needed ("finanse→finance"), each once, with the token corrected.
+        if (fix && !hasFix(x, e, words, fix)) appendFix(x, e, w);
       }
     }
     // Each entity's best name, in the order its names were first mentioned (the first wins a tie).
@@ -399,22 +411,10 @@ export class EntityIndex<T> {
       }
     }
     let top = 0;
-    /** entity -> the corrections its best name needed (one made for another of its names costs nothing) */
-    let corrected: Map<number, string[]> | undefined;
     for (const e of touchedEntities) {
       const best = x.entityBest[e] ?? 0;
       if (best <= 0) continue;
-      const fixes = corrections?.get(e);
-      let count = 0;
-      if (fixes) {
-        const tokensOfBest = slotTokens(x, x.entitySlot[e] ?? 0);
-        const used = fixes.filter((c) => tokensOfBest.includes(c.token)).map((c) => c.fix);
-        count = used.length;
-        if (count > 0) {
-          corrected ??= new Map();
-          corrected.set(e, used);
-        }
-      }
+      const count = x.entityFixCount[e] ? correctedFor(x, e, words).length : 0;
       const final = Math.max(0, best - count * 0.1);
       x.entityBest[e] = final;
       if (final > top) top = final;
@@ -435,11 +435,14 @@ export class EntityIndex<T> {
       entity: this.entities[e]!,
       score: best[e] ?? 0,
       matched: slotTokens(x, x.entitySlot[e] ?? 0),
-      corrected: corrected?.get(e) ?? [],
+      corrected: x.entityFixCount[e] ? correctedFor(x, e, words) : [],
       how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
     }));
   }
 }
+
+/** The letter counts of the word being corrected (correction is synchronous). */
+const TYPED_COUNTS = new Uint16Array(LETTER_KINDS);
 
 const HOW: EntityScore<unknown>['how'][] = ['exact', 'unique', 'partial'];
 const [EXACT, UNIQUE, PARTIAL] = [0, 1, 2];
@@ -508,6 +511,13 @@ interface ScoreScratch {
   nodeToken: Int32Array;
   nodeNext: Int32Array;
   nodes: number;
+  /** The corrected words (indexes into the call's words) each entity's match used, as linked lists likewise. */
+  entityFixCount: Uint16Array;
+  entityFixFirst: Int32Array;
+  entityFixLast: Int32Array;
+  fixNodeWord: Int32Array;
+  fixNodeNext: Int32Array;
+  fixNodes: number;
   entityEpoch: Uint32Array;
   entityBest: Float64Array;
   entityHow: Uint8Array;
@@ -530,6 +540,12 @@ function newScratch(slots: number, entities: number): ScoreScratch {
     nodeToken: new Int32Array(256),
     nodeNext: new Int32Array(256),
     nodes: 0,
+    entityFixCount: new Uint16Array(entities),
+    entityFixFirst: new Int32Array(entities),
+    entityFixLast: new Int32Array(entities),
+    fixNodeWord: new Int32Array(64),
+    fixNodeNext: new Int32Array(64),
+    fixNodes: 0,
     entityEpoch: new Uint32Array(entities),
     entityBest: new Float64Array(entities),
     entityHow: new Uint8Array(entities),
@@ -546,19 +562,63 @@ function nextEpoch(x: ScoreScratch): number {
   }
   x.epoch += 1;
   x.nodes = 0;
+  x.fixNodes = 0;
   return x.epoch;
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Whether an entity's corrections already hold this one (the same typo typed twice counts once). */
+function hasFix(x: ScoreScratch, e: number, words: MentionedWord[], fix: string): boolean {
+  const count = x.entityFixCount[e] ?? 0;
+  for (let k = 0, node = x.entityFixFirst[e] ?? -1; k < count; k++, node = x.fixNodeNext[node] ?? -1)
+    if (words[x.fixNodeWord[node] ?? 0]?.fix === fix) return true;
+  return false;
+}
+
+function appendFix(x: ScoreScratch, e: number, word: number): void {
+  if (x.fixNodes === x.fixNodeWord.length) {
+    x.fixNodeWord = grown(x.fixNodeWord);
+    x.fixNodeNext = grown(x.fixNodeNext);
+  }
+  const node = x.fixNodes++;
+  x.fixNodeWord[node] = word;
+  x.fixNodeNext[node] = -1;
+  if (x.entityFixCount[e] === 0) x.entityFixFirst[e] = node;
+  else x.fixNodeNext[x.entityFixLast[e] ?? 0] = node;
+  x.entityFixLast[e] = node;
+  x.entityFixCount[e] = (x.entityFixCount[e] ?? 0) + 1;
+}
+
+/** The corrections an entity's best name needed (one made for another of its names costs nothing). */
+function correctedFor(x: ScoreScratch, e: number, words: MentionedWord[]): string[] {
+  const used: string[] = [];
+  const slot = x.entitySlot[e] ?? -1;
+  if (slot < 0) return used;
+  const count = x.entityFixCount[e] ?? 0;
+  for (let k = 0, node = x.entityFixFirst[e] ?? -1; k < count; k++, node = x.fixNodeNext[node] ?? -1) {
+    const word = words[x.fixNodeWord[node] ?? 0];
+    if (word?.fix && slotHasToken(x, slot, word.token)) used.push(word.fix);
+  }
+  return used;
+}
+
+function slotHasToken(x: ScoreScratch, slot: number, token: number): boolean {
+  const count = x.slotTokenCount[slot] ?? 0;
+  for (let k = 0, node = x.slotFirstNode[slot] ?? -1; k < count; k++, node = x.nodeNext[node] ?? -1)
+    if (x.nodeToken[node] === token) return true;
+  return false;
 }
 
 /** Records that token i matched a slot (tokens arrive in increasing order, each once per slot). */
 function appendToken(x: ScoreScratch, slot: number, token: number): void {
   if (x.nodes === x.nodeToken.length) {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    x.nodeToken = grow(x.nodeToken);
-    x.nodeNext = grow(x.nodeNext);
+    x.nodeToken = grown(x.nodeToken);
+    x.nodeNext = grown(x.nodeNext);
   }
   const node = x.nodes++;
   x.nodeToken[node] = token;
