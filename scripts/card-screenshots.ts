@@ -2,17 +2,14 @@
 // them and as the Adaptive Cards renderer (test/cards) shows the very same JSON, at a narrow Teams column (320 px)
 // and a normal one (560 px). Saves docs/screenshots/<label>-<card>.<playground|renderer>.<width>.png so a
 // change to a card can be looked at before and after. Needs /usr/bin/chromium.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import { startGovernanceBot } from '../src/app.js';
-import { parseConfig } from '../src/config/config.js';
-import { createLogger } from '../src/logging.js';
 import { projectRoot } from '../src/project-root.js';
 import { CardRenderer } from '../test/cards/card-renderer.js';
 import { launchChromium } from '../test/e2e/chromium.js';
 import { PlaygroundPage } from '../test/e2e/playground-page.js';
+import { startSimulatedBot } from '../test/support/simulated-bot.js';
 import { freePort, type PlaygroundRole, startAgentsPlayground } from './playground/agents-playground.js';
 
 const WIDTHS = [320, 560] as const;
@@ -48,15 +45,8 @@ function adaptiveCardIn(body: unknown, pattern: RegExp): Record<string, unknown>
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'govbot-shots-'));
-  const config = parseConfig({
-    TENANT_MODE: 'simulated',
-    PORT: '0',
-    TENANT_SIMULATOR_PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-  });
-  const bot = await startGovernanceBot(config, { log: createLogger('silent'), workerPollMs: 100 });
+  const running = await startSimulatedBot('govbot-shots-');
+  const { bot, dataDir } = running;
   const browser = await launchChromium();
   const renderer = new CardRenderer(browser);
   const port = await freePort();
@@ -138,8 +128,7 @@ async function main(): Promise<void> {
   } finally {
     await playground?.stop();
     await browser.close();
-    await bot.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await running.stop();
   }
 }
 

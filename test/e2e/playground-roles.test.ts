@@ -3,15 +3,12 @@
 // approver's window, finds the card in the Approvals channel and presses Approve there (a real click in the
 // page, as the approver); back in the maker's window the chat still holds the question and its card, now done.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type PlaygroundPair, startPlaygroundPair } from '../../scripts/playground/agents-playground.js';
-import { type RunningBot, startGovernanceBot } from '../../src/app.js';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
+import type { RunningBot } from '../../src/app.js';
 import { projectRoot } from '../../src/project-root.js';
 import { envs, users } from '../support/fixture-ids.js';
+import { type SimulatedBot, startSimulatedBot } from '../support/simulated-bot.js';
 import { type Browser, chromiumMissing, launchChromium } from './chromium.js';
 import { PlaygroundPage } from './playground-page.js';
 
@@ -22,6 +19,7 @@ describe('e2e: switching from maker to approver in the Playground keeps every ch
   this.timeout(240_000);
   let dataDir: string;
   let bot: RunningBot;
+  let running: SimulatedBot | undefined;
   let browser: Browser;
   let pair: PlaygroundPair | undefined;
   let maker: PlaygroundPage;
@@ -33,15 +31,8 @@ describe('e2e: switching from maker to approver in the Playground keeps every ch
       console.warn(`      skipping the Playground browser tests: ${missing}`);
       this.skip();
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'govbot-e2e-roles-'));
-    const config = parseConfig({
-      TENANT_MODE: 'simulated',
-      PORT: '0',
-      TENANT_SIMULATOR_PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-    });
-    bot = await startGovernanceBot(config, { log: createLogger('silent'), workerPollMs: 100 });
+    running = await startSimulatedBot('govbot-e2e-roles-');
+    ({ bot, dataDir } = running);
     browser = await launchChromium();
     pair = await startPlaygroundPair({
       botEndpoint: `${bot.url}/api/messages`,
@@ -59,8 +50,7 @@ describe('e2e: switching from maker to approver in the Playground keeps every ch
     await approver?.close().catch(() => undefined);
     await pair?.stop();
     await browser?.close();
-    await bot?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('listens on loopback only', async () => {

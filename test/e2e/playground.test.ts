@@ -5,8 +5,6 @@
 // chat, the card appears in the Approvals channel, an approver clicks on it (through the Playground's invoke
 // path as that configured user), and both sides see the outcome. Screenshots go to test-output/e2e/.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
@@ -14,11 +12,10 @@ import {
   type RunningPlayground,
   startAgentsPlayground,
 } from '../../scripts/playground/agents-playground.js';
-import { type RunningBot, startGovernanceBot } from '../../src/app.js';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
+import type { RunningBot } from '../../src/app.js';
 import { projectRoot } from '../../src/project-root.js';
 import { envs, team, users } from '../support/fixture-ids.js';
+import { type SimulatedBot, startSimulatedBot } from '../support/simulated-bot.js';
 import { type Browser, chromiumMissing, launchChromium } from './chromium.js';
 import { clickCardActionAs } from './playground-api.js';
 import { PlaygroundPage } from './playground-page.js';
@@ -30,6 +27,7 @@ describe('e2e: the Agents Playground in a browser', function () {
   this.timeout(120_000);
   let dataDir: string;
   let bot: RunningBot;
+  let running: SimulatedBot | undefined;
   let browser: Browser;
   let port: number;
   let playground: RunningPlayground | undefined;
@@ -68,19 +66,8 @@ describe('e2e: the Agents Playground in a browser', function () {
       console.warn(`      skipping the Playground browser tests: ${missing}`);
       this.skip();
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'govbot-e2e-'));
-    const config = parseConfig({
-      TENANT_MODE: 'simulated',
-      PORT: '0',
-      TENANT_SIMULATOR_PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-    });
-    bot = await startGovernanceBot(config, {
-      log: createLogger('silent'),
-      simulator: { retryAfterSeconds: 0, lroPollsToComplete: 4 },
-      workerPollMs: 100,
-    });
+    running = await startSimulatedBot('govbot-e2e-', { simulator: { retryAfterSeconds: 0, lroPollsToComplete: 4 } });
+    ({ bot, dataDir } = running);
     browser = await launchChromium();
     port = await freePort();
   });
@@ -89,8 +76,7 @@ describe('e2e: the Agents Playground in a browser', function () {
     await ui?.close().catch(() => undefined);
     await playground?.stop();
     await browser?.close();
-    await bot?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('(1) the approver sets the approvals channel by @mentioning the bot in the Approvals channel', async () => {
