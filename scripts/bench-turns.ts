@@ -25,6 +25,7 @@ import {
   sleep,
   startBot,
   startEcho,
+  startFlags,
   type Target,
   type User,
 } from './bench/support.js';
@@ -141,7 +142,7 @@ function replyKind(call: { body: Record<string, unknown> }): string {
 const connector = new BenchConnector();
 await connector.start();
 console.log(
-  `bench:turns — ${users.length} users × ${turnsPerUser} "help" turns, ${rounds} rounds; load ${loadAverage()}`,
+  `bench:turns — ${users.length} users × ${turnsPerUser} "help" turns, ${rounds} rounds; bot node flags: ${startFlags().join(' ') || 'none'}; load ${loadAverage()}`,
 );
 
 const echo = await startEcho();
@@ -216,7 +217,7 @@ if (memoryTurns > 0) {
   const settled = bot.rssMb();
   console.log(
     `\nbot memory: idle after start ${idleRss.bot.toFixed(0)} MB RSS (goal < 150; echo floor ${idleRss.echo.toFixed(0)} MB); ` +
-      `after ${perUser * users.length} more turns (${load.throughput.toFixed(0)} turns/s, ${load.failures} failures) ${after.toFixed(0)} MB, ` +
+      `after ${perUser * users.length} more turns (${load.throughput.toFixed(0)} turns/s, CPU ${load.cpuPerTurn.toFixed(2)} ms per turn, ${load.failures} failures) ${after.toFixed(0)} MB, ` +
       `10 s later ${settled.toFixed(0)} MB (${((100 * settled) / idleRss.bot - 100).toFixed(0)} % over idle; goal ≤ 20 %)`,
   );
 }

@@ -95,8 +95,15 @@ export function startEcho(): Promise<Target> {
   return startProcess('echo', ['dist/scripts/echo-bot.js'], { PORT: '0' });
 }
 
+/** The node flags `npm start` runs the bot with (package.json: "node <flags> dist/src/index.js"). */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.trim().split(/\s+/).slice(1, -1);
+}
+
 /**
- * The real bot as `npm start` runs it (dist/src/index.js), on the simulated tenant, with a throw-away data dir.
+ * The real bot as `npm start` runs it (dist/src/index.js, same node flags), on the simulated tenant, with a throw-away
+ * data dir.
  * tenant 'inside' (default): the simulated tenant runs in the bot's process, as `npm start` does. 'own-process': as
  * `npm run simulator` (TENANT_SIMULATOR_URL), so the bot's CPU figures leave out the tenant's work, as with the real
  * tenant, which is remote; tenantCpuMs() then reads the tenant's process.
@@ -111,7 +118,7 @@ export async function startBot(
       ? await startSimulatorProcess({ dataDir: join(dataDir, 'simulator'), compiled: true })
       : undefined;
   const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
-  const target = await startProcess('bot', [...profile, 'dist/src/index.js'], {
+  const target = await startProcess('bot', [...startFlags(), ...profile, 'dist/src/index.js'], {
     APP_ENV: 'local',
     TENANT_MODE: 'simulated',
     PORT: '0',

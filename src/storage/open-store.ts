@@ -1,7 +1,6 @@
 // Chooses the store from the configuration: PostgreSQL when DATABASE_URL is set (several replicas on one
 // database), otherwise SQLite under DATA_DIR (one process, nothing to install).
 import type { Store } from '../requests/ports/store.js';
-import { openPostgresStore } from './postgres-store.js';
 import type { Clock } from './repositories/shared.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -12,8 +11,12 @@ export interface OpenStoreOptions {
   clock?: Clock | undefined;
 }
 
-export function openStore({ DATABASE_URL, DATA_DIR, clock }: OpenStoreOptions): Promise<Store> {
-  if (DATABASE_URL) return openPostgresStore({ connectionString: DATABASE_URL, ...(clock ? { clock } : {}) });
+export async function openStore({ DATABASE_URL, DATA_DIR, clock }: OpenStoreOptions): Promise<Store> {
+  if (DATABASE_URL) {
+    // Loaded only for PostgreSQL: the embedded default never needs the pg driver in memory.
+    const { openPostgresStore } = await import('./postgres-store.js');
+    return openPostgresStore({ connectionString: DATABASE_URL, ...(clock ? { clock } : {}) });
+  }
   return openSqliteStore({ dataDir: DATA_DIR, ...(clock ? { clock } : {}) });
 }
 

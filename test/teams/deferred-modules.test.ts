@@ -1,0 +1,42 @@
+// Idle memory: what the embedded default (SQLite, no teams-ai sign-in) never uses is not loaded at start, and
+// teams-ai's sign-in still gets the real botbuilder-dialogs when something uses it. In a child process, since this
+// one has loaded everything already.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+
+const probe = `
+import { createRequire } from 'node:module';
+await import('./src/app.ts');
+const require = createRequire(import.meta.url);
+const loaded = (pattern) => Object.keys(require.cache).some((file) => pattern.test(file));
+const atStart = {
+  dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
+  recognizers: loaded(/node_modules\\/@microsoft\\/recognizers-text-(suite|date-time|number|choice)\\//),
+  pg: loaded(/node_modules\\/pg\\/lib\\/index\\.js$/),
+};
+const fromTeamsAi = createRequire(require.resolve('@microsoft/teams-ai/lib/Application.js'));
+const dialogs = fromTeamsAi('botbuilder-dialogs');
+const { TeamsSsoPrompt } = fromTeamsAi('./authentication/TeamsBotSsoPrompt.js');
+const whenUsed = {
+  dialogSet: typeof dialogs.DialogSet,
+  ssoPromptIsDialog: TeamsSsoPrompt.prototype instanceof dialogs.Dialog,
+  keys: Object.keys(dialogs).includes('OAuthPrompt'),
+  dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
+};
+console.log(JSON.stringify({ atStart, whenUsed }));
+`;
+
+describe('start-up loads only what the embedded default uses', () => {
+  it('leaves botbuilder-dialogs, the text recognisers and pg unloaded, and loads dialogs when used', function () {
+    this.timeout(90_000); // a fresh node with tsx compiling the app
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+    assert.deepEqual(result, {
+      atStart: { dialogs: false, recognizers: false, pg: false },
+      whenUsed: { dialogSet: 'function', ssoPromptIsDialog: true, keys: true, dialogs: true },
+    });
+  });
+});
