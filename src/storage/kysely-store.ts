@@ -16,8 +16,8 @@ export function sessionFor(db: Db, ctx: StoreContext): StoreSession {
   return {
     requests: requestsRepository(db, ctx),
     audit: auditRepository(db, ctx),
-    conversations: conversationsRepository(db),
-    channels: channelsRepository(db),
+    conversations: conversationsRepository(db, ctx),
+    channels: channelsRepository(db, ctx),
     jobs: jobsRepository(db, ctx),
     outbox: outboxRepository(db, ctx),
     kv: kvRepository(db, ctx),

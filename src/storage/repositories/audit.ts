@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { AuditFilter, AuditRecord, AuditRecordInput, StoreSession } from '../../requests/ports/store.js';
 import { computeAuditHash } from '../audit-hash.js';
 import type { AuditTable } from '../schema.js';
+import { compiledOnce } from './compiled-query.js';
 import { atomically, type Db, lockedOn, opt, orNull, parseJsonOrUndefined, type StoreContext } from './shared.js';
 
 type AuditRow = Selectable<AuditTable>;
@@ -32,6 +33,36 @@ function fromRow(r: AuditRow): AuditRecord {
   return record;
 }
 
+// The queries of every append, compiled once (compiled-query.ts).
+const readHead = compiledOnce((db, _, ctx) =>
+  lockedOn(ctx, db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1)),
+);
+const insertRecord = compiledOnce((db, v: AuditRow) =>
+  db
+    .insertInto('audit')
+    .values({
+      seq: v.seq,
+      at: v.at,
+      actor_id: v.actor_id,
+      actor_upn: v.actor_upn,
+      action: v.action,
+      outcome: v.outcome,
+      request_id: v.request_id,
+      target_type: v.target_type,
+      target_id: v.target_id,
+      environment_id: v.environment_id,
+      correlation_id: v.correlation_id,
+      api_calls: v.api_calls,
+      details: v.details,
+      prev_hash: v.prev_hash,
+      hash: v.hash,
+    })
+    .returningAll(),
+);
+const writeHead = compiledOnce((db, v: { seq: number; hash: string }) =>
+  db.updateTable('audit_head').set({ seq: v.seq, hash: v.hash }).where('id', '=', 1),
+);
+
 /** Append-only: there is deliberately no update or delete (the table has triggers refusing both). */
 export function auditRepository(db: Db, ctx: StoreContext): StoreSession['audit'] {
   return {
@@ -41,16 +72,13 @@ export function auditRepository(db: Db, ctx: StoreContext): StoreSession['audit'
       // not a sequence or autoincrement: a rolled-back append leaves no gap that `audit verify` would call tampering.
       // (SQLite: BEGIN IMMEDIATE already holds the one write lock; PostgreSQL: SELECT … FOR UPDATE on the head.)
       return atomically(db, async (trx) => {
-        const head = await lockedOn(
-          ctx,
-          trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1),
-        ).executeTakeFirstOrThrow();
+        const [head] = (await readHead.run(trx, ctx, {})).rows;
+        if (!head) throw new Error('the audit_head row is missing');
         const prevHash = head.hash;
         const seq = head.seq + 1;
         const hash = computeAuditHash(prevHash, input);
-        const inserted = await trx
-          .insertInto('audit')
-          .values({
+        const [inserted] = (
+          await insertRecord.run(trx, ctx, {
             seq,
             at: input.at,
             actor_id: input.actorId,
@@ -67,9 +95,9 @@ export function auditRepository(db: Db, ctx: StoreContext): StoreSession['audit'
             prev_hash: prevHash,
             hash,
           })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+        ).rows;
+        if (!inserted) throw new Error(`audit record ${seq} was not inserted`);
+        await writeHead.run(trx, ctx, { seq, hash });
         return fromRow(inserted);
       });
     },

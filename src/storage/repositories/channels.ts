@@ -1,7 +1,13 @@
 import type { ChannelKind, StoreSession } from '../../requests/ports/store.js';
-import type { Db } from './shared.js';
+import { compiledOnce } from './compiled-query.js';
+import type { Db, StoreContext } from './shared.js';
 
-export function channelsRepository(db: Db): StoreSession['channels'] {
+// Read on every filing and approval (where the approval card goes): compiled once (compiled-query.ts).
+const selectByKind = compiledOnce((db, v: { kind: string }) =>
+  db.selectFrom('channels').selectAll().where('kind', '=', v.kind),
+);
+
+export function channelsRepository(db: Db, ctx: StoreContext): StoreSession['channels'] {
   return {
     async set(setting) {
       const values = {
@@ -22,7 +28,7 @@ export function channelsRepository(db: Db): StoreSession['channels'] {
     },
 
     async get(kind) {
-      const r = await db.selectFrom('channels').selectAll().where('kind', '=', kind).executeTakeFirst();
+      const [r] = (await selectByKind.run(db, ctx, { kind })).rows;
       return r
         ? { kind: r.kind as ChannelKind, conversationKey: r.conversation_key, setBy: r.set_by, setAt: r.set_at }
         : undefined;

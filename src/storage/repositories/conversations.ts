@@ -1,11 +1,17 @@
 import { sql } from 'kysely';
 import type { StoreSession } from '../../requests/ports/store.js';
-import { type Db, parseJson } from './shared.js';
+import { compiledOnce } from './compiled-query.js';
+import { type Db, parseJson, type StoreContext } from './shared.js';
 
 /** Request statuses in which the bot will still write to the requester (progress, outcome). */
 const OPEN_STATUSES = ['pending', 'approved', 'executing'];
 
-export function conversationsRepository(db: Db): StoreSession['conversations'] {
+// Read on every announcement to a requester: compiled once (compiled-query.ts).
+const selectByKey = compiledOnce((db, v: { key: string }) =>
+  db.selectFrom('conversations').selectAll().where('key', '=', v.key),
+);
+
+export function conversationsRepository(db: Db, ctx: StoreContext): StoreSession['conversations'] {
   return {
     async upsert(record) {
       const values = { key: record.key, reference: JSON.stringify(record.reference), updated_at: record.updatedAt };
@@ -19,7 +25,7 @@ export function conversationsRepository(db: Db): StoreSession['conversations'] {
     },
 
     async get(key) {
-      const r = await db.selectFrom('conversations').selectAll().where('key', '=', key).executeTakeFirst();
+      const [r] = (await selectByKey.run(db, ctx, { key })).rows;
       return r ? { key: r.key, reference: parseJson(r.reference), updatedAt: r.updated_at } : undefined;
     },
 

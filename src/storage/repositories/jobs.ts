@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import { type Job, LeaseLostError, type StoreSession } from '../../requests/ports/store.js';
 import type { JobsTable } from '../schema.js';
+import { compiledOnce } from './compiled-query.js';
 import { atomically, type Db, lockedOn, nowIso, parseJson, type StoreContext } from './shared.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -24,6 +25,43 @@ function fromRow(r: Selectable<JobsTable>): Job {
   return job;
 }
 
+// The queries every filing and approval runs, compiled once (compiled-query.ts).
+const insertUnlessLive = compiledOnce(
+  (
+    db,
+    v: {
+      kind: string;
+      payload: string;
+      runAt: string;
+      dedupeKey: string | null;
+      maxAttempts: number;
+      createdAt: string;
+    },
+  ) =>
+    db
+      .insertInto('jobs')
+      .values({
+        kind: v.kind,
+        payload: v.payload,
+        run_at: v.runAt,
+        dedupe_key: v.dedupeKey,
+        max_attempts: v.maxAttempts,
+        created_at: v.createdAt,
+      })
+      // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
+      // a second live job with the same key is silently not inserted.
+      .onConflict((oc) => oc.doNothing())
+      .returningAll(),
+);
+const cancelPendingByPrefix = compiledOnce((db, v: { prefix: string; length: number }) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
+    .where('status', '=', 'pending')
+    // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
+    .where(sql<boolean>`substr(dedupe_key, 1, ${v.length}) = ${v.prefix}`),
+);
+
 export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] {
   const { clock } = ctx;
   /** The job row still held by this attempt (locked until the transaction ends on PostgreSQL), or LeaseLostError. */
@@ -41,21 +79,16 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
   };
   return {
     async enqueue(input) {
-      // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
-      // a second live job with the same key is silently not inserted.
-      const row = await db
-        .insertInto('jobs')
-        .values({
+      const [row] = (
+        await insertUnlessLive.run(db, ctx, {
           kind: input.kind,
           payload: JSON.stringify(input.payload),
-          run_at: input.runAt,
-          dedupe_key: input.dedupeKey ?? null,
-          max_attempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          created_at: nowIso(clock),
+          runAt: input.runAt,
+          dedupeKey: input.dedupeKey ?? null,
+          maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          createdAt: nowIso(clock),
         })
-        .onConflict((oc) => oc.doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      ).rows;
       return row ? fromRow(row) : undefined;
     },
 
@@ -139,14 +172,8 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
 
     async cancelByPrefix(prefix) {
       if (prefix === '') throw new Error('cancelByPrefix needs a non-empty prefix');
-      // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
-      const r = await db
-        .updateTable('jobs')
-        .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
-        .where('status', '=', 'pending')
-        .where(sql<boolean>`substr(dedupe_key, 1, ${prefix.length}) = ${prefix}`)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows);
+      const r = await cancelPendingByPrefix.run(db, ctx, { prefix, length: prefix.length });
+      return Number(r.numAffectedRows ?? 0n);
     },
 
     extendLease(id, attempt, leaseUntil) {

@@ -1,22 +1,28 @@
 import { sql } from 'kysely';
 import type { StoreSession } from '../../requests/ports/store.js';
+import { compiledOnce } from './compiled-query.js';
 import { type Db, nowIso, parseJson, type StoreContext, toJson } from './shared.js';
+
+// Read and written on every filing and approval (card copies, de-duplication marks): compiled once (compiled-query.ts).
+const selectValue = compiledOnce((db, v: { key: string }) =>
+  db.selectFrom('kv').select('value').where('key', '=', v.key),
+);
+const upsertValue = compiledOnce((db, v: { key: string; value: string; at: string }) =>
+  db
+    .insertInto('kv')
+    .values({ key: v.key, value: v.value, written_at: v.at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: v.value, written_at: v.at })),
+);
 
 export function kvRepository(db: Db, ctx: StoreContext): StoreSession['kv'] {
   return {
     async get<T>(key: string) {
-      const r = await db.selectFrom('kv').select('value').where('key', '=', key).executeTakeFirst();
+      const [r] = (await selectValue.run(db, ctx, { key })).rows;
       return r ? parseJson<T>(r.value) : undefined;
     },
 
     async set<T>(key: string, value: T) {
-      const json = toJson(value);
-      const at = nowIso(ctx.clock);
-      await db
-        .insertInto('kv')
-        .values({ key, value: json, written_at: at })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, written_at: at }))
-        .execute();
+      await upsertValue.run(db, ctx, { key, value: toJson(value), at: nowIso(ctx.clock) });
     },
 
     async setIfAbsent<T>(key: string, value: T) {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
+import { compiledOnce } from './compiled-query.js';
 import { type Db, lockedOn, nowIso, parseJsonOnRead, type StoreContext } from './shared.js';
 
 function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
@@ -26,26 +27,55 @@ function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   return m;
 }
 
+// The queries every filing and approval runs, compiled once (compiled-query.ts).
+const insertUnlessKeyTaken = compiledOnce(
+  (
+    db,
+    v: {
+      idempotencyKey: string;
+      conversationKey: string;
+      operation: string;
+      updateOf: string | null;
+      activity: string;
+      requestId: string | null;
+      createdAt: string;
+    },
+  ) =>
+    db
+      .insertInto('outbox')
+      .values({
+        idempotency_key: v.idempotencyKey,
+        conversation_key: v.conversationKey,
+        operation: v.operation,
+        update_of: v.updateOf,
+        activity: v.activity,
+        request_id: v.requestId,
+        next_attempt_at: v.createdAt,
+        created_at: v.createdAt,
+      })
+      // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll(),
+);
+const selectByKey = compiledOnce((db, v: { idempotencyKey: string }) =>
+  db.selectFrom('outbox').selectAll().where('idempotency_key', '=', v.idempotencyKey),
+);
+
 export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbox'] {
   const { clock } = ctx;
   return {
     async enqueue(message) {
-      // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
-      const row = await db
-        .insertInto('outbox')
-        .values({
-          idempotency_key: message.idempotencyKey,
-          conversation_key: message.conversationKey,
+      const [row] = (
+        await insertUnlessKeyTaken.run(db, ctx, {
+          idempotencyKey: message.idempotencyKey,
+          conversationKey: message.conversationKey,
           operation: message.operation,
-          update_of: message.updateOf ?? null,
+          updateOf: message.updateOf ?? null,
           activity: JSON.stringify(message.activity),
-          request_id: message.requestId ?? null,
-          next_attempt_at: message.createdAt,
-          created_at: message.createdAt,
+          requestId: message.requestId ?? null,
+          createdAt: message.createdAt,
         })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      ).rows;
       return row ? fromRow(row) : undefined;
     },
 
@@ -62,11 +92,7 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async getByKey(idempotencyKey) {
-      const r = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst();
+      const [r] = (await selectByKey.run(db, ctx, { idempotencyKey })).rows;
       return r ? fromRow(r) : undefined;
     },
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { GovernanceRequest } from '../../requests/model.js';
 import type { RequestFilter, StoreSession } from '../../requests/ports/store.js';
+import { compiledOnce } from './compiled-query.js';
 import { type Db, parseJson, type StoreContext } from './shared.js';
 
 export const REQUEST_ID_PREFIX = 'REQ-';
@@ -24,6 +25,47 @@ function fromRow(r: { body: string; version: number }): GovernanceRequest {
   return { ...parseJson<GovernanceRequest>(r.body), version: r.version };
 }
 
+type RequestRow = ReturnType<typeof row>;
+
+// The queries every filing and approval runs, compiled once (compiled-query.ts).
+const takeNextId = compiledOnce((db) =>
+  db
+    .updateTable('request_seq')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'requests')
+    .returning('value'),
+);
+const insertRow = compiledOnce((db, v: RequestRow) =>
+  db.insertInto('requests').values({
+    id: v.id,
+    version: v.version,
+    type: v.type,
+    status: v.status,
+    requester_id: v.requester_id,
+    created_at: v.created_at,
+    updated_at: v.updated_at,
+    body: v.body,
+  }),
+);
+const selectById = compiledOnce((db, v: { id: string }) =>
+  db.selectFrom('requests').select(['body', 'version']).where('id', '=', v.id),
+);
+const updateAtVersion = compiledOnce((db, v: RequestRow & { expectedVersion: number }) =>
+  db
+    .updateTable('requests')
+    .set({
+      version: v.version,
+      type: v.type,
+      status: v.status,
+      requester_id: v.requester_id,
+      created_at: v.created_at,
+      updated_at: v.updated_at,
+      body: v.body,
+    })
+    .where('id', '=', v.id)
+    .where('version', '=', v.expectedVersion),
+);
+
 export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['requests'] {
   // Insertion order, to break ties between requests created in the same millisecond: SQLite's rowid, and on
   // PostgreSQL (which has no stable rowid) the row_no column its migration adds.
@@ -32,22 +74,18 @@ export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['req
     async nextId() {
       // One statement: atomic under concurrency and across processes; a number is never handed out twice,
       // even when the request that would have used it is never stored.
-      const r = await db
-        .updateTable('request_seq')
-        .set((eb) => ({ value: eb('value', '+', 1) }))
-        .where('name', '=', 'requests')
-        .returning('value')
-        .executeTakeFirstOrThrow();
+      const [r] = (await takeNextId.run(db, ctx, {})).rows;
+      if (!r) throw new Error('the request_seq row is missing');
       return `${REQUEST_ID_PREFIX}${r.value}`;
     },
 
     async insert(request) {
       // Primary key: a duplicate id throws (SQLITE_CONSTRAINT_PRIMARYKEY).
-      await db.insertInto('requests').values(row(request, request.version)).execute();
+      await insertRow.run(db, ctx, row(request, request.version));
     },
 
     async get(id) {
-      const r = await db.selectFrom('requests').select(['body', 'version']).where('id', '=', id).executeTakeFirst();
+      const [r] = (await selectById.run(db, ctx, { id })).rows;
       return r ? fromRow(r) : undefined;
     },
 
@@ -66,22 +104,9 @@ export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['req
     },
 
     async update(request, expectedVersion) {
-      const next = row(request, expectedVersion + 1);
-      const result = await db
-        .updateTable('requests')
-        .set({
-          version: next.version,
-          type: next.type,
-          status: next.status,
-          requester_id: next.requester_id,
-          created_at: next.created_at,
-          updated_at: next.updated_at,
-          body: next.body,
-        })
-        .where('id', '=', request.id)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const next = { ...row(request, expectedVersion + 1), expectedVersion };
+      const result = await updateAtVersion.run(db, ctx, next);
+      return (result.numAffectedRows ?? 0n) > 0n;
     },
   };
 }
