@@ -2,6 +2,7 @@
 // records and enqueues outbox messages in ONE transaction, so nothing is announced that was not stored.
 // Depends only on ports (storage, tenant admin, message composer, routing policy): no SDK here.
 
+import { LRUCache } from 'lru-cache';
 import type { LifecycleHooks } from '../lifecycle/scheduler.js';
 import type { Activity, CardCopyView, CardNotice, MessageComposer } from '../outbox/messages.js';
 import { conversationKeys, outboxKeys } from '../outbox/messages.js';
@@ -96,6 +97,12 @@ function targetOf(details: RequestDetails): { targetType: string; targetId: stri
 }
 
 export class GovernanceService {
+  /**
+   * Deciders' directory entries (name, sign-in name) for a minute: a burst of clicks by one approver asks Graph once.
+   * Whether they may decide is still asked of Graph's group membership on every click.
+   */
+  private readonly deciders = new LRUCache<string, DirectoryUser>({ max: 1000, ttl: 60_000 });
+
   /** Per transaction (a session lives for one), the conversations already looked up. */
   private readonly conversationsSeen = new WeakMap<StoreSession, Map<string, Promise<boolean>>>();
 
@@ -422,6 +429,14 @@ export class GovernanceService {
     return (await this.deps.tenant.memberOfGroups(actorId, groups)).length > 0;
   }
 
+  private async deciderEntry(userId: string): Promise<DirectoryUser | undefined> {
+    const known = this.deciders.get(userId);
+    if (known) return known;
+    const user = await this.deps.tenant.getUser(userId);
+    if (user) this.deciders.set(userId, user);
+    return user;
+  }
+
   /** Stores the receipt card's location so later progress edits it in place. */
   async attachReceipt(requestId: string, conversationId: string, activityId: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -490,7 +505,7 @@ export class GovernanceService {
         });
         return { kind: 'unknown-request', message: `I can't find a request called ${input.requestId.slice(0, 64)}.` };
       }
-      const directoryUser = await this.deps.tenant.getUser(input.actorId);
+      const directoryUser = await this.deciderEntry(input.actorId);
       const actor: Person = directoryUser
         ? personOf(directoryUser)
         : { id: input.actorId, upn: '', displayName: input.actorName ?? 'Unknown user' };

@@ -74,6 +74,29 @@ describe('teams: who may see a request', () => {
     assert.equal(checks.length, 1);
   });
 
+  it("two clicks by one approver read the approver's directory entry once (membership is asked each time)", async () => {
+    await h.personal(users.adele, 'I need the Environment Maker role in Marketing Sandbox because of the budget');
+    await h.settle();
+    const cards = h.connector.messages(team.approvals).filter((c) => c.method === 'POST');
+    assert.equal(cards.length, 2);
+    const simulator = h.bot.simulator;
+    assert.ok(simulator);
+    const before = simulator.state.requests.length;
+    for (const [i, card] of cards.entries()) {
+      const res = await h.invoke(
+        users.megan,
+        'approve',
+        { requestId: `REQ-100${i + 1}`, revision: 0 },
+        { conversationId: team.approvals, channelId: team.approvals, replyToId: card.id },
+      );
+      assert.match(cardText(res.body.value), /Approved by Megan Bowen/);
+    }
+    const calls = simulator.state.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    const megan = `/users/${users.megan.id}`;
+    assert.equal(calls.filter((c) => c.startsWith('GET') && c.endsWith(megan)).length, 1, calls.join('\n'));
+    assert.equal(calls.filter((c) => c.endsWith(`${megan}/checkMemberGroups`)).length, 2, calls.join('\n'));
+  });
+
   for (const command of ['approve REQ-1001 fine', 'reject REQ-1001 no', 'status REQ-1001', 'cancel REQ-1001']) {
     it(`text "${command}" by a non-approver answers as for an id that does not exist`, async () => {
       const [real] = await h.say(users.adele, command);
