@@ -391,28 +391,48 @@ const ALIASES_BY_FIRST_WORD = (() => {
   return map;
 })();
 
-/** Normalised display names per locations list (one per catalogue snapshot). */
-const locationNames = new WeakMap<Location[], string[]>();
+/**
+ * Where each name and normalised display name first occurs in a locations list (one per catalogue snapshot), so a
+ * word is looked up instead of compared with every location.
+ */
+const locationIndexes = new WeakMap<Location[], { byName: Map<string, number>; byDisplayName: Map<string, number> }>();
+
+function locationIndex(locations: Location[]) {
+  let index = locationIndexes.get(locations);
+  if (!index) {
+    const byName = new Map<string, number>();
+    const byDisplayName = new Map<string, number>();
+    locations.forEach((l, k) => {
+      if (!byName.has(l.name)) byName.set(l.name, k);
+      const display = normaliseWords(l.displayName);
+      if (!byDisplayName.has(display)) byDisplayName.set(display, k);
+    });
+    index = { byName, byDisplayName };
+    locationIndexes.set(locations, index);
+  }
+  return index;
+}
 
 export function resolveLocation(tokens: Token[], locations: Location[]): Resolved<Location> {
   const words = tokens.map((t) => t.norm);
-  let displayNames = locationNames.get(locations);
-  if (!displayNames) {
-    displayNames = locations.map((l) => normaliseWords(l.displayName));
-    locationNames.set(locations, displayNames);
-  }
+  const { byName, byDisplayName } = locationIndex(locations);
   for (let i = 0; i < words.length; i++) {
     for (const { name, alias, parts } of ALIASES_BY_FIRST_WORD.get(words[i] ?? '') ?? []) {
       if (!parts.every((p, k) => words[i + k] === p)) continue;
       if (CASE_SENSITIVE.has(alias) && tokens[i]?.raw !== tokens[i]?.raw.toUpperCase()) continue;
-      const location = locations.find((l) => l.name === name);
+      const location = locations[byName.get(name) ?? -1];
       if (location) return { confidence: 'high', value: location, score: 1, options: [location], how: alias };
     }
-    const pair = words.slice(i, i + 2).join(' ');
-    const byName = locations.find(
-      (l, k) => l.name === words[i] || displayNames[k] === pair || displayNames[k] === words[i],
+    // The first location, in catalogue order, named by this word or by it and the next one.
+    const word = words[i] ?? '';
+    const pair = i + 1 < words.length ? `${word} ${words[i + 1]}` : word;
+    const first = Math.min(
+      byName.get(word) ?? Number.POSITIVE_INFINITY,
+      byDisplayName.get(pair) ?? Number.POSITIVE_INFINITY,
+      byDisplayName.get(word) ?? Number.POSITIVE_INFINITY,
     );
-    if (byName) return { confidence: 'high', value: byName, score: 1, options: [byName], how: 'name' };
+    const named = locations[first];
+    if (named) return { confidence: 'high', value: named, score: 1, options: [named], how: 'name' };
   }
   return { confidence: 'none', score: 0, options: locations };
 }
