@@ -20,8 +20,8 @@ describe('Foreground: invokes before background work', () => {
     let answerFirst = () => undefined as void;
     let answerSecond = () => undefined as void;
     const first = foreground.invoke(() => new Promise<void>((r) => (answerFirst = r)).then(() => order.push('first')));
-    const second = foreground.invoke(
-      () => new Promise<void>((r) => (answerSecond = r)).then(() => order.push('second')),
+    const second = foreground.invoke(() =>
+      new Promise<void>((r) => (answerSecond = r)).then(() => order.push('second')),
     );
     const background = foreground.idle().then(() => order.push('background'));
     answerFirst();
