@@ -467,19 +467,19 @@ function topRanked(items: number[], order: (a: number, b: number) => number, hig
   if (items.length <= MAX_RANKED * 2 || highs >= MAX_RANKED) return items.sort(order);
   // One pass keeping a short sorted list; most items are rejected by one comparison with its last.
   const limit = Math.max(MAX_RANKED, highs);
-  const top = new Array<number>(limit);
-  let size = 0;
+  const top: number[] = [];
   for (const item of items) {
-    if (size === limit && order(item, top[limit - 1]!) >= 0) continue;
+    if (top.length === limit && order(item, top[limit - 1]!) >= 0) continue;
     // Shift the worse ones down one place (the last falls off when full) and put the item in the gap.
-    let at = size < limit ? size++ : limit - 1;
+    let at = top.length;
+    if (at < limit) top.push(item);
+    else at = limit - 1;
     while (at > 0 && order(item, top[at - 1]!) < 0) {
       top[at] = top[at - 1]!;
       at--;
     }
     top[at] = item;
   }
-  top.length = size;
   return top;
 }
 
