@@ -22,8 +22,8 @@ import { type Fleet, startFleet } from '../support/fleet.js';
 import { createThrowawayDatabase, dropDatabase } from '../support/postgres.js';
 import { seededMaker } from '../support/seed-tenant.js';
 
-/** Seeded makers: 1-30 scenario 1, 31 scenario 3, 32-231 scenario 5, 232-237 scenario 4. */
-const MAKERS = 237;
+/** Seeded makers: 1-30 scenario 1, 31 scenario 3, 32-231 scenario 5, 232-266 scenario 4 (a batch of six per try). */
+const MAKERS = 267;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function waitUntil<T>(
@@ -299,11 +299,26 @@ describe('several replicas on one PostgreSQL', function () {
     watchExits();
 
     // The outbox: a replica about to send dies with the message marked in flight (nothing sent yet). Armed in two
-    // replicas (whichever sends first), never the third, which lives to take the lanes over.
-    f.arm(['outbox.before-send'], [0, 1]);
-    const makers = range(6).map((n) => seededMaker(231 + n));
-    await Promise.all(makers.map((m) => f.teams.personal(m, 'request maker role in Marketing Sandbox')));
-    await waitUntil('the outbox sender killed', () => (newHits().includes('outbox.before-send') ? true : undefined));
+    // replicas (whichever sends first), never the third, which lives to take the lanes over. Any replica may win a
+    // conversation's lane, so the unarmed one may send a whole batch itself: then another batch is filed with a
+    // different replica left unarmed, until a sender dies (each batch's cards are checked below all the same).
+    const makers: ReturnType<typeof seededMaker>[] = [];
+    for (let batch = 0; !newHits().includes('outbox.before-send'); batch++) {
+      assert.ok(batch < 6, 'no armed replica ever sent in six batches');
+      const survivor = (2 + batch) % 3;
+      f.arm(
+        ['outbox.before-send'],
+        [0, 1, 2].filter((i) => i !== survivor),
+      );
+      const mine = range(6).map((n) => seededMaker(231 + batch * 6 + n));
+      makers.push(...mine);
+      await Promise.all(mine.map((m) => f.teams.personal(m, 'request maker role in Marketing Sandbox')));
+      await waitUntil('a sender killed, or the batch sent by the unarmed replica', async () => {
+        if (newHits().includes('outbox.before-send')) return true;
+        const filedNow = (await requestsOf(mine)).map((r) => r.id);
+        return filedNow.length === mine.length && cardsFor(new Set(filedNow)).length >= mine.length ? true : undefined;
+      });
+    }
     f.arm([]);
     const sender = await waitUntil('the dead sender', () =>
       f.replicas.find((r) => r?.child.signalCode === 'SIGKILL' && exitedAt.has(r.child.pid)),
@@ -319,12 +334,12 @@ describe('several replicas on one PostgreSQL', function () {
     const outboxTakeoverMs = Date.now() - exitedAt.get(sender.child.pid)!;
     // The lane lease is 2 s (OUTBOX_LANE_LEASE_SECONDS); the new holder's poll and pacing come on top.
     assert.ok(outboxTakeoverMs < 2_000 + 3_000, `the lane was taken over and sent after ${outboxTakeoverMs} ms`);
-    const filed = await waitUntil('6 requests', async () => {
+    const filed = await waitUntil(`${makers.length} requests`, async () => {
       const mine = await requestsOf(makers);
-      return mine.length === 6 ? mine : undefined;
+      return mine.length === makers.length ? mine : undefined;
     });
-    await waitUntil('6 approval cards', () =>
-      cardsFor(new Set(filed.map((r) => r.id))).length >= 6 ? true : undefined,
+    await waitUntil(`${makers.length} approval cards`, () =>
+      cardsFor(new Set(filed.map((r) => r.id))).length >= makers.length ? true : undefined,
     );
     for (const r of filed) assert.equal(cardsFor(new Set([r.id])).length, 1, `${r.id}: one approval card`);
 
