@@ -5,8 +5,9 @@
 // echo and bot alternate which goes first. Prints figures; asserts nothing. Wall clock: compare one run's ratios.
 // The simulated tenant runs as its own process (`npm run simulator`), not inside the bot as `npm start` runs it: the
 // real tenant is remote, and inside, its work (serving the bot's Graph and BAP calls, 29 % of the burst's CPU in a
-// profile) was counted as the bot's and queued on the bot's one thread. Its CPU is printed apart.
-//   npm run bench:approvals [-- --rounds 3 --burst 40 --makers 20] [-- --profile <dir>]  (--cpu-prof of the bot)
+// profile) was counted as the bot's and queued on the bot's one thread. Its CPU is printed apart. `--tenant inside`
+// runs it in the bot as `npm start` does (a third busy process competes for this machine's two cores otherwise).
+//   npm run bench:approvals [-- --rounds 3 --burst 40 --makers 20 --tenant own-process|inside] [-- --profile <dir>]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Pacer } from '../src/outbox/rate-limiter.js';
@@ -34,6 +35,8 @@ import {
 const rounds = argNumber('rounds', 3);
 const burst = argNumber('burst', 40);
 const makerCount = argNumber('makers', 20);
+const tenantIndex = process.argv.indexOf('--tenant');
+const tenantMode = tenantIndex >= 0 && process.argv[tenantIndex + 1] === 'inside' ? 'inside' : 'own-process';
 const profileIndex = process.argv.indexOf('--profile');
 const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
 
@@ -239,10 +242,10 @@ async function approveBurst(target: Target, pending: Pending[]): Promise<BurstFi
 
 console.log(
   `bench:approvals — ${makers.length} makers filing ${burst} maker-role requests at once, then ${burst} approve ` +
-    `invokes at once; ${rounds} rounds; load ${loadAverage()}`,
+    `invokes at once; ${rounds} rounds; simulated tenant ${tenantMode === 'inside' ? 'inside the bot' : 'in its own process'}; load ${loadAverage()}`,
 );
 const echo = await startEcho();
-const bot = await startBot({ cpuProfileDir, tenant: 'own-process' });
+const bot = await startBot({ cpuProfileDir, tenant: tenantMode });
 const tenantCpu = () => bot.tenantCpuMs?.() ?? 0;
 console.log(`started: echo in ${ms(echo.startMs)}, bot in ${ms(bot.startMs)} (spawn → listening)`);
 const idleRssMb = bot.rssMb();
