@@ -425,17 +425,33 @@ function unmatchedNotice(u: Understanding): string | undefined {
   return `I couldn't find an environment called "${name}" in this tenant.${closest} Nothing is filed until you choose.`;
 }
 
+const POLITE_ENDINGS = new Set(['please', 'pls', 'thanks']);
+/** A word of a place name: letters, with dots, apostrophes and hyphens ("St.", "Côte-d'Ivoire"). */
+const LETTERS_ONLY = /^[\p{L}.'-]+$/u;
+
 /**
  * "I don't know a region called "Atlantis"." for a short answer to the region question, or for a request that
  * ends with "in <words>" naming no region (only then is the phrase surely meant as one).
  */
 function unknownRegionNotice(text: string, { answer }: { answer: boolean }): string | undefined {
-  const phrase = answer
-    ? text
-        .trim()
-        .replace(/[.!?]+$/, '')
-        .replace(/\s+(please|pls|thanks)$/i, '')
-    : /\bin (?:the )?([\p{L}][\p{L} .'-]{0,30}?)(?: region)?[.!?]*$/iu.exec(text.trim())?.[1];
-  if (!phrase || phrase.length > 30 || phrase.split(/\s+/).length > 3) return undefined;
-  return `I don't know a region called "${phrase}".`;
+  // Word by word, not one pattern over the whole message: no regular expression here can backtrack on user text.
+  const words = text.trim().split(' ').filter(Boolean);
+  let last = words.pop() ?? '';
+  while (last.length > 0 && '.!?'.includes(last.charAt(last.length - 1))) last = last.slice(0, -1);
+  if (last) words.push(last);
+  let phrase: string[];
+  if (answer) {
+    phrase = words;
+    if (phrase.length > 1 && POLITE_ENDINGS.has(phrase.at(-1)?.toLowerCase() ?? '')) phrase = phrase.slice(0, -1);
+  } else {
+    const at = words.map((w) => w.toLowerCase()).lastIndexOf('in');
+    if (at < 0) return undefined;
+    phrase = words.slice(at + 1);
+    if (phrase[0]?.toLowerCase() === 'the') phrase = phrase.slice(1);
+    if (phrase.at(-1)?.toLowerCase() === 'region') phrase = phrase.slice(0, -1);
+    if (!phrase.every((w) => LETTERS_ONLY.test(w))) return undefined;
+  }
+  const name = phrase.join(' ');
+  if (!name || name.length > 30 || phrase.length > 3) return undefined;
+  return `I don't know a region called "${name}".`;
 }
