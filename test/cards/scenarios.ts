@@ -595,6 +595,29 @@ export const SCENARIOS: CardScenario[] = [
       }),
   },
   {
+    name: 'release-exception-kept-confirm',
+    template: 'confirm-card',
+    card: () =>
+      releaseConfirmCard({
+        id: '6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e13',
+        holderId: 'x',
+        expiresAt: AT,
+        keptForOthers: true,
+        details: {
+          type: 'release',
+          access: 'connector-exception',
+          environment: environments.contosoDev,
+          connector: connectorUnblock(0).connector,
+          grants: ['REQ-1003'],
+        },
+      }),
+  },
+  {
+    name: 'connector-unblock-completed-requester',
+    template: 'request-card',
+    card: () => requestCard(request(connectorUnblock(2), { id: 'REQ-1002', status: 'completed' }), 'requester'),
+  },
+  {
     name: 'release-completed',
     template: 'request-card',
     card: () =>
