@@ -35,35 +35,22 @@ const takeNextId = compiledOnce((db) =>
     .where('name', '=', 'requests')
     .returning('value'),
 );
-const insertRow = compiledOnce((db, v: RequestRow) =>
-  db.insertInto('requests').values({
-    id: v.id,
-    version: v.version,
-    type: v.type,
-    status: v.status,
-    requester_id: v.requester_id,
-    created_at: v.created_at,
-    updated_at: v.updated_at,
-    body: v.body,
-  }),
-);
+/** Every column but the id, as placeholders of `v` (insert and update write the same ones). */
+const columnsOf = (v: RequestRow) => ({
+  version: v.version,
+  type: v.type,
+  status: v.status,
+  requester_id: v.requester_id,
+  created_at: v.created_at,
+  updated_at: v.updated_at,
+  body: v.body,
+});
+const insertRow = compiledOnce((db, v: RequestRow) => db.insertInto('requests').values({ id: v.id, ...columnsOf(v) }));
 const selectById = compiledOnce((db, v: { id: string }) =>
   db.selectFrom('requests').select(['body', 'version']).where('id', '=', v.id),
 );
 const updateAtVersion = compiledOnce((db, v: RequestRow & { expectedVersion: number }) =>
-  db
-    .updateTable('requests')
-    .set({
-      version: v.version,
-      type: v.type,
-      status: v.status,
-      requester_id: v.requester_id,
-      created_at: v.created_at,
-      updated_at: v.updated_at,
-      body: v.body,
-    })
-    .where('id', '=', v.id)
-    .where('version', '=', v.expectedVersion),
+  db.updateTable('requests').set(columnsOf(v)).where('id', '=', v.id).where('version', '=', v.expectedVersion),
 );
 
 export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['requests'] {
