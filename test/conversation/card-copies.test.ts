@@ -29,6 +29,22 @@ describe('conversation: every copy of a card follows the request', () => {
     await h.connector.waitFor((calls) => calls.filter((c) => c.conversationId === GROUP).length > before);
   }
 
+  /** Megan asks "Which campaign?" on REQ-1001's approval card and Alex answers; the approval card's activity. */
+  async function askAndAnswer(): Promise<ConnectorCall> {
+    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
+    assert.ok(approval, h.connector.describe());
+    const asked = await h.invoke(
+      users.megan,
+      'needInfo',
+      { requestId: 'REQ-1001', revision: 0, comment: 'Which campaign?' },
+      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
+    );
+    assert.equal(asked.status, 200);
+    await h.settle();
+    await h.say(users.alex, 'answer REQ-1001 the spring launch');
+    return approval;
+  }
+
   /** Every activity the bot POSTed whose card is REQ-1001's request card, with its latest text. */
   function copiesOf(requestId: string): { posted: ConnectorCall; latest: string; verbs: string[]; puts: number }[] {
     const header = `${requestId} · `;
@@ -57,17 +73,7 @@ describe('conversation: every copy of a card follows the request', () => {
     await inGroup('status REQ-1001');
     await h.settle();
 
-    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
-    assert.ok(approval, h.connector.describe());
-    const asked = await h.invoke(
-      users.megan,
-      'needInfo',
-      { requestId: 'REQ-1001', revision: 0, comment: 'Which campaign?' },
-      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
-    );
-    assert.equal(asked.status, 200);
-    await h.settle();
-    await h.say(users.alex, 'answer REQ-1001 the spring launch');
+    const approval = await askAndAnswer();
     await h.settle();
 
     // "Open" on a list turns the list message into the request's card: Alex's "my requests", Megan's pending list.
@@ -228,17 +234,7 @@ describe('conversation: every copy of a card follows the request', () => {
     await h.say(users.alex, 'I need the Environment Maker role in Marketing Sandbox for the campaign tracker');
     for (let i = 0; i < 45; i++) await h.say(users.alex, 'status REQ-1001');
     await h.settle();
-    const approval = h.connector.messages(team.approvals).find((c) => c.method === 'POST');
-    assert.ok(approval, h.connector.describe());
-    const asked = await h.invoke(
-      users.megan,
-      'needInfo',
-      { requestId: 'REQ-1001', revision: 0, comment: 'Which campaign?' },
-      { conversationId: team.approvals, channelId: team.approvals, replyToId: approval.id },
-    );
-    assert.equal(asked.status, 200);
-    await h.settle();
-    await h.say(users.alex, 'answer REQ-1001 the spring launch');
+    const approval = await askAndAnswer();
     const [lastStatus] = await h.say(users.alex, 'status REQ-1001');
     await h.settle();
 
