@@ -16,6 +16,7 @@ export const envs = {
   financeSandbox: '54a675c4-fce1-5360-a97a-d9790d9b8e5c', // Sandbox, Dataverse
   marketingSandbox: 'f91ab5a8-0394-5ba2-bed5-57d89cdce93a', // Sandbox, no Dataverse
   itTools: '9ffb3411-2f19-514e-9725-e89e27060158', // Production, no Dataverse
+  hrDev: 'e44d2dbf-b4a1-5c0b-8d0c-6a7eac0b8e5e', // Developer, Dataverse; Diego Siciliani's own
 };
 export const team = {
   id: '19:aef837a0ac9f55b49fc9c8e17fc8b66c@thread.tacv2',

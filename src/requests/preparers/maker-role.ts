@@ -19,6 +19,16 @@ export async function prepareMakerRole(
       message: `Every licensed user is already an Environment Maker in the default environment (${env.displayName}), so there is nothing to approve.`,
     };
   }
+  // A Developer environment is its owner's own (individual use): nobody else is made a maker there. The owner is not
+  // named, as intake never offers someone else's Developer environment either.
+  if (env.sku === 'Developer' && env.createdBy?.toLowerCase() !== input.requesterId.toLowerCase()) {
+    return {
+      kind: 'answer',
+      message:
+        `${env.displayName} is a Developer environment: it is for its owner's individual use, so other makers are not added to it. ` +
+        'To build together, ask for the maker role in a shared sandbox, or for a new sandbox environment.',
+    };
+  }
   const user = await lookup.tenant.getUser(input.requesterId);
   if (!user) {
     return {

@@ -37,6 +37,14 @@ describe('preparers', () => {
       );
     });
 
+    it("answers at once for someone else's Developer environment, without naming its owner", async () => {
+      const other = await prep.makerRole({ requesterId: users.alex.id, environmentId: envs.hrDev });
+      assert.equal(other.kind, 'answer');
+      const message = other.kind === 'answer' ? other.message : '';
+      assert.match(message, /HR Dev is a Developer environment: it is for its owner's individual use/);
+      assert.doesNotMatch(message, /Diego/);
+    });
+
     it('is ready otherwise, and for an unlicensed requester and a Dataverse environment offers route-anyway or cancel', async () => {
       const ok = await prep.makerRole({ requesterId: users.alex.id, environmentId: envs.marketingSandbox });
       assert.equal(ok.kind, 'ready');
