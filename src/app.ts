@@ -50,7 +50,7 @@ import { languageModelChoice } from './teams/language-model-config.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
 import { TeamsUserIds } from './teams/teams-user-ids.js';
-import { refuseForeignTenant } from './teams/tenant-guard.js';
+import { refuseUnservedActivity } from './teams/tenant-guard.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
 import { createTenantAdmin } from './tenant/live/create-live-tenant-admin.js';
 import { type RunningSimulator, startSimulator } from './tenant/simulator/server.js';
@@ -282,7 +282,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   const server = await startBotServer(adapter, app, {
     port: config.PORT,
     host,
-    refuseActivity: (activity) => refuseForeignTenant(activity, config, store, clock, log),
+    refuseActivity: (activity) => refuseUnservedActivity(activity, config, store, clock, log),
     serviceUrlAllowed: config.BOT_ID ? undefined : (url) => isLoopback(url.hostname),
     foreground,
     readiness: async () => {

@@ -20,8 +20,8 @@ export async function startBotServer(
     host: string;
     extraRoutes?: (server: restify.Server) => void;
     /**
-     * Checked after authentication, before the bot sees the activity: a reason refuses it (an invoke gets 403,
-     * a message no reply). Used for activities from another tenant.
+     * Checked after authentication, before the bot sees the activity: a sentence refuses it (an invoke gets 403
+     * with it, a message no reply). Used for activities from another tenant or another channel than Teams.
      */
     refuseActivity?: (activity: Activity) => Promise<string | undefined>;
     /**
@@ -46,7 +46,7 @@ export async function startBotServer(
           type: ActivityTypes.InvokeResponse,
           value: {
             status: 403,
-            body: { error: { code: 'Forbidden', message: 'This bot does not serve your organisation.' } },
+            body: { error: { code: 'Forbidden', message: refused } },
           },
         });
       return;

@@ -210,4 +210,44 @@ describe('teams: requests asked for in a group chat, and other tenants', () => {
     assert.equal(refused.length, 2);
     assert.equal(refused[0]?.details?.code, 'FOREIGN_TENANT');
   });
+
+  it('refuses activities from another channel than Teams (Web Chat names an approver as its sender): 403, nothing acts', async () => {
+    await h.personal(users.alex, 'I need the Environment Maker role in Marketing Sandbox because of the launch plan');
+    await h.settle();
+    const sent = h.connector.calls.length;
+    // Web Chat and Direct Line clients write their own `from`; the token vouches for the channel, not for the user.
+    const fromWebChat = (verb: string, data: Record<string, unknown>) =>
+      h.post({
+        ...base(users.megan),
+        channelId: 'webchat',
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        conversation: { id: 'webchat-conversation', tenantId: TENANT_ID },
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      });
+    const approve = await fromWebChat('approve', { requestId: 'REQ-1001', revision: 0 });
+    assert.equal(approve.status, 403);
+    assert.match(await approve.text(), /Microsoft Teams only/);
+    assert.equal((await fromWebChat('showRequest', { requestId: 'REQ-1001' })).status, 403);
+    const message = await h.post({
+      ...base(users.megan),
+      channelId: 'directline',
+      type: 'message',
+      conversation: { id: 'directline-conversation', tenantId: TENANT_ID },
+      text: 'approve REQ-1001',
+    });
+    assert.equal(message.status, 200);
+    await h.settle();
+    assert.equal((await h.bot.store.requests.get('REQ-1001'))?.status, 'pending');
+    assert.equal(h.connector.calls.length, sent, 'no reply to another channel');
+    const refused = await h.bot.store.audit.list({ action: 'activity.refused' });
+    assert.deepEqual(
+      refused.map((r) => [r.details?.code, r.targetId]),
+      [
+        ['OTHER_CHANNEL', 'webchat'],
+        ['OTHER_CHANNEL', 'webchat'],
+        ['OTHER_CHANNEL', 'directline'],
+      ],
+    );
+  });
 });
