@@ -24,7 +24,14 @@ import { DryRunChat } from './dry-run-chat.js';
 import { HelpAudience } from './help-audience.js';
 import { ReleaseChat } from './release-chat.js';
 import { cancelConfirmCard, cardReply, helpCard, licenceReportCard, requestListCard, textReply } from './replies.js';
-import { auditUnseen, isSharedConversation, notFoundOrNotYours, visibleRequest } from './visibility.js';
+import {
+  approversReadHere,
+  auditUnseen,
+  isSharedConversation,
+  notForThisChat,
+  notFoundOrNotYours,
+  visibleRequest,
+} from './visibility.js';
 
 const HELP_POINTER =
   'Type "help" to see what I can do, for example "I need the Environment Maker role in Contoso Dev".';
@@ -325,6 +332,8 @@ export class MessageHandler {
       return void (await context.sendActivity(
         textReply('Only approvers can list pending requests. You can ask for "my requests".'),
       ));
+    if (!(await approversReadHere(this.bot, context.activity)))
+      return void (await context.sendActivity(textReply(notForThisChat('The list of pending requests'))));
     await context.sendActivity(cardReply(card, 'Pending requests'));
   }
 
@@ -439,6 +448,8 @@ export class MessageHandler {
       );
       return;
     }
+    if (!(await approversReadHere(this.bot, context.activity)))
+      return void (await context.sendActivity(textReply(notForThisChat('The audit trail'))));
     const p = u.parsed;
     const range = p.auditRange;
     const query: AuditQuery = { since: range?.since, until: range?.until, requestId: p.requestIds[0] };
@@ -487,6 +498,8 @@ export class MessageHandler {
       await context.sendActivity(textReply('Sorry, only Power Platform approvers can see the licence report.'));
       return;
     }
+    if (!(await approversReadHere(this.bot, context.activity)))
+      return void (await context.sendActivity(textReply(notForThisChat('The licence report'))));
     const summary = summariseLicences(licenceRows(await this.bot.tenant.listUsers()));
     await context.sendActivity(cardReply(licenceReportCard(summary, LICENCE_EXPORT_COMMAND), 'Licence report'));
   }

@@ -7,6 +7,7 @@ import type { GroupMembership } from '../requests/group-membership.js';
 import type { GovernanceRequest } from '../requests/model.js';
 import { noticeCard } from './cards/composer.js';
 import type { BotContext } from './context.js';
+import { referenceFor } from './conversation-references.js';
 
 export async function maySeeRequest(bot: BotContext, request: GovernanceRequest, userId: string | undefined) {
   return (await seeing(bot, request, userId)).visible;
@@ -83,4 +84,23 @@ export async function auditUnseen(bot: BotContext, userId: string | undefined, a
 export function isSharedConversation(activity: Partial<Activity>): boolean {
   const type = activity.conversation?.conversationType;
   return type === 'channel' || type === 'groupChat' || activity.conversation?.isGroup === true;
+}
+
+/**
+ * Whether an approver-only answer (the audit trail, the licence report, the pending requests) may be posted here:
+ * in a personal chat, or in a channel chosen for governance (approvals, audit, notifications). Not in any other
+ * group chat or channel, whose other members may be anyone.
+ */
+export async function approversReadHere(bot: BotContext, activity: Activity): Promise<boolean> {
+  if (!isSharedConversation(activity)) return true;
+  const key = referenceFor(activity)?.key;
+  if (!key) return false;
+  const kinds = ['approvals', 'audit', 'notifications'] as const;
+  const channels = await Promise.all(kinds.map((kind) => bot.store.channels.get(kind)));
+  return channels.some((channel) => channel?.conversationKey === key);
+}
+
+/** The answer instead of an approver-only one in a chat others read. */
+export function notForThisChat(what: string): string {
+  return `${what} is for approvers only, and everyone in this chat would see it. Ask me in our personal chat, or in the approvals or audit channel.`;
 }

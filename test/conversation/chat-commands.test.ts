@@ -121,6 +121,43 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     assert.equal((await refusals('report.licences.refused')).length, 1);
   });
 
+  it('keeps the audit trail, the licence report and the pending list out of chats others read, but answers in the governance channels', async () => {
+    await file(envs.marketingSandbox);
+    const group = '19:approver-and-makers@thread.v2';
+    // The bot's messages in one conversation (a channel's threads included) after the approver's message.
+    const asked = async (send: () => Promise<Response>, conversationId: string) => {
+      const here = () => h.connector.messages().filter((c) => c.conversationId.split(';')[0] === conversationId);
+      const before = here().length;
+      assert.equal((await send()).status, 200);
+      await h.settle();
+      return here()
+        .slice(before)
+        .map((c) => textOf(c.body));
+    };
+    for (const [ask, what] of [
+      ['audit for Marketing Sandbox last week', 'The audit trail'],
+      ['who has Power Apps licences', 'The licence report'],
+      ['pending requests', 'The list of pending requests'],
+    ] as const) {
+      for (const [where, answers] of [
+        ['a group chat', await asked(() => h.group(users.megan, group, ask), group)],
+        ['the general channel', await asked(() => h.channel(users.megan, team.general, ask), team.general)],
+      ] as const) {
+        assert.equal(answers.length, 1, `${ask} in ${where}`);
+        assert.match(
+          answers[0] ?? '',
+          new RegExp(`^${what} is for approvers only.*personal chat`),
+          `${ask} in ${where}`,
+        );
+        assert.doesNotMatch(answers[0] ?? '', /Lidia|Alex Wilber|alexw|REQ-1001/, `${ask} in ${where}`);
+      }
+    }
+    const [pending] = await asked(() => h.channel(users.megan, team.approvals, 'pending requests'), team.approvals);
+    assert.match(pending ?? '', /REQ-1001/);
+    const [audit] = await asked(() => h.channel(users.megan, team.audit, 'audit for REQ-1001'), team.audit);
+    assert.match(audit ?? '', /Audit: REQ-1001/);
+  });
+
   it('summarises who holds which Power Apps / Power Automate plans, and names the CSV command', async () => {
     const directory = await h.bot.tenant.listUsers();
     const powerAppsHolders = directory.filter((u) => u.plans.some((p) => p.service === 'PowerAppsService'));
