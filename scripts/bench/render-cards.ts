@@ -1,9 +1,12 @@
 // CPU per renderCard, per template, with the data of every card scenario in test/cards/scenarios.ts (the data each
 // scenario hands to the template is caught once, then renderCard is called with it again and again), and the three
 // request-card views of one approve click. CPU time (process.cpuUsage), so a busy machine inflates it less.
-//   node --import tsx scripts/bench/render-cards.ts [--ms 400] [--profile <file.cpuprofile>]
+// --against <worktree> renders the same data with that checkout's renderCard too, alternating with this one in the
+// same process and minutes (before/after on a busy machine); each figure is the median of --rounds alternations.
+//   node --import tsx scripts/bench/render-cards.ts [--ms 100] [--rounds 5] [--against <dir>] [--profile <file>]
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { type CardTemplateName, renderCard } from '../../src/teams/cards/template.js';
 import { SCENARIOS } from '../../test/cards/scenarios.js';
@@ -12,8 +15,14 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const budgetMs = Number(arg('--ms') ?? 400);
+const budgetMs = Number(arg('--ms') ?? 100);
+const rounds = Number(arg('--rounds') ?? 5);
 const profileFile = arg('--profile');
+const againstDir = arg('--against');
+type Render = typeof renderCard;
+const against: Render | undefined = againstDir
+  ? ((await import(join(againstDir, 'src/teams/cards/template.ts'))) as { renderCard: Render }).renderCard
+  : undefined;
 
 // Catch the data each scenario expands its template with (the library's expand gets it as $root).
 const caught: { name: string; template: CardTemplateName; data: object }[] = [];
@@ -57,24 +66,39 @@ if (session) {
   await session.post('Profiler.start');
 }
 
-const byTemplate = new Map<CardTemplateName, number[]>();
-for (const { template, data } of caught) {
-  const us = perCall(() => renderCard(template, data));
-  byTemplate.set(template, [...(byTemplate.get(template) ?? []), us]);
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+const renders: [string, Render][] = [
+  ['this', renderCard],
+  ...(against ? [['against', against] as [string, Render]] : []),
+];
+
+/** Median over rounds of CPU µs per call, for each renderCard, alternating within each round. */
+function compare(fn: (render: Render) => void): number[] {
+  const samples = renders.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++)
+    for (const [i, [, render]] of renders.entries()) samples[i]?.push(perCall(() => fn(render)));
+  return samples.map(median);
 }
-console.log(`renderCard CPU per call (µs), ${caught.length} scenario renders, ${budgetMs} ms CPU each`);
-console.log('template              scenarios   median     min     max');
-let all: number[] = [];
+
+const byTemplate = new Map<CardTemplateName, number[][]>();
+for (const { template, data } of caught) {
+  const figures = compare((render) => render(template, data));
+  byTemplate.set(template, [...(byTemplate.get(template) ?? []), figures]);
+}
+const columns = renders.map(([name]) => name.padStart(9)).join('');
+console.log(
+  `renderCard CPU per call (µs, median of ${rounds} rounds of ${budgetMs} ms CPU), ${caught.length} scenario renders`,
+);
+console.log(`template              scenarios   (median over the template's scenarios)\n${''.padEnd(31)}${columns}`);
+const totals = renders.map(() => 0);
 for (const [template, list] of [...byTemplate.entries()].sort()) {
-  const sorted = [...list].sort((a, b) => a - b);
-  all = all.concat(list);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const cells = renders.map((_, i) => median(list.map((f) => f[i] ?? 0)));
+  for (const figures of list) for (const [i, us] of figures.entries()) totals[i] = (totals[i] ?? 0) + us;
   console.log(
-    `${template.padEnd(22)}${String(list.length).padStart(9)}${median.toFixed(0).padStart(9)}${(sorted[0] ?? 0).toFixed(0).padStart(8)}${(sorted.at(-1) ?? 0).toFixed(0).padStart(8)}`,
+    `${template.padEnd(22)}${String(list.length).padStart(9)}${cells.map((c) => c.toFixed(0).padStart(9)).join('')}`,
   );
 }
-all.sort((a, b) => a - b);
-console.log(`all scenarios: median ${all[Math.floor(all.length / 2)]?.toFixed(0)} µs`);
+console.log(`sum over all scenarios${''.padEnd(9)}${totals.map((c) => c.toFixed(0).padStart(9)).join('')}`);
 
 // One approve click renders the request card three times (invoke answer, approval-card edit, receipt edit).
 const views = ['maker-role-approver', 'maker-role-completed', 'maker-role-receipt'].map((name) => {
@@ -82,10 +106,12 @@ const views = ['maker-role-approver', 'maker-role-completed', 'maker-role-receip
   if (!found) throw new Error(`no scenario ${name}`);
   return found;
 });
-const click = perCall(() => {
-  for (const v of views) renderCard(v.template, v.data);
+const click = compare((render) => {
+  for (const v of views) render(v.template, v.data);
 });
-console.log(`approve click's three request-card views: ${click.toFixed(0)} µs CPU`);
+console.log(
+  `approve click's three request-card views${''.padEnd(0)}${click.map((c) => c.toFixed(0).padStart(9)).join('')}`,
+);
 
 if (session && profileFile) {
   const { profile } = await session.post('Profiler.stop');
