@@ -4,6 +4,7 @@
 // --against <worktree> renders the same data with that checkout's renderCard too, alternating with this one in the
 // same process and minutes (before/after on a busy machine); each figure is the median of --rounds alternations.
 //   node --import tsx scripts/bench/render-cards.ts [--ms 100] [--rounds 5] [--against <dir>] [--profile <file>]
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
@@ -64,6 +65,21 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
+}
+
+if (against) {
+  // Figures of two checkouts compare only if they make the same cards.
+  const differ = caught.filter(({ template, data }) => {
+    try {
+      assert.deepStrictEqual(renderCard(template, data), against(template, data));
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  console.log(
+    `same cards as ${againstDir}: ${differ.length === 0 ? 'yes' : `NO (${differ.map((d) => d.name).join(', ')})`}`,
+  );
 }
 
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
