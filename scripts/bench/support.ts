@@ -110,7 +110,7 @@ export function startFlags(): string[] {
  */
 export async function startBot(
   options: { cpuProfileDir?: string; tenant?: 'inside' | 'own-process' } = {},
-): Promise<Target & { tenantCpuMs?: () => number }> {
+): Promise<Target & { tenantCpuMs?: () => number; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-bench-'));
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const tenant =
@@ -135,6 +135,7 @@ export async function startBot(
   const tenantPid = tenant?.child.pid;
   return {
     ...target,
+    dataDir,
     ...(tenantPid ? { tenantCpuMs: () => cpuMs(tenantPid) } : {}),
     stop: async () => {
       await stop();
