@@ -60,6 +60,55 @@ const insertUnlessKeyTaken = compiledOnce(
 const selectByKey = compiledOnce((db, v: { idempotencyKey: string }) =>
   db.selectFrom('outbox').selectAll().where('idempotency_key', '=', v.idempotencyKey),
 );
+// And those the outbox worker runs for every message it sends (its lane's queue, the send log, the outcome).
+const selectQueue = compiledOnce((db, v: { status: string; conversationKey: string }) =>
+  db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', v.status)
+    .where('conversation_key', '=', v.conversationKey)
+    .orderBy('id'),
+);
+const selectPendingHeads = compiledOnce((db) =>
+  db.selectFrom('outbox').select(['conversation_key', 'next_attempt_at']).where('status', '=', 'pending').orderBy('id'),
+);
+const updateSent = compiledOnce((db, v: { id: number; activityId: string | null; sentAt: string }) =>
+  db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'sent',
+      activity_id: v.activityId,
+      sent_at: v.sentAt,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      in_flight_at: null,
+      in_flight_by: null,
+    }))
+    .where('id', '=', v.id),
+);
+const updateInFlight = compiledOnce((db, v: { id: number; sender: string; at: string }) =>
+  db.updateTable('outbox').set({ in_flight_at: v.at, in_flight_by: v.sender }).where('id', '=', v.id),
+);
+const selectSendLock = compiledOnce((db, _, ctx) =>
+  lockedOn(ctx, db.selectFrom('outbox_send_lock').select('id').where('id', '=', 1)),
+);
+const selectSendTimes = compiledOnce((db, v: { since: number }) =>
+  db.selectFrom('outbox_sends').select('sent_at').where('sent_at', '>', v.since).orderBy('sent_at'),
+);
+const selectConversationSendTimes = compiledOnce((db, v: { since: number; conversationKey: string }) =>
+  db
+    .selectFrom('outbox_sends')
+    .select('sent_at')
+    .where('sent_at', '>', v.since)
+    .where('conversation_key', '=', v.conversationKey)
+    .orderBy('sent_at'),
+);
+const insertSend = compiledOnce((db, v: { conversationKey: string; at: number }) =>
+  db.insertInto('outbox_sends').values({ conversation_key: v.conversationKey, sent_at: v.at }).returning('id'),
+);
+const updateSendTime = compiledOnce((db, v: { id: number; at: number }) =>
+  db.updateTable('outbox_sends').set({ sent_at: v.at }).where('id', '=', v.id),
+);
 
 export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbox'] {
   const { clock } = ctx;
@@ -97,19 +146,7 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async markSent(id, activityId) {
-      await db
-        .updateTable('outbox')
-        .set((eb) => ({
-          status: 'sent',
-          activity_id: activityId ?? null,
-          sent_at: nowIso(clock),
-          attempts: eb('attempts', '+', 1),
-          last_error: null,
-          in_flight_at: null,
-          in_flight_by: null,
-        }))
-        .where('id', '=', id)
-        .execute();
+      await updateSent.run(db, ctx, { id, activityId: activityId ?? null, sentAt: nowIso(clock) });
     },
 
     async markFailed(id, error, nextAttemptAt, dead) {
@@ -128,6 +165,10 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async list(filter = {}) {
+      if (filter.status !== undefined && filter.conversationKey !== undefined) {
+        const values = { status: filter.status, conversationKey: filter.conversationKey };
+        return (await selectQueue.run(db, ctx, values)).rows.map(fromRow);
+      }
       let q = db.selectFrom('outbox').selectAll();
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
       if (filter.conversationKey !== undefined) q = q.where('conversation_key', '=', filter.conversationKey);
@@ -135,12 +176,7 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async pendingHeads() {
-      const rows = await db
-        .selectFrom('outbox')
-        .select(['conversation_key', 'next_attempt_at'])
-        .where('status', '=', 'pending')
-        .orderBy('id')
-        .execute();
+      const { rows } = await selectPendingHeads.run(db, ctx, {});
       const heads = new Map<string, string>();
       for (const r of rows) if (!heads.has(r.conversation_key)) heads.set(r.conversation_key, r.next_attempt_at);
       return [...heads].map(([conversationKey, nextAttemptAt]) => ({ conversationKey, nextAttemptAt }));
@@ -159,34 +195,33 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
     },
 
     async markInFlight(id, sender, at) {
-      await db.updateTable('outbox').set({ in_flight_at: at, in_flight_by: sender }).where('id', '=', id).execute();
+      await updateInFlight.run(db, ctx, { id, sender, at });
     },
 
     async lockSendLog() {
       // PostgreSQL: the lock row FOR UPDATE, held to the end of the transaction. SQLite: BEGIN IMMEDIATE already holds
       // the one write lock.
-      await lockedOn(ctx, db.selectFrom('outbox_send_lock').select('id').where('id', '=', 1)).executeTakeFirst();
+      await selectSendLock.run(db, ctx, {});
       return (await ctx.databaseNow(db)).getTime();
     },
 
     async sendTimes(conversationKey, since) {
-      let q = db.selectFrom('outbox_sends').select('sent_at').where('sent_at', '>', since);
-      if (conversationKey !== undefined) q = q.where('conversation_key', '=', conversationKey);
-      return (await q.orderBy('sent_at').execute()).map((r) => Number(r.sent_at));
+      const { rows } =
+        conversationKey === undefined
+          ? await selectSendTimes.run(db, ctx, { since })
+          : await selectConversationSendTimes.run(db, ctx, { since, conversationKey });
+      return rows.map((r) => Number(r.sent_at));
     },
 
     async recordSend(conversationKey, at) {
-      const row = await db
-        .insertInto('outbox_sends')
-        .values({ conversation_key: conversationKey, sent_at: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const [row] = (await insertSend.run(db, ctx, { conversationKey, at })).rows;
+      if (!row) throw new Error('outbox_sends: the insert returned no id');
       return Number(row.id);
     },
 
     async completeSend(id) {
       const now = (await ctx.databaseNow(db)).getTime();
-      await db.updateTable('outbox_sends').set({ sent_at: now }).where('id', '=', id).execute();
+      await updateSendTime.run(db, ctx, { id, at: now });
       return now;
     },
 
