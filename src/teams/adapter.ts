@@ -5,6 +5,15 @@
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import type { Config } from '../config/config.js';
+import { reuseProactiveConnectors } from './proactive-connectors.js';
+
+/** The Teams adapter whose proactive turns (outbox sends) reuse their connector clients (proactive-connectors.ts). */
+class GovernanceAdapter extends TeamsAdapter {
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    reuseProactiveConnectors(this.botFrameworkAuthentication);
+  }
+}
 
 export function createAdapter(config: Config): TeamsAdapter {
   const credentials = new ConfigurationServiceClientCredentialFactory({
@@ -13,7 +22,7 @@ export function createAdapter(config: Config): TeamsAdapter {
     MicrosoftAppType: config.BOT_ID ? config.BOT_TYPE : '',
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
   });
-  return new TeamsAdapter(
+  return new GovernanceAdapter(
     { MicrosoftAppId: config.BOT_ID ?? '', MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '' },
     credentials,
   );
