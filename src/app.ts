@@ -230,12 +230,13 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     if (options.kickWorkers === false) return;
     setImmediate(() => {
       // The outbox on its own too (it yields to invokes per message): what the change enqueued goes out now, not
-      // after a running job has ended.
+      // after a running job has ended. Drained again after the jobs only when they ran (what they enqueued): when
+      // none was due, that second look found the same queue and cost a query per turn.
       outbox.drain().catch(() => undefined);
       void foreground
         .idle()
         .then(() => jobs.tick())
-        .then(() => outbox.drain())
+        .then((ran) => (ran > 0 ? outbox.drain() : 0))
         .catch(() => undefined);
     });
   };
