@@ -2,6 +2,7 @@
 import { startGovernanceBot } from './app.js';
 import { type Config, ConfigError } from './config/config.js';
 import { loadConfig } from './config/load-env.js';
+import { startFailureMessage } from './start-failure.js';
 
 function configOrExit(): Config {
   try {
@@ -17,7 +18,12 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const bot = await startGovernanceBot(config);
+  const bot = await startGovernanceBot(config).catch((error: unknown) => {
+    const message = startFailureMessage(error, config);
+    if (!message) throw error;
+    console.error(message);
+    process.exit(1);
+  });
   console.log(`Power Platform governance bot: ${bot.url}/api/messages (tenant: ${config.TENANT_MODE})`);
   const shutdown = async () => {
     await bot.stop();
