@@ -53,6 +53,7 @@ import { TeamsUserIds } from './teams/teams-user-ids.js';
 import { refuseUnservedActivity } from './teams/tenant-guard.js';
 import { recordApiCallsInto } from './tenant/live/api-call-log.js';
 import { createTenantAdmin } from './tenant/live/create-live-tenant-admin.js';
+import { withMembershipCache } from './tenant/membership-cache.js';
 import { type RunningSimulator, startSimulator } from './tenant/simulator/server.js';
 import type { TenantAdmin } from './tenant/tenant-admin.js';
 
@@ -119,11 +120,15 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     log.info({ url: simulator.url }, 'simulated tenant listening');
   }
 
-  const tenant = createTenantAdmin(config, {
-    simulatorUrl: config.TENANT_MODE === 'simulated' ? simulatorUrl : undefined,
-    sleep: options.sleep,
-    onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
-  });
+  // Membership checks are answered again for 10 s at most (tenant/membership-cache.ts says why that bound is safe).
+  const tenant = withMembershipCache(
+    createTenantAdmin(config, {
+      simulatorUrl: config.TENANT_MODE === 'simulated' ? simulatorUrl : undefined,
+      sleep: options.sleep,
+      onApiCall: (call) => log.debug({ method: call.method, url: call.url, status: call.status }, 'admin api call'),
+    }),
+    clock,
+  );
   const store = await openStore({ ...config, clock: options.clock });
   // This process's name on leases (outbox lanes, the monitor). Several replicas on PostgreSQL: one per process, so a
   // crashed replica's leases are taken over when they expire. SQLite is one instance: a fixed name, so a restarted
