@@ -45,7 +45,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
 import { refreshUsersFor } from './teams/cards/request-view.js';
-import { Foreground } from './teams/foreground.js';
+import { afterInvokes, Foreground } from './teams/foreground.js';
 import { languageModelChoice } from './teams/language-model-config.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
@@ -233,17 +233,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
 
   const kick = () => {
     if (options.kickWorkers === false) return;
-    setImmediate(() => {
-      // The outbox on its own too (it yields to invokes per message): what the change enqueued goes out now, not
-      // after a running job has ended. Drained again after the jobs only when they ran (what they enqueued): when
-      // none was due, that second look found the same queue and cost a query per turn.
-      outbox.drain().catch(() => undefined);
-      void foreground
-        .idle()
-        .then(() => jobs.tick())
-        .then((ran) => (ran > 0 ? outbox.drain() : 0))
-        .catch(() => undefined);
-    });
+    setImmediate(() => afterInvokes(foreground, { drainOutbox: () => outbox.drain(), tickJobs: () => jobs.tick() }));
   };
   const app = createBotApplication(adapter, {
     config,

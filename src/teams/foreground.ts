@@ -44,3 +44,22 @@ export class Foreground {
     });
   }
 }
+
+/**
+ * What a change kicks off, once the invokes in flight are answered: the outbox on its own (what the change enqueued
+ * goes out now, not after a running job has ended), and the jobs, then the outbox again only when a job ran (what it
+ * enqueued; when none was due, that second look found the same queue and cost a query per turn). Started during a
+ * burst of clicks, the outbox took lane leases and read queues between the invokes, a write transaction each, to
+ * wait for them anyway.
+ */
+export function afterInvokes(
+  foreground: Foreground,
+  work: { drainOutbox: () => Promise<unknown>; tickJobs: () => Promise<number> },
+): void {
+  const idle = foreground.idle();
+  idle.then(work.drainOutbox).catch(() => undefined);
+  idle
+    .then(work.tickJobs)
+    .then((ran) => (ran > 0 ? work.drainOutbox() : 0))
+    .catch(() => undefined);
+}

@@ -1,6 +1,6 @@
 // Background work (jobs, outbox sends) waits while invokes are being answered, and never longer than its cap.
 import assert from 'node:assert/strict';
-import { Foreground } from '../../src/teams/foreground.js';
+import { afterInvokes, Foreground } from '../../src/teams/foreground.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -53,5 +53,36 @@ describe('Foreground: invokes before background work', () => {
       ran = true;
     });
     assert.equal(ran, true);
+  });
+
+  it('a kick drains the outbox once the invokes in flight are answered, without waiting for a running job', async () => {
+    const foreground = new Foreground(60_000);
+    const order: string[] = [];
+    let answer: () => void = () => undefined;
+    const invoke = foreground.invoke(() => new Promise<void>((r) => (answer = r)).then(() => order.push('answered')));
+    afterInvokes(foreground, {
+      drainOutbox: async () => order.push('outbox'),
+      tickJobs: () => new Promise<number>(() => order.push('job running')), // a job that does not end
+    });
+    await tick();
+    await tick();
+    assert.deepEqual(order, [], 'nothing while the invoke is in flight');
+    answer();
+    await invoke;
+    await tick();
+    await tick();
+    assert.deepEqual(order, ['answered', 'outbox', 'job running']);
+  });
+
+  it('a kick drains the outbox again after the jobs only when one ran', async () => {
+    for (const ran of [0, 1]) {
+      const drained: string[] = [];
+      afterInvokes(new Foreground(), {
+        drainOutbox: async () => drained.push('outbox'),
+        tickJobs: async () => ran,
+      });
+      for (let i = 0; i < 4; i++) await tick();
+      assert.equal(drained.length, ran === 0 ? 1 : 2, `${ran} jobs ran`);
+    }
   });
 });
