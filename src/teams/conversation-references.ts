@@ -13,7 +13,11 @@ export function channelDataOf(activity: Partial<Activity>): TeamsChannelData {
   return (activity.channelData ?? {}) as TeamsChannelData;
 }
 
-/** The key a reference is stored under, and the reference itself (channel threads point at the channel root). */
+/**
+ * The key a reference is stored under, and the reference itself (channel threads point at the channel root). A
+ * channel's reference names no user: proactive posts go to the channel, not to whoever wrote there last, and a
+ * reference that changed with every writer was written again on each approver's click in the approvals channel.
+ */
 export function referenceFor(
   activity: Activity,
 ): { key: string; reference: Partial<ConversationReference> } | undefined {
@@ -27,6 +31,7 @@ export function referenceFor(
       reference: {
         ...reference,
         activityId: undefined,
+        user: undefined,
         conversation: { ...reference.conversation, id: channelId, isGroup: true, conversationType: 'channel' } as never,
       },
     };
