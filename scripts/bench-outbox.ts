@@ -3,10 +3,13 @@
 // Retry-After when a window is exceeded). Prints figures; asserts nothing. Real time: takes a few minutes.
 //   npm run bench:outbox                 (500 events to one channel, then 5 channels × 100)
 //   npm run bench:outbox -- --quick      (scaled-down limits ÷10 in time, to check the harness in seconds)
+//   npm run bench:outbox -- --cpu        (the bot's CPU per send, Teams' limits left out; a connector double in a
+//                                         process of its own, so only the sender's CPU is counted)
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config/config.js';
 import { OutboxWorker } from '../src/outbox/outbox-worker.js';
@@ -132,6 +135,77 @@ async function scenario(name: string, conversations: number, perConversation: nu
   await store.close();
   await connector.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * CPU per send of the whole sending path (worker, SQLite store, pacing bookkeeping, TeamsNotifier, CloudAdapter):
+ * one conversation's queue of `perRound` messages drained with windows that never fill, several rounds (the first
+ * warms the JIT and is left out). The connector double answers from a child process.
+ */
+async function cpuPerSend(rounds = 10, perRound = 200): Promise<void> {
+  const double = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => {
+         res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ id: String(Math.random()) })); }); });
+       s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<string>((resolve) =>
+    double.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  const unbounded: PacingLimits = {
+    perConversation: [{ limit: Number.MAX_SAFE_INTEGER, windowMs: 1 }],
+    perTenant: [{ limit: Number.MAX_SAFE_INTEGER, windowMs: 1 }],
+  };
+  const figures: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const dir = mkdtempSync(join(tmpdir(), 'govbot-bench-'));
+    const store = await openSqliteStore({ dataDir: dir });
+    await store.conversations.upsert({
+      key: 'channel:cpu',
+      reference: {
+        serviceUrl: `http://127.0.0.1:${port}/`,
+        channelId: 'msteams',
+        bot: { id: '28:bot' },
+        conversation: { id: '19:cpu@thread.tacv2', conversationType: 'channel' },
+      },
+      updatedAt: new Date().toISOString(),
+    });
+    await store.transaction(async (s) => {
+      for (let i = 1; i <= perRound; i++)
+        await s.outbox.enqueue({
+          idempotencyKey: `cpu:${i}`,
+          conversationKey: 'channel:cpu',
+          operation: 'send',
+          activity: { type: 'message', text: `event ${i}` },
+          createdAt: new Date().toISOString(),
+        });
+    });
+    const notifier = new TeamsNotifier(createAdapter(parseConfig({})), '');
+    const worker = new OutboxWorker({ store, notifier, clock: () => new Date(), limits: unbounded, pacingMarginMs: 0 });
+    const before = process.cpuUsage();
+    const sent = await worker.drain();
+    const used = process.cpuUsage(before);
+    figures.push((used.user + used.system) / 1000 / sent);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  double.kill();
+  const counted = figures.slice(1).sort((a, b) => a - b);
+  console.log(
+    `CPU per send: median ${counted[Math.floor((counted.length - 1) / 2)]?.toFixed(2)} ms over ${counted.length} rounds of ` +
+      `${perRound} sends (${counted.map((f) => f.toFixed(2)).join(', ')}); load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+}
+
+if (process.argv.includes('--cpu')) {
+  await cpuPerSend();
+  process.exit(0);
 }
 
 console.log(
