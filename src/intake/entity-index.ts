@@ -139,9 +139,10 @@ export class EntityIndex<T> {
   /**
    * Correction candidates by first letter and length: a correction keeps the first letter and the length
    * within one, so the bucket of (letter, n) holds the vocabulary words of length n-1 to n+1 starting with
-   * that letter, in catalogue order. Its fuse.js index is built the first time a typo needs it.
+   * that letter, in catalogue order. Built with the index, with its letter counts and fuse.js index: built on the
+   * first typo that needed them, they were the slowest messages after a start or a catalogue refresh.
    */
-  private readonly buckets = new Map<string, { words: string[]; counts?: Uint16Array; fuse?: Fuse<string> }>();
+  private readonly buckets = new Map<string, CorrectionBucket>();
   private readonly corrections = new Map<string, string | null>();
   private readonly splits = new Map<string, [string, string] | null>();
   /** The last ranking and what it was made from (see score). */
@@ -190,15 +191,17 @@ export class EntityIndex<T> {
     }
     this.scratch = newScratch(this.slotEntity.length, entities.length);
     this.rank = rankByLabel(entities);
+    const bucketWords = new Map<string, string[]>();
     for (const w of df.keys()) {
       if (w.length < 4 || !/^[a-z0-9]+$/.test(w) || /^\d+$/.test(w)) continue;
       for (const n of [w.length - 1, w.length, w.length + 1]) {
         const key = bucketKey(w[0] ?? '', n);
-        const bucket = this.buckets.get(key);
-        if (bucket) bucket.words.push(w);
-        else this.buckets.set(key, { words: [w] });
+        const list = bucketWords.get(key);
+        if (list) list.push(w);
+        else bucketWords.set(key, [w]);
       }
     }
+    for (const [key, words] of bucketWords) this.buckets.set(key, correctionBucket(words));
   }
 
   /** How many entities carry this word (1 = it identifies one entity). */
@@ -238,16 +241,11 @@ export class EntityIndex<T> {
     // hit could not pass the typo budget below either, so it is not asked (counts first: cheaper than a distance).
     const typed = countLetters(word, TYPED_COUNTS);
     const budget = typoBudget(word);
-    if (!bucket.counts) {
-      const counts = new Uint16Array(bucket.words.length * LETTER_KINDS);
-      for (const [k, w] of bucket.words.entries()) countLetters(w, counts, k * LETTER_KINDS);
-      bucket.counts = counts;
-    }
-    const counts = bucket.counts;
-    const near = (w: string, k: number) =>
-      mayBeWithin(typed, counts, k * LETTER_KINDS, budget) && withinTypoBudget(word, w);
-    if (!bucket.words.some(near)) return null;
-    bucket.fuse ??= new Fuse(bucket.words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true });
+    const { words, counts } = bucket;
+    let near = false;
+    for (let k = 0; k < words.length && !near; k++)
+      near = mayBeWithin(typed, counts, k * LETTER_KINDS, budget) && withinTypoBudget(word, words[k]!);
+    if (!near) return null;
     // Best score first; on a tie fuse.js keeps list order, i.e. the word met first in the catalogue.
     const hit = bucket.fuse.search(word, { limit: 1 })[0];
     return hit && (hit.score ?? 1) <= FUSE_THRESHOLD && withinTypoBudget(word, hit.item) ? hit.item : null;
@@ -341,27 +339,29 @@ export class EntityIndex<T> {
     const x = this.scratch;
     const epoch = nextEpoch(x);
     // Which words of which names the tokens mention (canonical words, typo corrections for unknown ones).
-    const touchedSlots: number[] = [];
-    const touchedEntities: number[] = [];
+    // The slots and entities touched, in first-touch order, in the scratch lists (each is added once per call).
+    const { touchedSlots, touchedEntities } = x;
+    let slotCount = 0;
+    let entityCount = 0;
     for (let w = 0; w < words.length; w++) {
       const { token: i, info, fix, glued } = words[w]!;
       const { slots, bits } = info;
       for (let p = 0; p < slots.length; p++) {
-        const slot = slots[p] ?? 0;
-        const e = this.slotEntity[slot] ?? 0;
+        const slot = slots[p]!;
+        const e = this.slotEntity[slot]!;
         // A common word ("it", "default") only counts when typed as an acronym or next to another word of the
         // name (its other half, when the two were typed as one word).
         if (
           info.stop &&
           !glued &&
           !isAcronym(tokens[i]) &&
-          !neighbourMatches(canon, i, this.entities[e]?.names[this.slotName[slot] ?? 0])
+          !neighbourMatches(canon, i, this.entities[e]?.names[this.slotName[slot]!])
         )
           continue;
         if (x.entityEpoch[e] !== epoch) {
           x.entityEpoch[e] = epoch;
           x.entityFixCount[e] = 0;
-          touchedEntities.push(e);
+          touchedEntities[entityCount++] = e;
         }
         if (x.slotEpoch[slot] !== epoch) {
           x.slotEpoch[slot] = epoch;
@@ -370,14 +370,14 @@ export class EntityIndex<T> {
           x.slotAllWeak[slot] = 1;
           x.slotAnyUnique[slot] = 0;
           x.slotTokenCount[slot] = 0;
-          touchedSlots.push(slot);
+          touchedSlots[slotCount++] = slot;
         }
         if (x.slotTokenCount[slot] === 0 || x.slotLastToken[slot] !== i) appendToken(x, slot, i);
         // Each word of a name counts once, however often it is typed (a bit per word position in the name).
-        const bit = bits[p] ?? 1;
-        if (((x.slotWords[slot] ?? 0) & bit) === 0) {
-          x.slotWords[slot] = (x.slotWords[slot] ?? 0) | bit;
-          x.slotGot[slot] = (x.slotGot[slot] ?? 0) + info.weight;
+        const bit = bits[p]!;
+        if ((x.slotWords[slot]! & bit) === 0) {
+          x.slotWords[slot] = x.slotWords[slot]! | bit;
+          x.slotGot[slot] = x.slotGot[slot]! + info.weight;
           if (!info.weak) x.slotAllWeak[slot] = 0;
           if (info.unique) x.slotAnyUnique[slot] = 1;
         }
@@ -386,16 +386,18 @@ export class EntityIndex<T> {
       }
     }
     // Each entity's best name, in the order its names were first mentioned (the first wins a tie).
-    for (const e of touchedEntities) {
+    for (let k = 0; k < entityCount; k++) {
+      const e = touchedEntities[k]!;
       x.entityBest[e] = 0;
       x.entitySlot[e] = -1;
     }
-    for (const slot of touchedSlots) {
-      const e = this.slotEntity[slot] ?? 0;
-      const total = this.slotTotal[slot] ?? 0;
-      let coverage = total > 0 ? (x.slotGot[slot] ?? 0) / total : 0;
+    for (let k = 0; k < slotCount; k++) {
+      const slot = touchedSlots[k]!;
+      const e = this.slotEntity[slot]!;
+      const total = this.slotTotal[slot]!;
+      let coverage = total > 0 ? x.slotGot[slot]! / total : 0;
       // Aliases and ids are phrases: all of it, or nothing ("sales" is not half of "sales force").
-      if ((this.slotName[slot] ?? 0) > 0 && coverage < 0.999) continue;
+      if (this.slotName[slot]! > 0 && coverage < 0.999) continue;
       let how = coverage >= 0.999 ? EXACT : PARTIAL;
       // Generic words alone ("test", "production") never identify an entity by halves: ask instead.
       if (how === PARTIAL && x.slotAllWeak[slot]) coverage = Math.min(coverage, 0.5);
@@ -404,41 +406,58 @@ export class EntityIndex<T> {
         coverage = 0.9;
         how = UNIQUE;
       }
-      if (coverage > (x.entityBest[e] ?? 0)) {
+      if (coverage > x.entityBest[e]!) {
         x.entityBest[e] = coverage;
         x.entityHow[e] = how;
         x.entitySlot[e] = slot;
       }
     }
     let top = 0;
-    for (const e of touchedEntities) {
-      const best = x.entityBest[e] ?? 0;
+    for (let k = 0; k < entityCount; k++) {
+      const e = touchedEntities[k]!;
+      const best = x.entityBest[e]!;
       if (best <= 0) continue;
-      const count = x.entityFixCount[e] ? correctedFor(x, e, words).length : 0;
+      const count = x.entityFixCount[e] ? correctedCount(x, e, words) : 0;
       const final = Math.max(0, best - count * 0.1);
       x.entityBest[e] = final;
       if (final > top) top = final;
     }
     const floor = relevanceFloor(top);
     // Rank entity numbers over flat arrays (cheap to compare), then build only the entries that are kept.
-    const kept: number[] = [];
-    for (const e of touchedEntities) {
-      const slot = x.entitySlot[e] ?? -1;
-      if (slot < 0 || (x.entityBest[e] ?? 0) < floor || !this.entities[e]) continue;
-      x.entityMatched[e] = x.slotTokenCount[slot] ?? 0;
-      kept.push(e);
+    const kept = x.kept;
+    let keptCount = 0;
+    let highs = 0;
+    for (let k = 0; k < entityCount; k++) {
+      const e = touchedEntities[k]!;
+      const slot = x.entitySlot[e]!;
+      if (slot < 0 || x.entityBest[e]! < floor || !this.entities[e]) continue;
+      x.entityMatched[e] = x.slotTokenCount[slot]!;
+      kept[keptCount++] = e;
+      if (x.entityBest[e]! >= HIGH_SCORE - 1e-9) highs++;
     }
-    const { entityBest: best, entityMatched: matched } = x;
-    const rank = this.rank;
-    const order = (a: number, b: number) => best[b]! - best[a]! || matched[b]! - matched[a]! || rank[a]! - rank[b]!;
-    return topRanked(kept, order, (e) => (best[e] ?? 0) >= HIGH_SCORE - 1e-9).map((e) => ({
+    return topRanked(x, this.rank, keptCount, highs).map((e) => ({
       entity: this.entities[e]!,
-      score: best[e] ?? 0,
-      matched: slotTokens(x, x.entitySlot[e] ?? 0),
+      score: x.entityBest[e]!,
+      matched: slotTokens(x, x.entitySlot[e]!),
       corrected: x.entityFixCount[e] ? correctedFor(x, e, words) : [],
-      how: HOW[x.entityHow[e] ?? 0] ?? 'partial',
+      how: HOW[x.entityHow[e]!] ?? 'partial',
     }));
   }
+}
+
+/** The vocabulary words a typo may be corrected to, by first letter and length (see EntityIndex.buckets). */
+interface CorrectionBucket {
+  words: string[];
+  /** Each word's letter counts, LETTER_KINDS apiece: a cheap bound before the edit distance. */
+  counts: Uint16Array;
+  fuse: Fuse<string>;
+}
+
+function correctionBucket(words: string[]): CorrectionBucket {
+  const counts = new Uint16Array(words.length * LETTER_KINDS);
+  for (let k = 0; k < words.length; k++) countLetters(words[k]!, counts, k * LETTER_KINDS);
+  const fuse = new Fuse(words, { includeScore: true, threshold: FUSE_THRESHOLD, ignoreLocation: true });
+  return { words, counts, fuse };
 }
 
 /** The letter counts of the word being corrected (correction is synchronous). */
@@ -462,25 +481,42 @@ const MAX_RANKED = 12;
  * the rest. A generic word on a big tenant matches hundreds of names; ranking them all would cost more than
  * the rest of the message, for places no decision reads.
  */
-function topRanked(items: number[], order: (a: number, b: number) => number, high: (e: number) => boolean): number[] {
-  const highs = items.filter(high).length;
-  if (items.length <= MAX_RANKED * 2 || highs >= MAX_RANKED) return items.sort(order);
+function topRanked(x: ScoreScratch, rank: Int32Array, count: number, highs: number): number[] {
+  const items = x.kept;
+  if (count <= MAX_RANKED * 2 || highs >= MAX_RANKED) {
+    const all: number[] = [];
+    for (let k = 0; k < count; k++) all.push(items[k]!);
+    return all.sort((a, b) => compareRanked(x, rank, a, b));
+  }
   // One pass keeping a short sorted list; most items are rejected by one comparison with its last.
   const limit = Math.max(MAX_RANKED, highs);
   const top: number[] = [];
-  for (const item of items) {
-    if (top.length === limit && order(item, top[limit - 1]!) >= 0) continue;
+  for (let k = 0; k < count; k++) {
+    const item = items[k]!;
+    if (top.length === limit && compareRanked(x, rank, item, top[limit - 1]!) >= 0) continue;
     // Shift the worse ones down one place (the last falls off when full) and put the item in the gap.
     let at = top.length;
     if (at < limit) top.push(item);
     else at = limit - 1;
-    while (at > 0 && order(item, top[at - 1]!) < 0) {
+    while (at > 0 && compareRanked(x, rank, item, top[at - 1]!) < 0) {
       top[at] = top[at - 1]!;
       at--;
     }
     top[at] = item;
   }
   return top;
+}
+
+/**
+ * Sort order of two kept entities (negative: a first): best score, then most tokens matched, then label. Only the
+ * sign is returned, so a comparison never boxes a fractional difference of scores (the ranking of a generic word
+ * compares hundreds of entities, and every boxed number was garbage).
+ */
+function compareRanked(x: ScoreScratch, rank: Int32Array, a: number, b: number): number {
+  const scoreA = x.entityBest[a]!;
+  const scoreB = x.entityBest[b]!;
+  if (scoreA !== scoreB) return scoreA > scoreB ? -1 : 1;
+  return x.entityMatched[b]! - x.entityMatched[a]! || rank[a]! - rank[b]!;
 }
 
 /**
@@ -523,6 +559,13 @@ interface ScoreScratch {
   entityHow: Uint8Array;
   entitySlot: Int32Array;
   entityMatched: Uint16Array;
+  /**
+   * The slots and entities one call touched and the entities it kept, in order: a generic word ("sandbox") touches
+   * hundreds, and growing fresh arrays for them was most of what a message allocated (so of its garbage collections).
+   */
+  touchedSlots: Int32Array;
+  touchedEntities: Int32Array;
+  kept: Int32Array;
 }
 
 function newScratch(slots: number, entities: number): ScoreScratch {
@@ -551,6 +594,9 @@ function newScratch(slots: number, entities: number): ScoreScratch {
     entityHow: new Uint8Array(entities),
     entitySlot: new Int32Array(entities),
     entityMatched: new Uint16Array(entities),
+    touchedSlots: new Int32Array(slots),
+    touchedEntities: new Int32Array(entities),
+    kept: new Int32Array(entities),
   };
 }
 
@@ -607,6 +653,19 @@ function correctedFor(x: ScoreScratch, e: number, words: MentionedWord[]): strin
   return used;
 }
 
+/** How many corrections correctedFor would list, without listing them (a corrected generic word touches hundreds). */
+function correctedCount(x: ScoreScratch, e: number, words: MentionedWord[]): number {
+  const slot = x.entitySlot[e]!;
+  if (slot < 0) return 0;
+  let used = 0;
+  const count = x.entityFixCount[e]!;
+  for (let k = 0, node = x.entityFixFirst[e]!; k < count; k++, node = x.fixNodeNext[node]!) {
+    const word = words[x.fixNodeWord[node]!];
+    if (word?.fix && slotHasToken(x, slot, word.token)) used++;
+  }
+  return used;
+}
+
 function slotHasToken(x: ScoreScratch, slot: number, token: number): boolean {
   const count = x.slotTokenCount[slot] ?? 0;
   for (let k = 0, node = x.slotFirstNode[slot] ?? -1; k < count; k++, node = x.nodeNext[node] ?? -1)
@@ -630,12 +689,11 @@ function appendToken(x: ScoreScratch, slot: number, token: number): void {
   x.slotTokenCount[slot] = (x.slotTokenCount[slot] ?? 0) + 1;
 }
 
-/** The tokens that matched a slot in this call, in message order. */
+/** The tokens that matched a slot in this call, in message order (sized once: most rankings build a dozen). */
 function slotTokens(x: ScoreScratch, slot: number): number[] {
-  const out: number[] = [];
-  const count = x.slotTokenCount[slot] ?? 0;
-  for (let k = 0, node = x.slotFirstNode[slot] ?? -1; k < count && node >= 0; k++, node = x.nodeNext[node] ?? -1)
-    out.push(x.nodeToken[node] ?? 0);
+  const count = x.slotTokenCount[slot]!;
+  const out = new Array<number>(count);
+  for (let k = 0, node = x.slotFirstNode[slot]!; k < count; k++, node = x.nodeNext[node]!) out[k] = x.nodeToken[node]!;
   return out;
 }
 
