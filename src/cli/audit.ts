@@ -45,16 +45,29 @@ function toQuery(o: FilterOptions): AuditQuery {
 
 /**
  * The audit keeps environment ids; people know display names. A name is looked up among the environments of
- * stored requests (case-insensitive); an id, or a name nothing was ever asked about, passes through unchanged.
+ * stored requests (case-insensitive); an id, or a name nothing was ever asked about, passes through unchanged
+ * (`known` then lists the names that would have matched, for the "no records" hint).
  */
-async function environmentIdOf(store: Store, idOrName: string | undefined): Promise<string | undefined> {
-  if (!idOrName) return undefined;
+async function environmentIdOf(
+  store: Store,
+  idOrName: string | undefined,
+): Promise<{ id: string | undefined; known?: string[] }> {
+  if (!idOrName) return { id: undefined };
   const wanted = idOrName.trim().toLowerCase();
+  const names = new Set<string>();
   for (const request of await store.requests.list()) {
     const env = request.details.type === 'new-environment' ? undefined : request.details.environment;
-    if (env && (env.id.toLowerCase() === wanted || env.displayName.toLowerCase() === wanted)) return env.id;
+    if (env && (env.id.toLowerCase() === wanted || env.displayName.toLowerCase() === wanted)) return { id: env.id };
+    if (env) names.add(env.displayName);
   }
-  return idOrName;
+  return { id: idOrName, known: [...names].sort() };
+}
+
+/** Why a filter by environment found nothing, when the name matched no environment any request named. */
+function unknownEnvironmentHint(name: string | undefined, known: string[] | undefined): string {
+  if (!name || !known) return '';
+  const names = known.slice(0, 10).map(fieldSafe).join(', ') + (known.length > 10 ? ', …' : '');
+  return `; no request names an environment "${fieldSafe(name)}" (environments named in requests: ${names || 'none yet'})`;
 }
 
 async function run<T>(fn: () => Promise<T>): Promise<T> {
@@ -91,22 +104,20 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   // list and export take the same filters (an environment by display name or id) and read the same records.
   const matching = (opts: FilterOptions) =>
     run(() =>
-      ctx.withStore(async (store) =>
-        queryAudit(
-          store,
-          { ...toQuery(opts), environmentId: await environmentIdOf(store, opts.environment) },
-          ctx.now(),
-        ),
-      ),
+      ctx.withStore(async (store) => {
+        const environment = await environmentIdOf(store, opts.environment);
+        const records = await queryAudit(store, { ...toQuery(opts), environmentId: environment.id }, ctx.now());
+        return { records, hint: unknownEnvironmentHint(opts.environment, environment.known) };
+      }),
     );
 
   withFilters(audit.command('list').description('audit records, oldest first'))
     .option('--limit <n>', 'only the latest n', (v) => Number.parseInt(v, 10))
     .option('--json', 'machine-readable output')
     .action(async (opts: FilterOptions & { json?: boolean }) => {
-      const records = await matching(opts);
+      const { records, hint } = await matching(opts);
       if (opts.json) return printJson(ctx.io, records);
-      if (records.length === 0) ctx.io.err(`no audit records match (read ${ctx.storeLocation()})\n`);
+      if (records.length === 0) ctx.io.err(`no audit records match (read ${ctx.storeLocation()})${hint}\n`);
       for (const r of records)
         ctx.io.out(
           `#${r.seq}\t${r.at}\t${fieldSafe(r.action)}\t${r.outcome}\t${fieldSafe(r.actorUpn ?? r.actorId)}\t${fieldSafe(r.requestId)}\t${fieldSafe(r.environmentId)}\t${fieldSafe(factsOf(r.details))}\n`,
@@ -130,7 +141,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: FilterOptions & { format: string; output?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new CliFailure('--format must be csv or jsonl', 2);
       const format: ExportFormat = opts.format;
-      const records = await matching(opts);
+      const { records } = await matching(opts);
       if (!opts.output) {
         for (const line of exportLines(records, format)) ctx.io.out(line);
         return;

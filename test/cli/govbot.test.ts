@@ -148,6 +148,11 @@ describe('govbot CLI', function () {
     const none = await govbot('audit', 'list', '--environment', 'Nowhere');
     assert.equal(none.stdout, '');
     assert.match(none.stderr, /no audit records match \(read .*govbot\.sqlite\)/);
+    // A misspelt name finds nothing: say so, with the names that would have matched.
+    assert.match(
+      none.stderr,
+      /no request names an environment "Nowhere" \(environments named in requests: Contoso Dev\)/,
+    );
   });
 
   it('says which database it read when it finds no requests', async () => {
