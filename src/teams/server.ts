@@ -31,6 +31,11 @@ export async function startBotServer(
     serviceUrlAllowed?: ((url: URL) => boolean) | undefined;
     /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
     readiness?: () => Promise<ReadinessReport>;
+    /**
+     * With a bot registration: a request without a bearer token is answered 401 here. The SDK would refuse it too,
+     * but prints the error's stack to stderr for every such request (anyone on the internet can send them).
+     */
+    requireBearerToken?: boolean;
     /** Counts invokes until answered, so background work waits for them (see foreground.ts). */
     foreground?: Foreground;
   },
@@ -63,6 +68,15 @@ export async function startBotServer(
       });
   };
   server.post('/api/messages', async (req, res) => {
+    if (options.requireBearerToken && !/^Bearer \S+$/i.test(String(req.headers.authorization ?? ''))) {
+      res.send(401, {
+        error: {
+          code: 'Unauthorized',
+          message: 'Every activity must carry a Bot Framework token (Authorization: Bearer).',
+        },
+      });
+      return;
+    }
     // A body that is not an activity gets a clear 400 instead of the SDK's 500 (which echoes the error message
     // of whatever broke on the missing field). Every Bot Framework activity names its sender and conversation.
     if (!isActivityShape(req.body)) {

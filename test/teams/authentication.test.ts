@@ -29,6 +29,13 @@ describe('teams: authentication of /api/messages', () => {
       text: 'approve REQ-1001',
     });
     assert.equal(forged.status, 401);
+    // Answered before the SDK (which would print a stack trace for it): a JSON error that says what is missing.
+    assert.deepEqual(await forged.json(), {
+      error: {
+        code: 'Unauthorized',
+        message: 'Every activity must carry a Bot Framework token (Authorization: Bearer).',
+      },
+    });
     assert.equal(h.connector.calls.length, 0);
   });
 
