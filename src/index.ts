@@ -2,6 +2,8 @@
 import { startGovernanceBot } from './app.js';
 import { type Config, ConfigError } from './config/config.js';
 import { loadConfig } from './config/load-env.js';
+import { startIdleHeapRelease } from './health/idle-heap-release.js';
+import { createLogger } from './logging.js';
 import { startFailureMessage } from './start-failure.js';
 
 function configOrExit(): Config {
@@ -25,7 +27,14 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   console.log(`Power Platform governance bot: ${bot.url}/api/messages (tenant: ${config.TENANT_MODE})`);
+  // The process's memory, not one bot's: here, not in startGovernanceBot (tests start many bots in one process).
+  const log = createLogger(config.LOG_LEVEL);
+  const heapRelease = startIdleHeapRelease({
+    onRelease: (figures) => log.debug(figures, 'idle: heap given back'),
+    onError: (error) => log.warn({ err: (error as Error).message }, 'idle heap release stopped'),
+  });
   const shutdown = async () => {
+    heapRelease.stop();
     await bot.stop();
     process.exit(0);
   };
