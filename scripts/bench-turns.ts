@@ -242,9 +242,9 @@ if (memoryTurns > 0) {
   const idleCpuBefore = bot.cpuMs();
   const trail: string[] = [];
   let settled = after;
-  // A request arriving while the bot gives memory back waits for it: GET /healthz every 100 ms meanwhile shows
-  // the longest such wait (about 1 % of the event loop, well under what the bot counts as busy).
-  const probe = probeHealth(bot.url, 100);
+  // A request arriving while the bot gives memory back waits for it: GET /healthz every 250 ms meanwhile shows
+  // the longest such wait (a few % of the event loop, under what the bot counts as busy).
+  const probe = probeHealth(bot.url, 250);
   for (let waited = 5; waited <= settleSeconds; waited += 5) {
     await sleep(5000);
     settled = bot.rssMb();
