@@ -28,10 +28,24 @@ export function tokenize(s: string): Token[] {
   const raw = foldAccents(s)
     .replace(/['’`]s\b/gi, '')
     .replace(/['’`]/g, '');
-  for (const m of raw.matchAll(/[A-Za-z0-9_]+/g)) {
-    out.push({ norm: m[0].toLowerCase(), raw: m[0], index: out.length });
+  // The runs of [A-Za-z0-9_], found by a scan: matchAll built a match object per word, on every message read.
+  for (let start = 0; start < raw.length; ) {
+    if (!isWordCode(raw.charCodeAt(start))) {
+      start++;
+      continue;
+    }
+    let end = start + 1;
+    while (end < raw.length && isWordCode(raw.charCodeAt(end))) end++;
+    const word = raw.slice(start, end);
+    out.push({ norm: word.toLowerCase(), raw: word, index: out.length });
+    start = end;
   }
   return out;
+}
+
+/** A character of [A-Za-z0-9_]. */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /** Words that never name anything by themselves (they may still be part of a longer name). */
