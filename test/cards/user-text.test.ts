@@ -10,7 +10,7 @@ import type { Draft } from '../../src/intake/draft.js';
 import { projectRoot } from '../../src/project-root.js';
 import type { GovernanceRequest, RequestDetails } from '../../src/requests/model.js';
 import { AdaptiveCardComposer, noticeCard, requestCard } from '../../src/teams/cards/composer.js';
-import type { AdaptiveCard } from '../../src/teams/cards/template.js';
+import { type AdaptiveCard, codeSpan } from '../../src/teams/cards/template.js';
 import { userText } from '../../src/teams/cards/user-text.js';
 import {
   cancelConfirmCard,
@@ -203,6 +203,22 @@ describe('user text on cards and in replies: shown as typed, never a link or mar
       assert.match(report.text, /<at>Megan Bowen<\/at>/);
     });
   }
+
+  it('a typed {{DATE(…)}} or {{TIME(…)}} is shown as typed, not as a date the renderer formatted', async () => {
+    const typed = 'I need it {{DATE(2026-01-01T00:00:00Z, LONG)}} at {{TIME(2026-01-01T09:30:00Z)}}';
+    const request = hostileRequest(makerRole, { justification: typed });
+    const cards = [
+      content(composer.approvalCard(request)),
+      requestCard(request, 'readonly'),
+      noticeCard({ title: 'Export', text: `Run ${codeSpan(`govbot audit export --reason "${typed}"`)}` }),
+    ];
+    for (const [i, card] of cards.entries()) {
+      const report = await renderer.render(card, 560, join(out, `user-text.date-function-${i}.png`));
+      const shown = report.text.replace(/[\u200b\u2060]/g, '');
+      assert.ok(shown.includes(typed), `card ${i} shows the typed text: ${shown}`);
+      assert.doesNotMatch(shown, /January|Thursday|1\/1\/2026|09:30 AM|9:30 AM/);
+    }
+  });
 
   it('text replies: the same text gives no link or markup in a message', () => {
     const md = new MarkdownIt({ html: false, linkify: true, breaks: true });

@@ -62,9 +62,12 @@ function load(name: CardTemplateName): ACData.Template {
 const FALSE_WHEN =
   /^WARN: Unable to parse the Adaptive Expression .* The \$when condition has been set to false by default\.$/s;
 
-/** Neutralises template syntax inside text so it is shown, never evaluated or mistaken for a hole. */
+/** ${ opens a template hole; {{ opens the renderer's {{DATE(…)}} and {{TIME(…)}} (formatted even in a code span). */
+const TEMPLATE_OPENER = /\$(?=\{)|\{(?=\{)/g;
+
+/** Neutralises template syntax inside text so it is shown, never evaluated, formatted or mistaken for a hole. */
 export function plainLabel(text: string): string {
-  return text.replace(/\$\{/g, '$\u200b{');
+  return text.replace(TEMPLATE_OPENER, '$&\u200b');
 }
 
 /**

@@ -7,6 +7,8 @@
 // character that is), so a fragment already escaped can be composed into a longer escaped text safely.
 // Links are broken with an invisible WORD JOINER (U+2060) between the two slashes after a scheme and after the dots
 // of a host name, so no autolinker sees a URL, a domain or an e-mail address.
+// The first { of {{ becomes &#123; too: Adaptive Cards (the JS renderer and Teams) replace {{DATE(…)}} and {{TIME(…)}}
+// in a TextBlock by a formatted date before reading markdown, so typed text would show a date instead of what was typed.
 
 const WJ = '\u2060';
 
@@ -38,6 +40,8 @@ const HOST_DOT = /([\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu;
 /** name@host: an e-mail address's name ends before the @ (autolinkers read it in ASCII only). */
 const AT_SIGN = /([\p{L}\p{N}_.+-])@/gu;
 const LINE_BREAKS = /\r\n?/g;
+/** The first brace of {{, which opens a card's date or time function. */
+const DOUBLE_BRACE = /\{(?=\{)/g;
 
 function breakLinks(text: string): string {
   return text.replace(DOUBLE_SLASH, `/${WJ}/`).replace(HOST_DOT, `$1.${WJ}`).replace(AT_SIGN, `$1${WJ}@`);
@@ -46,14 +50,15 @@ function breakLinks(text: string): string {
 function inlineSafe(text: string): string {
   return breakLinks(text.replace(LINE_BREAKS, '\n'))
     .replace(INLINE_CHARS, (c) => INLINE[c] ?? c)
+    .replace(DOUBLE_BRACE, '&#123;')
     .replace(LOOSE_UNDERSCORE, (m) => m.replace('_', '&#95;'));
 }
 
 /**
  * Every character one of userText's escapes starts from (a line-start number needs its "." or ")"): most names and
- * many sentences have none, and are returned as they are instead of going through eleven replace passes.
+ * many sentences have none, and are returned as they are instead of going through twelve replace passes.
  */
-export const MAY_NEED_ESCAPE = /[\r/.@*[\]`<>~|\\_#=+\-)]/;
+export const MAY_NEED_ESCAPE = /[\r/.@*[\]`<>~|\\_#=+\-){]/;
 
 /** userText without the shortcut, so a test can show the shortcut skips only text it leaves as it is. */
 export function escapeUserText(text: string): string {
