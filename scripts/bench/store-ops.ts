@@ -101,6 +101,9 @@ async function fileAndApprove(store: Store, f: Figures, i: number) {
     }),
   );
   if (i % 10 === 0) await f.time('kv.set', () => store.kv.set(`seen:${i}`, { at: T0 }));
+  // Every incoming message marks its activity id first (a redelivery is answered once): a new mark, then a repeat.
+  await f.time('kv.setIfAbsent (message mark)', () => store.kv.setIfAbsent(`activity:c:${i}`, T0));
+  await f.time('kv.setIfAbsent (message mark)', () => store.kv.setIfAbsent(`activity:c:${i}`, T0));
   // The executor claims and finishes the job; here it is cancelled, so pending jobs stay as few as in the bot.
   await store.jobs.cancelByPrefix(`execute:${id}`);
 }

@@ -3,7 +3,8 @@ import type { StoreSession } from '../../requests/ports/store.js';
 import { compiledOnce } from './compiled-query.js';
 import { type Db, nowIso, parseJson, type StoreContext, toJson } from './shared.js';
 
-// Read and written on every filing and approval (card copies, de-duplication marks): compiled once (compiled-query.ts).
+// Read and written on every filing and approval (card copies, de-duplication marks), and the de-duplication mark on
+// every incoming message: compiled once (compiled-query.ts).
 const selectValue = compiledOnce((db, v: { key: string }) =>
   db.selectFrom('kv').select('value').where('key', '=', v.key),
 );
@@ -12,6 +13,14 @@ const upsertValue = compiledOnce((db, v: { key: string; value: string; at: strin
     .insertInto('kv')
     .values({ key: v.key, value: v.value, written_at: v.at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: v.value, written_at: v.at })),
+);
+
+/** One INSERT … ON CONFLICT DO NOTHING: atomic, so of two racing callers exactly one sees a row inserted. */
+const insertIfAbsent = compiledOnce((db, v: { key: string; value: string; at: string }) =>
+  db
+    .insertInto('kv')
+    .values({ key: v.key, value: v.value, written_at: v.at })
+    .onConflict((oc) => oc.doNothing()),
 );
 
 export function kvRepository(db: Db, ctx: StoreContext): StoreSession['kv'] {
@@ -26,13 +35,8 @@ export function kvRepository(db: Db, ctx: StoreContext): StoreSession['kv'] {
     },
 
     async setIfAbsent<T>(key: string, value: T) {
-      // One INSERT … ON CONFLICT DO NOTHING: atomic, so of two racing callers exactly one sees true.
-      const r = await db
-        .insertInto('kv')
-        .values({ key, value: toJson(value), written_at: nowIso(ctx.clock) })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+      const r = await insertIfAbsent.run(db, ctx, { key, value: toJson(value), at: nowIso(ctx.clock) });
+      return (r.numAffectedRows ?? 0n) > 0n;
     },
 
     async pruneWrittenBefore(prefixes, before) {
