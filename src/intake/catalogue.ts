@@ -2,10 +2,18 @@
 // the tenant-admin port and cached for a short time so a chat turn does not cost a round of admin API calls.
 import type { Connector, Environment, Location, TenantAdmin } from '../tenant/tenant-admin.js';
 
+/** A directory user as intake needs one: to tell that a message asks for someone else (someone-else.ts). */
+export interface DirectoryPerson {
+  id: string;
+  displayName: string;
+}
+
 export interface CatalogueSnapshot {
   environments: Environment[];
   connectors: Connector[];
   locations: Location[];
+  /** The tenant's users by name; absent or empty when the directory could not be read. */
+  people?: DirectoryPerson[] | undefined;
 }
 
 export class Catalogue {
@@ -33,12 +41,18 @@ export class Catalogue {
   }
 
   private async load(): Promise<CatalogueSnapshot> {
-    const [environments, connectors, locations] = await Promise.all([
+    const [environments, connectors, locations, people] = await Promise.all([
       this.tenant.listEnvironments(),
       this.tenant.listConnectors(),
       this.tenant.listLocations(),
+      // Names only. The directory is not needed to file for the sender: when it cannot be read, requests for a
+      // named colleague go unrecognised (wording such as "for my colleague" still is) rather than stop intake.
+      this.tenant.listUsers().then(
+        (users) => users.map((u) => ({ id: u.id, displayName: u.displayName })),
+        () => [],
+      ),
     ]);
-    this.snapshot = { environments, connectors, locations };
+    this.snapshot = { environments, connectors, locations, people };
     this.loadedAt = this.now();
     return this.snapshot;
   }

@@ -89,6 +89,8 @@ Copy names from the message; never invent, translate or complete them. Never out
  * parser alone: the model could only add doubt to them, so it is not asked.
  */
 export function parserSuffices(base: Understanding): boolean {
+  // A request for someone else is never filed, whatever the model reads in it.
+  if (base.notAsked === 'someone-else') return true;
   return ['decide', 'set-channel', 'answer-info', 'extend', 'audit', 'licence-report'].includes(base.kind);
 }
 

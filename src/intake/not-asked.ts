@@ -6,7 +6,8 @@
 //
 // Each rule is a kind of wording, not a list of sentences: a negation word shortly before a word of asking, a
 // withdrawal verb applied to a request, a question about how deciding works that does not itself ask.
-export type NotAsked = 'withdrawal' | 'release' | 'hypothetical' | 'out-of-scope' | 'access-kind';
+/** 'someone-else': the access is for another person (someone-else.ts); only they can ask. */
+export type NotAsked = 'withdrawal' | 'release' | 'hypothetical' | 'out-of-scope' | 'access-kind' | 'someone-else';
 
 const WITHDRAWAL =
   /\b(no need (to|for)|(don'?t|do not|no longer) (need|want)|never ?mind|forget (it|about it|that)|after all|not needed any ?more|scratch that|ignore (my|that|the) (last|previous) (message|request)|change[ds]? (my|our) minds?|hold off|call off|(can|could|should|may) be (dropped|cancell?ed|withdrawn|ignored|forgotten|closed)|(no longer|not) (needed|required))\b/i;

@@ -14,6 +14,7 @@ import {
   resolveEnvironment,
   resolveLocation,
 } from './resolve.js';
+import { someoneElse } from './someone-else.js';
 import { STOPWORDS, type Token } from './text.js';
 
 export interface Understanding {
@@ -30,6 +31,8 @@ export interface Understanding {
   unknownEnvironment?: string | undefined;
   /** Set when the message mentions a request without asking for one: nothing is filed, the bot answers. */
   notAsked?: NotAsked | undefined;
+  /** With notAsked 'someone-else': the directory name of the person the access is for, when one was named. */
+  forPerson?: string | undefined;
   /** Who read the wording: the deterministic parser (default) or the optional language model. */
   source?: 'parser' | 'language-model' | undefined;
 }
@@ -204,6 +207,16 @@ export function resolveParsed(parsed: ParsedMessage, snapshot: CatalogueSnapshot
   const held = kind === 'cancel' && reading !== 'release' ? undefined : reading;
   if (held) {
     understanding.notAsked = held;
+    understanding.kind = 'unknown';
+    return understanding;
+  }
+  // Requests are filed for the sender only: one for someone else would grant the wrong person.
+  const other = isRequestIntent(kind)
+    ? someoneElse(parsed.text, snapshot, requesterId, kind === 'new-environment')
+    : undefined;
+  if (other) {
+    understanding.notAsked = 'someone-else';
+    understanding.forPerson = other.name;
     understanding.kind = 'unknown';
     return understanding;
   }

@@ -124,6 +124,11 @@ export class MessageHandler {
       case 'out-of-scope':
         text = `I only handle Power Platform requests: the Environment Maker role, blocked connectors and new environments. For a password, sign-in, Outlook or device problem, please contact your IT help desk. ${nothingFiled}`;
         break;
+      case 'someone-else': {
+        const who = u.forPerson ?? 'They';
+        text = `I can only file a request for the person who needs the access, and only they can ask for it: ${who} can message me and ask for it themselves. ${nothingFiled}`;
+        break;
+      }
       case 'hypothetical':
         return this.dryRuns.answer(context, userId, u);
       case 'release':

@@ -41,4 +41,27 @@ describe('conversation: what was not asked is never filed', () => {
       assert.doesNotMatch(drafts, /confirmDraft|Shall I file/i, 'no request draft to confirm either');
     });
   }
+
+  // A review found this filed for Nestor himself, with no confirmation and no mention of Alex.
+  it('a request for someone else is filed for nobody; the answer names who has to ask', async () => {
+    const replies = await h.say(
+      users.nestor,
+      'please give Alex Wilber the maker role in Marketing Sandbox because he builds apps',
+    );
+    const text = String(replies[0]?.text ?? JSON.stringify(replies[0]));
+    assert.match(text, /only they can ask for it: Alex Wilber can message me.*I have not filed anything/);
+    assert.deepEqual(await h.bot.store.requests.list({ requesterId: users.nestor.id }), []);
+    assert.deepEqual(await h.bot.store.requests.list({ requesterId: users.alex.id }), []);
+    assert.doesNotMatch(JSON.stringify(replies), /confirmDraft|Shall I file/i);
+  });
+
+  it('another person mentioned in a request for the sender still files it for the sender', async () => {
+    const replies = await h.say(users.alex, 'Nestor told me to ask for the maker role in Marketing Sandbox');
+    assert.doesNotMatch(JSON.stringify(replies), /only they can ask/);
+    const filed = await h.bot.store.requests.list({ requesterId: users.alex.id });
+    assert.deepEqual(
+      filed.map((r) => [r.type, r.requester.id]),
+      [['maker-role', users.alex.id]],
+    );
+  });
 });

@@ -440,4 +440,15 @@ export const CORPUS: CorpusRow[] = [
   ['🙂', 'unknown'],
   ['', 'unknown'],
   ['reset my password', 'unknown'],
+  // for the sender, though another person or a team is mentioned (not-asked.ts has the requests for someone else)
+  ['Alex told me to ask for the maker role in Marketing Sandbox', 'maker-role', { env: 'Marketing Sandbox' }],
+  ['I need the maker role in Contoso Dev for my app', 'maker-role', { env: 'Contoso Dev' }],
+  ["maker role in Marketing Sandbox for the Marketing team's app", 'maker-role', { env: 'Marketing Sandbox' }],
+  [
+    "please unblock Dropbox in Contoso Dev for my team's app",
+    'unblock-connector',
+    { env: 'Contoso Dev', connectors: ['shared_dropbox'] },
+  ],
+  ['give me the maker role in Contoso Dev, Megan said it is fine', 'maker-role', { env: 'Contoso Dev' }],
+  ['can I get the maker role in Finance Sandbox? I will build it for Patti', 'maker-role', { env: 'Finance Sandbox' }],
 ];

@@ -62,7 +62,8 @@ export const HELD_OUT: CorpusRow[] = [
   ['🙏 maker role in marketing sbx pls 🙂', 'maker-role', { env: 'Marketing Sandbox' }],
   ['I would like to be able to create apps and flows in Contoso Test', 'maker-role', { env: 'Contoso Test' }],
   ['I want permission to make apps in the HR Dev environment', 'maker-role', { env: 'HR Dev' }],
-  ['maker role for Grady in Finance Sandbox, he starts monday', 'maker-role', { env: 'Finance Sandbox' }],
+  // For someone else (Grady Archie): filing it would give the sender the role; since 30 Nov 2026 nothing is filed.
+  ['maker role for Grady in Finance Sandbox, he starts monday', 'unknown'],
   // maker role: durations
   ['maker role in Contoso Test for two weeks', 'maker-role', { env: 'Contoso Test', ends: '2026-06-15' }],
   ['temporary maker access to HR Dev for the next 10 days', 'maker-role', { env: 'HR Dev', ends: '2026-06-11' }],

@@ -30,4 +30,14 @@ export const NOT_ASKED: [text: string, why: NotAsked][] = [
   ['I need access', 'access-kind'],
   ['hi, I need some access please', 'access-kind'],
   ['can I get access', 'access-kind'],
+  // For someone else (a review, 30 Nov 2026): only the person who needs the access can ask. Read by the requester
+  // Adele Vance; named people are users of the fixture tenant.
+  ['please give Alex Wilber the maker role in Marketing Sandbox because he builds apps', 'someone-else'],
+  ['I need the maker role in Marketing Sandbox for Alex, he builds apps', 'someone-else'],
+  ['add Alex Wilber as maker in Marketing Sandbox', 'someone-else'],
+  ['Megan needs the maker role in Contoso Dev', 'someone-else'],
+  ['can you give my colleague access to Dropbox in Contoso Dev?', 'someone-else'],
+  ['unblock Dropbox in Contoso Dev for my team', 'someone-else'],
+  ['maker role in Contoso Dev for him please', 'someone-else'],
+  ['environment maker in Finance Sandbox on behalf of my manager', 'someone-else'],
 ];
