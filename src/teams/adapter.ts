@@ -6,12 +6,14 @@ import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import type { Config } from '../config/config.js';
 import { reuseProactiveConnectors } from './proactive-connectors.js';
+import { reuseTurnConnectors } from './turn-connectors.js';
 
-/** The Teams adapter whose proactive turns (outbox sends) reuse their connector clients (proactive-connectors.ts). */
+/** The Teams adapter whose turns reuse their connector clients: proactive-connectors.ts, turn-connectors.ts. */
 class GovernanceAdapter extends TeamsAdapter {
   constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
     super(...args);
     reuseProactiveConnectors(this.botFrameworkAuthentication);
+    reuseTurnConnectors(this.botFrameworkAuthentication);
   }
 }
 

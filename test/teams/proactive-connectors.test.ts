@@ -1,8 +1,9 @@
 // Proactive turns (every outbox send) reuse the connector and user-token clients botbuilder would otherwise build for
-// each one; other turns' clients are left to botbuilder.
+// each one; other turns' clients are left to the next in line (turn-connectors.ts, test/teams/turn-connectors.test.ts).
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/config.js';
 import { createAdapter } from '../../src/teams/adapter.js';
+import { reuseProactiveConnectors } from '../../src/teams/proactive-connectors.js';
 
 describe('Proactive connector clients', () => {
   const adapter = createAdapter(parseConfig({}));
@@ -32,14 +33,15 @@ describe('Proactive connector clients', () => {
     assert.notEqual(other.connector, (await clientsFor('http://127.0.0.1:3978/')).connector);
   });
 
-  it('leaves the user-token client of a turn that is not proactive to botbuilder (a new one each time)', async () => {
-    const internals = adapter as unknown as {
-      botFrameworkAuthentication: { createUserTokenClient(claims: unknown): Promise<unknown> };
-      createClaimsIdentity(appId: string): unknown;
+  it('leaves the user-token client of a turn that is not proactive to the next in line (a new one each time)', async () => {
+    let made = 0;
+    const auth = {
+      createConnectorFactory: () => ({ create: async () => ({}) }),
+      createUserTokenClient: async (_claims: unknown) => ({ made: made++ }),
     };
-    const auth = internals.botFrameworkAuthentication;
+    reuseProactiveConnectors(auth as never);
     // An identity no proactive turn asked a connector for (an incoming turn's: a fresh object per request).
-    const incoming = () => internals.createClaimsIdentity('');
+    const incoming = () => ({ claims: [] }) as never;
     assert.notEqual(await auth.createUserTokenClient(incoming()), await auth.createUserTokenClient(incoming()));
   });
 });
