@@ -1,9 +1,10 @@
 // CPU per renderCard, per template, with the data of every card scenario in test/cards/scenarios.ts (the data each
-// scenario hands to the template is caught once, then renderCard is called with it again and again), and the three
-// request-card views of one approve click. CPU time (process.cpuUsage), so a busy machine inflates it less.
+// scenario hands to the template is caught once, then renderCard is called with it again and again, a counter in its
+// first text field), and the three request-card views of one approve click. CPU time (process.cpuUsage), so a busy
+// machine inflates it less.
 // --against <worktree> renders the same data with that checkout's renderCard too, alternating with this one in the
 // same process and minutes (before/after on a busy machine); each figure is the median of --rounds alternations.
-//   node --import tsx scripts/bench/render-cards.ts [--ms 100] [--rounds 5] [--against <dir>] [--profile <file>]
+//   npm run bench:cards -- [--ms 100] [--rounds 5] [--against <dir>] [--profile <file>]
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
