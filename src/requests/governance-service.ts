@@ -510,26 +510,34 @@ export class GovernanceService {
         ? personOf(directoryUser)
         : { id: input.actorId, upn: '', displayName: input.actorName ?? 'Unknown user' };
 
+      // Who may decide comes before whether the card was current: "decide again" is only true for someone who may
+      // decide the stage now waiting (an approver of an earlier stage would get a card without buttons).
+      let isApprover = await this.isStageApprover(request, actor.id, directoryUser !== undefined, membership);
       let refusal: Refusal | undefined;
-      if (
+      if (isApprover && request.status === 'pending' && actor.id !== request.requester.id) {
+        const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
+        if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
+      }
+      refusal ??= decisionRefusal(request, actor.id, isApprover);
+      const stale =
         input.cardRevision !== undefined &&
         input.cardRevision !== cardRevision(request) &&
-        request.status === 'pending'
-      ) {
-        refusal = {
-          code: 'STALE_CARD',
-          message: `This card was out of date (${request.id} changed since it was posted). Here is the current state; please check it and decide again.`,
-        };
+        request.status === 'pending';
+      if (stale) {
+        const outOfDate = `This card was out of date (${request.id} changed since it was posted).`;
+        // Not an approver of the stage now waiting: the card's stage was decided meanwhile, which is the news.
+        if (refusal?.code === 'NOT_AN_APPROVER')
+          refusal = { ...refusal, message: `${outOfDate} ${refusal.message} Here is the current state.` };
+        else if (!refusal)
+          refusal = {
+            code: 'STALE_CARD',
+            message: `${outOfDate} Here is the current state; please check it and decide again.`,
+          };
       }
       let next: GovernanceRequest | undefined;
       let reroute: RerouteResult = { kind: 'unchanged' };
       let rerouted: string | undefined;
       if (!refusal) {
-        let isApprover = await this.isStageApprover(request, actor.id, directoryUser !== undefined, membership);
-        if (isApprover && request.status === 'pending' && actor.id !== request.requester.id) {
-          const conflict = await environmentOwnerConflict(this.deps.tenant, request, actor.id);
-          if (conflict) refusal = { code: 'OWNER_CONFLICT', message: conflict };
-        }
         // Route on what will actually be executed: the approver's choices may need more approvals.
         let candidate = applyChoices(request, input.verdict, input.choices);
         if (!refusal && isApprover && candidate !== request && request.status === 'pending') {

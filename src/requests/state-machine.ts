@@ -85,15 +85,15 @@ export function decisionRefusal(
   if (stage === undefined) {
     return { code: 'INVALID_TRANSITION', message: `${request.id} has every approval it needs.` };
   }
+  const group = request.stages[stage]?.groupName ?? 'the approver group';
   if (!actorIsStageApprover) {
-    const group = request.stages[stage]?.groupName ?? 'the approver group';
     return { code: 'NOT_AN_APPROVER', message: `Only members of ${group} can decide on ${request.id}.` };
   }
   // Separation of duties: one person fills at most one approval across all stages.
   if (request.decisions.some((d) => d.approver.id === actorId && d.verdict === 'approve')) {
     return {
       code: 'ALREADY_APPROVED_BY_YOU',
-      message: `You already approved ${request.id}; another approver must decide.`,
+      message: `You already approved ${request.id}; it waits for another approver from ${group}.`,
     };
   }
   return undefined;

@@ -135,6 +135,35 @@ describe('conversation: two-stage approval', () => {
     assert.deepEqual(await refusals(own), ['SELF_APPROVAL']);
   });
 
+  it('tells an approver who clicks an old card what is true, not to decide again on a card without buttons', async () => {
+    await boot();
+    const id = await ask(users.alex, envs.itTools);
+    const verbs = (res: { body: InvokeResponseBody }) =>
+      ((res.body.value?.actions ?? []) as { verb?: string }[]).map((a) => a.verb);
+    assert.match(cardText((await click(users.patti, 'approve', id, 0)).body.value), /now needs the next stage/);
+
+    // Patti clicks Approve again on the card she had (revision 0): she already filled stage 1.
+    const again = await click(users.patti, 'approve', id, 0);
+    const text = cardText(again.body.value);
+    assert.match(
+      text,
+      new RegExp(`You already approved ${id}; it waits for another approver from Power Platform Senior Approvers`),
+    );
+    assert.doesNotMatch(text, /decide again/);
+    assert.ok(!verbs(again).includes('approve'), verbs(again).join());
+
+    // Nestor's card was stage 1's too: stage 2 is not his to decide, and he is told so.
+    const nestor = await click(users.nestor, 'approve', id, 0);
+    assert.match(
+      cardText(nestor.body.value),
+      /out of date .* Only members of Power Platform Senior Approvers can decide/s,
+    );
+    assert.doesNotMatch(cardText(nestor.body.value), /decide again/);
+    assert.ok(!verbs(nestor).includes('approve'), verbs(nestor).join());
+    assert.deepEqual(await refusals(id), ['ALREADY_APPROVED_BY_YOU', 'NOT_AN_APPROVER']);
+    assert.equal((await h.bot.store.requests.get(id))?.decisions.length, 1);
+  });
+
   it("bars the environment's creator and admins when the rule says so", async () => {
     const dir = await import('node:fs').then((fs) => fs.mkdtempSync(join(process.env.TMPDIR ?? '/tmp', 'policy-')));
     const file = join(dir, 'policy.yaml');
