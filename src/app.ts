@@ -281,6 +281,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     refuseActivity: (activity) => refuseUnservedActivity(activity, config, store, clock, log),
     serviceUrlAllowed: config.BOT_ID ? undefined : (url) => isLoopback(url.hostname),
     requireBearerToken: Boolean(config.BOT_ID),
+    log,
     foreground,
     readiness: async () => {
       const report = await readiness.report();

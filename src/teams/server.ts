@@ -1,10 +1,13 @@
 // HTTP: restify serving POST /api/messages. Unauthenticated local runs bind loopback only.
 
-import type { Application, TeamsAdapter as CloudAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Application, TurnState } from '@microsoft/teams-ai';
 import { type Activity, ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import './quiet-restify-warning.js'; // before restify, which trips DEP0111 while loading
+// The SDK's process() step that turns an activity's timestamps into dates (botbuilder's index does not export it).
+import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
 import restify from 'restify';
 import type { ReadinessReport } from '../health/readiness.js';
+import type { AuthenticateRequestResult, GovernanceAdapter } from './adapter.js';
 import type { Foreground } from './foreground.js';
 
 export interface BotServer {
@@ -13,7 +16,7 @@ export interface BotServer {
 }
 
 export async function startBotServer(
-  adapter: CloudAdapter,
+  adapter: GovernanceAdapter,
   app: Application<TurnState>,
   options: {
     port: number;
@@ -32,10 +35,15 @@ export async function startBotServer(
     /** GET /readyz: 200 when every dependency answers, else 503 (the load balancer stops sending traffic). */
     readiness?: () => Promise<ReadinessReport>;
     /**
-     * With a bot registration: a request without a bearer token is answered 401 here. The SDK would refuse it too,
-     * but prints the error's stack to stderr for every such request (anyone on the internet can send them).
+     * With a bot registration: the token is checked here, before the turn. A request without one or with one the
+     * SDK refuses is answered 401, and one that could not be checked (Bot Framework's signing keys could not be
+     * fetched) 503, with a JSON error and one log line. The SDK's own process() printed the error's stack to stderr
+     * for every such request (anyone on the internet can send them) and answered a failed key fetch 500 with the
+     * network error's text.
      */
     requireBearerToken?: boolean;
+    /** Where a refused or unchecked token is noted (one line, never the token). */
+    log?: { warn(fields: Record<string, unknown>, message: string): void };
     /** Counts invokes until answered, so background work waits for them (see foreground.ts). */
     foreground?: Foreground;
   },
@@ -98,7 +106,9 @@ export async function startBotServer(
       });
       return;
     }
-    const process = () => adapter.process(req, res, turn);
+    const process = options.requireBearerToken
+      ? () => runChecked(adapter, req.body as Activity, String(req.headers.authorization), res, turn, options.log)
+      : () => adapter.process(req, res, turn);
     const { foreground } = options;
     await (foreground && req.body.type === 'invoke' ? foreground.invoke(process) : process());
   });
@@ -124,6 +134,51 @@ export async function startBotServer(
     url: `http://${options.host}:${address.port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** process() of the SDK for a bot with a registration, with the token's refusal answered here (see requireBearerToken). */
+async function runChecked(
+  adapter: GovernanceAdapter,
+  activity: Activity,
+  authorization: string,
+  res: restify.Response,
+  turn: (context: TurnContext) => Promise<void>,
+  log: { warn(fields: Record<string, unknown>, message: string): void } | undefined,
+): Promise<void> {
+  let authenticated: AuthenticateRequestResult;
+  try {
+    authenticated = await adapter.authenticate(activity, authorization);
+  } catch (error) {
+    // The SDK's AuthenticationError says 401 for a token it refuses; a failed key fetch is a 500 one or a network error.
+    const refused = (error as { statusCode?: unknown }).statusCode === 401;
+    const token = authorization.replace(/^Bearer /i, '');
+    log?.warn(
+      { err: String((error as Error).message).replaceAll(token, '[token]'), type: activity.type },
+      refused
+        ? 'activity refused: invalid Bot Framework token'
+        : 'activity not checked: Bot Framework keys unavailable',
+    );
+    if (refused)
+      res.send(401, { error: { code: 'Unauthorized', message: 'The Bot Framework token was not accepted.' } });
+    else
+      res.send(503, {
+        error: {
+          code: 'TokenCheckUnavailable',
+          message: "The bot could not fetch Bot Framework's signing keys to check the token; try again later.",
+        },
+      });
+    return;
+  }
+  // From here as the SDK's process(): the activity's timestamps as dates, then the turn and its invoke response.
+  try {
+    const answer = await adapter.runAuthenticated(authenticated, validateAndFixActivity(activity), turn);
+    res.status(answer?.status ?? 200);
+    if (answer?.body) res.send(answer.body);
+    res.end();
+  } catch (error) {
+    log?.warn({ err: (error as Error).message, type: activity.type }, 'activity failed before or after its turn');
+    res.send(500, { error: { code: 'InternalError', message: 'The bot could not process this activity.' } });
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
