@@ -1,6 +1,7 @@
 // What the bot understood from a message, before names are resolved against the catalogue.
 import type { ChannelKind } from '../requests/ports/store.js';
 import type { Span } from './duration.js';
+import type { Link } from './links.js';
 import type { Token } from './text.js';
 import type { TimeRange } from './time-range.js';
 
@@ -43,7 +44,10 @@ export interface ParsedMessage {
   verdict?: 'approve' | 'reject' | undefined;
   comment?: string | undefined;
   channel?: ChannelKind | undefined;
+  /** Where a link in it pointed is kept as text: "spec (https://…)" (links.ts). */
   justification?: string | undefined;
+  /** The message's links (markdown or Teams HTML), read as their labels in `text`. */
+  links?: Link[] | undefined;
   grantEndsAt?: string | undefined;
   /** "answer REQ-1003 it is for the budget app": the answer's text. */
   answerText?: string | undefined;

@@ -4,6 +4,7 @@ import type { ChannelKind } from '../requests/ports/store.js';
 import { COMMON_WORDS } from './common-words.js';
 import { parseDuration, parseSpan } from './duration.js';
 import { cleanText, type EnvironmentSku, type IntentKind, type ParsedMessage } from './intent.js';
+import { readLinks, withAddresses } from './links.js';
 import { foldAccents, inOrder, matchAfter, tokenize, trimEndChars, trimStartChars } from './text.js';
 import { parseTimeRange } from './time-range.js';
 import { fixCommandWords } from './typos.js';
@@ -255,6 +256,7 @@ const LANGUAGE: Record<string, number> = {
 
 export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage {
   const text = cleanText(raw);
+  const links = readLinks(raw);
   const l = fixCommandWords(foldAccents(text).toLowerCase(), (w) => COMMON_WORDS.has(w));
   const cues: ParsedMessage['cues'] = {};
   for (const [kind, cue, score] of CUES) {
@@ -273,6 +275,7 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
     newEnvironment: {},
     answer: {},
   };
+  if (links.length > 0) parsed.links = links;
 
   readDecision(text, l, parsed);
   readChannel(l, parsed);
@@ -308,7 +311,7 @@ export function parseMessage(raw: string, now: Date = new Date()): ParsedMessage
     const justification = (
       keepWord ? `${(reason[1] ?? '').replace(/^(i|we) (want|need) /i, '')} ${rest}` : rest
     ).trim();
-    if (rest.length > 0) parsed.justification = trimEndChars(justification, '.!');
+    if (rest.length > 0) parsed.justification = withAddresses(trimEndChars(justification, '.!'), links);
     head = head.slice(0, reasonAt);
   }
   parsed.tokens = tokenize(head);

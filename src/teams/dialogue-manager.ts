@@ -15,6 +15,7 @@ import {
 } from '../intake/dialogue.js';
 import { type Draft, DraftStore, type Slot } from '../intake/draft.js';
 import { isRequestIntent, type RequestIntent } from '../intake/intent.js';
+import { withAddresses } from '../intake/links.js';
 import type { Understanding } from '../intake/understand.js';
 import { DEFAULT_REASON_SCOPES, reasonRequired } from '../policy/reason-required.js';
 import type { FileResult } from '../requests/governance-service.js';
@@ -84,7 +85,7 @@ export class DialogueManager {
         ['help', 'status', 'list-mine', 'list-pending'].includes(u.kind) &&
         (u.parsed.tokens.length <= 3 || /\?\s*$/.test(u.parsed.text));
       if (!command) {
-        const reason = (u.parsed.justification ?? u.parsed.text).trim();
+        const reason = (u.parsed.justification ?? withAddresses(u.parsed.text, u.parsed.links ?? [])).trim();
         if ((reason.match(/[a-z]{2,}/gi) ?? []).length < 2) {
           await this.continue(context, draft, 'Sorry, I need a few words on why.');
           return true;
