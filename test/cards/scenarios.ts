@@ -272,6 +272,23 @@ export const SCENARIOS: CardScenario[] = [
       ),
   },
   {
+    // A link in the justification is stored as "label (address)" (src/intake/links.ts): shown as text, not a link,
+    // and a long address must wrap on a narrow card.
+    name: 'maker-role-link-justification',
+    template: 'request-card',
+    card: () =>
+      requestCard(
+        request(
+          { type: 'maker-role', environment: environments.marketing },
+          {
+            justification:
+              'the spec (https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/campaign-tracker-spec.docx?web=1) needs a prototype',
+          },
+        ),
+        'approver',
+      ),
+  },
+  {
     name: 'maker-role-non-latin',
     template: 'request-card',
     card: () =>
