@@ -48,7 +48,8 @@ export class DialogueManager {
     // question (they would file the draft): they are answered on their own and the draft waits. A reason may
     // start with "if …"; only a question is a hypothetical there.
     const hypothetical = u.notAsked === 'hypothetical' && (q?.slot !== 'reason' || /\?/.test(u.parsed.text));
-    if (hypothetical || u.notAsked === 'release') return false;
+    // A request for someone else is not an answer either: it would file the draft for the sender with its words.
+    if (hypothetical || u.notAsked === 'release' || u.notAsked === 'someone-else') return false;
     // "yes" / "no" to the Dataverse question answers it; it does not confirm or drop the request.
     if (q?.slot === 'dataverse' && (a.yes || a.no) && u.parsed.newEnvironment.dataverse === undefined) {
       chooseOption(draft, 'dataverse', a.yes ? 'yes' : 'no', snapshot);

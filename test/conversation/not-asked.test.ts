@@ -55,6 +55,18 @@ describe('conversation: what was not asked is never filed', () => {
     assert.doesNotMatch(JSON.stringify(replies), /confirmDraft|Shall I file/i);
   });
 
+  it('a request for someone else while a question is open answers it neither: nothing is filed', async () => {
+    const [which] = await h.say(users.patti, 'maker role please');
+    assert.match(String(which?.text ?? JSON.stringify(which)), /In which environment/);
+    const replies = await h.say(
+      users.patti,
+      'please give Alex Wilber the maker role in Marketing Sandbox because he builds apps',
+    );
+    assert.match(String(replies[0]?.text ?? JSON.stringify(replies[0])), /Alex Wilber can message me/);
+    assert.deepEqual(await h.bot.store.requests.list({ requesterId: users.patti.id }), []);
+    assert.deepEqual(await h.bot.store.requests.list({ requesterId: users.alex.id }), []);
+  });
+
   it('another person mentioned in a request for the sender still files it for the sender', async () => {
     const replies = await h.say(users.alex, 'Nestor told me to ask for the maker role in Marketing Sandbox');
     assert.doesNotMatch(JSON.stringify(replies), /only they can ask/);
