@@ -155,8 +155,11 @@ function peopleIndex(snapshot: CatalogueSnapshot): PeopleIndex {
   let index = indexes.get(snapshot);
   if (index) return index;
   index = { full: new Map(), first: new Map(), catalogueWords: new Set() };
-  const add = (map: Map<string, DirectoryPerson[]>, key: string, p: DirectoryPerson) =>
-    map.set(key, [...(map.get(key) ?? []), p]);
+  const add = (map: Map<string, DirectoryPerson[]>, key: string, p: DirectoryPerson) => {
+    const list = map.get(key);
+    if (list) list.push(p);
+    else map.set(key, [p]);
+  };
   for (const p of snapshot.people ?? []) {
     const parts = nameWords(p.displayName);
     if (parts.length === 0) continue;
