@@ -150,25 +150,36 @@ interface PeopleIndex {
   catalogueWords: Set<string>;
 }
 const indexes = new WeakMap<CatalogueSnapshot, PeopleIndex>();
+/** By the directory's list of names, which the catalogue keeps across its refreshes (re-read every 15 minutes). */
+const nameIndexes = new WeakMap<DirectoryPerson[], Pick<PeopleIndex, 'full' | 'first'>>();
 
 function peopleIndex(snapshot: CatalogueSnapshot): PeopleIndex {
   let index = indexes.get(snapshot);
   if (index) return index;
-  index = { full: new Map(), first: new Map(), catalogueWords: new Set() };
+  const catalogueWords = new Set<string>();
+  for (const e of [...snapshot.environments, ...snapshot.connectors])
+    for (const w of nameWords(e.displayName)) catalogueWords.add(w);
+  index = { ...namesIndex(snapshot.people ?? []), catalogueWords };
+  indexes.set(snapshot, index);
+  return index;
+}
+
+function namesIndex(people: DirectoryPerson[]): Pick<PeopleIndex, 'full' | 'first'> {
+  let index = nameIndexes.get(people);
+  if (index) return index;
+  index = { full: new Map(), first: new Map() };
   const add = (map: Map<string, DirectoryPerson[]>, key: string, p: DirectoryPerson) => {
     const list = map.get(key);
     if (list) list.push(p);
     else map.set(key, [p]);
   };
-  for (const p of snapshot.people ?? []) {
+  for (const p of people) {
     const parts = nameWords(p.displayName);
     if (parts.length === 0) continue;
     add(index.full, parts.join(' '), p);
     add(index.first, parts[0] as string, p);
   }
-  for (const e of [...snapshot.environments, ...snapshot.connectors])
-    for (const w of nameWords(e.displayName)) index.catalogueWords.add(w);
-  indexes.set(snapshot, index);
+  nameIndexes.set(people, index);
   return index;
 }
 
