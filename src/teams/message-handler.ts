@@ -269,6 +269,9 @@ export class MessageHandler {
       await context.sendActivity(textReply(notFoundOrNotYours(requestId)));
       return;
     }
+    // Someone else's request is shown to an approver where only approvers read: everyone in a group chat would see it.
+    if (request.requester.id !== userId && !(await approversReadHere(this.bot, context.activity)))
+      return void (await context.sendActivity(textReply(notForThisChat(`Someone else's request (${request.id})`))));
     await this.sendRequestCard(
       context,
       request,

@@ -158,6 +158,27 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     assert.match(audit ?? '', /Audit: REQ-1001/);
   });
 
+  it("shows someone else's request to an approver only where approvers read; its requester may show it anywhere", async () => {
+    const id = await file(envs.marketingSandbox);
+    const group = '19:approver-and-makers@thread.v2';
+    const answersIn = async (conversationId: string, send: () => Promise<Response>) => {
+      const here = () => h.connector.messages().filter((c) => c.conversationId.split(';')[0] === conversationId);
+      const before = here().length;
+      assert.equal((await send()).status, 200);
+      await h.settle();
+      return here().slice(before);
+    };
+    const [refused, ...more] = await answersIn(group, () => h.group(users.megan, group, `status ${id}`));
+    assert.equal(more.length, 0);
+    assert.equal(firstCard(refused?.body ?? {}), undefined, 'no request card in the group chat');
+    assert.match(textOf(refused?.body ?? {}), /^Someone else's request \(REQ-\d+\) is for approvers only.*personal chat/);
+    assert.doesNotMatch(textOf(refused?.body ?? {}), /campaign tracker|Alex Wilber|Marketing Sandbox/);
+    const [own] = await answersIn(group, () => h.group(users.alex, group, `status ${id}`));
+    assert.match(cardText(firstCard(own?.body ?? {})), /campaign tracker/, 'the requester shows their own');
+    const [inApprovals] = await answersIn(team.approvals, () => h.channel(users.megan, team.approvals, `status ${id}`));
+    assert.match(cardText(firstCard(inApprovals?.body ?? {})), new RegExp(id));
+  });
+
   it('summarises who holds which Power Apps / Power Automate plans, and names the CSV command', async () => {
     const directory = await h.bot.tenant.listUsers();
     const powerAppsHolders = directory.filter((u) => u.plans.some((p) => p.service === 'PowerAppsService'));
