@@ -171,7 +171,10 @@ describe('conversation: chat commands (audit, licences, answers, extensions, not
     const [refused, ...more] = await answersIn(group, () => h.group(users.megan, group, `status ${id}`));
     assert.equal(more.length, 0);
     assert.equal(firstCard(refused?.body ?? {}), undefined, 'no request card in the group chat');
-    assert.match(textOf(refused?.body ?? {}), /^Someone else's request \(REQ-\d+\) is for approvers only.*personal chat/);
+    assert.match(
+      textOf(refused?.body ?? {}),
+      /^Someone else's request \(REQ-\d+\) is for approvers only.*personal chat/,
+    );
     assert.doesNotMatch(textOf(refused?.body ?? {}), /campaign tracker|Alex Wilber|Marketing Sandbox/);
     const [own] = await answersIn(group, () => h.group(users.alex, group, `status ${id}`));
     assert.match(cardText(firstCard(own?.body ?? {})), /campaign tracker/, 'the requester shows their own');
