@@ -7,6 +7,7 @@
 // request's own authentication.
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
+import { once } from './client-cache.js';
 
 type Authentication = Pick<ConfigurationBotFrameworkAuthentication, 'createConnectorFactory' | 'createUserTokenClient'>;
 type ClaimsIdentity = Parameters<Authentication['createConnectorFactory']>[0];
@@ -33,7 +34,7 @@ export function reuseProactiveConnectors(auth: Authentication, max = 100): void 
     const identity = identityOf(claimsIdentity);
     return {
       create: (serviceUrl: string, audience?: string) =>
-        reused(clients, JSON.stringify([identity, serviceUrl, audience ?? null]), () =>
+        once(clients, JSON.stringify([identity, serviceUrl, audience ?? null]), () =>
           factory.create(serviceUrl, audience),
         ),
     } satisfies ConnectorFactory;
@@ -41,21 +42,10 @@ export function reuseProactiveConnectors(auth: Authentication, max = 100): void 
 
   auth.createUserTokenClient = (claimsIdentity: ClaimsIdentity) =>
     proactive.has(claimsIdentity)
-      ? reused(userTokenClients, identityOf(claimsIdentity), () => createUserTokenClient(claimsIdentity))
+      ? once(userTokenClients, identityOf(claimsIdentity), () => createUserTokenClient(claimsIdentity))
       : createUserTokenClient(claimsIdentity);
 }
 
 function identityOf(claimsIdentity: ClaimsIdentity): string {
   return JSON.stringify(claimsIdentity.claims.map((c) => [c.type, c.value]));
-}
-
-function reused<T>(cache: LRUCache<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
-  let client = cache.get(key);
-  if (!client) {
-    client = create();
-    cache.set(key, client);
-    // A failed creation (credentials refused, say) is not kept: the next send asks again.
-    client.catch(() => cache.delete(key));
-  }
-  return client;
 }

@@ -7,6 +7,7 @@
 // from those: a proactive turn takes the SDK's retry policy out of its client (teams-notifier.ts), a reply keeps it.
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
+import { once } from './client-cache.js';
 
 type Authentication = Pick<ConfigurationBotFrameworkAuthentication, 'authenticateRequest' | 'createUserTokenClient'>;
 type AuthenticateResult = Awaited<ReturnType<Authentication['authenticateRequest']>>;
@@ -21,17 +22,6 @@ type UserTokenClient = Awaited<ReturnType<Authentication['createUserTokenClient'
  */
 function appIdOf(identity: ClaimsIdentity): string | null {
   return identity.getClaimValue('aud') ?? identity.getClaimValue('appid') ?? null;
-}
-
-/** One promise per key; a failed creation (credentials refused, say) is not kept: the next turn asks again. */
-function once<T>(cache: LRUCache<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
-  let made = cache.get(key);
-  if (!made) {
-    made = create();
-    cache.set(key, made);
-    made.catch(() => cache.delete(key));
-  }
-  return made;
 }
 
 /** Makes `auth` hand incoming turns one connector client per identity, URL and audience, one token client per id. */
