@@ -1,8 +1,13 @@
 // Background work (jobs, outbox sends) waits while invokes are being answered, and never longer than its cap.
 import assert from 'node:assert/strict';
-import { afterInvokes, Foreground } from '../../src/teams/foreground.js';
+import { afterInvokes, Foreground, type Schedule } from '../../src/teams/foreground.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** No quiet gap: released after the I/O already waiting. */
+const immediate: Schedule = (run) => {
+  const handle = setImmediate(run);
+  return () => clearImmediate(handle);
+};
 
 describe('Foreground: invokes before background work', () => {
   it('lets background work through at once when no invoke is in flight', async () => {
@@ -15,7 +20,7 @@ describe('Foreground: invokes before background work', () => {
   });
 
   it('holds background work until every invoke in flight has been answered', async () => {
-    const foreground = new Foreground(60_000);
+    const foreground = new Foreground(60_000, 0, immediate);
     const order: string[] = [];
     let answerFirst = () => undefined as void;
     let answerSecond = () => undefined as void;
@@ -34,8 +39,42 @@ describe('Foreground: invokes before background work', () => {
     assert.deepEqual(order, ['first', 'second', 'background']);
   });
 
+  it('waits for a quiet gap after the last answer: a click arriving within it holds background work again', async () => {
+    // The gap's timers, run by hand: pending[i] is the i-th release scheduled, cancelled when an invoke starts.
+    const pending: { run: () => void; cancelled: boolean }[] = [];
+    const manual: Schedule = (run) => {
+      const entry = { run, cancelled: false };
+      pending.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
+    };
+    const foreground = new Foreground(60_000, 100, manual);
+    const order: string[] = [];
+    await foreground.invoke(async () => order.push('first click'));
+    const background = foreground.idle().then(() => order.push('background'));
+    await tick();
+    assert.deepEqual(order, ['first click'], 'answered a moment ago: background work waits for the gap');
+    let answer: () => void = () => undefined;
+    const second = foreground.invoke(
+      () =>
+        new Promise<void>((r) => {
+          answer = r;
+        }),
+    );
+    assert.equal(pending[0]?.cancelled, true, 'the next click cancels the release');
+    answer();
+    await second;
+    assert.equal(pending.length, 2);
+    await tick();
+    assert.deepEqual(order, ['first click'], 'still within the gap after the second click');
+    pending[1]?.run();
+    await background;
+    assert.deepEqual(order, ['first click', 'background']);
+  });
+
   it('counts an invoke that failed as answered', async () => {
-    const foreground = new Foreground(60_000);
+    const foreground = new Foreground(60_000, 0, immediate);
     await assert.rejects(foreground.invoke(() => Promise.reject(new Error('boom'))));
     let ran = false;
     await foreground.idle().then(() => {
@@ -45,7 +84,7 @@ describe('Foreground: invokes before background work', () => {
   });
 
   it('never holds background work longer than its cap, however many invokes keep coming', async () => {
-    const foreground = new Foreground(20);
+    const foreground = new Foreground(20, 0, immediate);
     const never = foreground.invoke(() => new Promise<void>(() => undefined));
     void never;
     let ran = false;
@@ -56,7 +95,7 @@ describe('Foreground: invokes before background work', () => {
   });
 
   it('a kick drains the outbox once the invokes in flight are answered, without waiting for a running job', async () => {
-    const foreground = new Foreground(60_000);
+    const foreground = new Foreground(60_000, 0, immediate);
     const order: string[] = [];
     let answer: () => void = () => undefined;
     const invoke = foreground.invoke(() => new Promise<void>((r) => (answer = r)).then(() => order.push('answered')));
@@ -77,7 +116,7 @@ describe('Foreground: invokes before background work', () => {
   it('a kick drains the outbox again after the jobs only when one ran', async () => {
     for (const ran of [0, 1]) {
       const drained: string[] = [];
-      afterInvokes(new Foreground(), {
+      afterInvokes(new Foreground(2000, 0, immediate), {
         drainOutbox: async () => drained.push('outbox'),
         tickJobs: async () => ran,
       });
