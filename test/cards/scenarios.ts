@@ -5,6 +5,7 @@ import type { Draft } from '../../src/intake/draft.js';
 import type { CardNotice } from '../../src/outbox/messages.js';
 import { describeReroute } from '../../src/policy/reroute.js';
 import type { ConnectorUnblockDetails, GovernanceRequest, RequestDetails } from '../../src/requests/model.js';
+import type { ReleaseOffer } from '../../src/requests/release-service.js';
 import { AdaptiveCardComposer, noticeCard, requestCard } from '../../src/teams/cards/composer.js';
 import type { AdaptiveCard, CardTemplateName } from '../../src/teams/cards/template.js';
 import {
@@ -112,6 +113,22 @@ export function request(details: RequestDetails, over: Partial<GovernanceRequest
 }
 
 const makerRole: RequestDetails = { type: 'maker-role', environment: environments.marketing };
+
+/** An offer to give up a connector exception in Contoso Dev (the release confirmation's data). */
+function exceptionRelease(id: string): ReleaseOffer {
+  return {
+    id,
+    holderId: 'x',
+    expiresAt: AT,
+    details: {
+      type: 'release',
+      access: 'connector-exception',
+      environment: environments.contosoDev,
+      connector: connectorUnblock(0).connector,
+      grants: ['REQ-1003'],
+    },
+  };
+}
 
 export function connectorUnblock(apps: number, over: Partial<ConnectorUnblockDetails> = {}): ConnectorUnblockDetails {
   return {
@@ -597,37 +614,13 @@ export const SCENARIOS: CardScenario[] = [
   {
     name: 'release-exception-confirm',
     template: 'confirm-card',
-    card: () =>
-      releaseConfirmCard({
-        id: '6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e12',
-        holderId: 'x',
-        expiresAt: AT,
-        details: {
-          type: 'release',
-          access: 'connector-exception',
-          environment: environments.contosoDev,
-          connector: connectorUnblock(0).connector,
-          grants: ['REQ-1003'],
-        },
-      }),
+    card: () => releaseConfirmCard(exceptionRelease('6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e12')),
   },
   {
     name: 'release-exception-kept-confirm',
     template: 'confirm-card',
     card: () =>
-      releaseConfirmCard({
-        id: '6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e13',
-        holderId: 'x',
-        expiresAt: AT,
-        keptForOthers: true,
-        details: {
-          type: 'release',
-          access: 'connector-exception',
-          environment: environments.contosoDev,
-          connector: connectorUnblock(0).connector,
-          grants: ['REQ-1003'],
-        },
-      }),
+      releaseConfirmCard({ ...exceptionRelease('6b1f0c1e-4f1e-4d55-9d7c-0a4f2d1c9e13'), keptForOthers: true }),
   },
   {
     name: 'connector-unblock-completed-requester',
