@@ -98,6 +98,14 @@ describe('conversation: a name that matches no environment is asked back, never 
     assert.deepEqual(await filed(), []);
   });
 
+  it("a connector unblock in another maker's Developer environment is explained, not filed", async () => {
+    const [reply] = await h.say(users.alex, 'please unblock Dropbox in HR Dev');
+    const text = cardText(firstCard(reply ?? {})) || String(reply?.text ?? '');
+    assert.match(text, /HR Dev is a Developer environment: it is for its owner's individual use/);
+    assert.doesNotMatch(text, /Diego/, 'its owner is not named');
+    assert.deepEqual(await filed(), []);
+  });
+
   it("asking which environment lists no other maker's Developer environment", async () => {
     const [reply] = await h.say(users.alex, 'I need the environment maker role please');
     const card = JSON.stringify(firstCard(reply ?? {}));

@@ -74,17 +74,20 @@ describe('conversation: natural language', () => {
     assert.equal(stored?.details.type === 'maker-role' && stored.details.environment.displayName, 'Finance Sandbox');
   });
 
-  it('accepts a correction to the pending draft ("no, I meant HR Dev")', async () => {
+  it('accepts a correction to the pending draft ("no, I meant Finance Sandbox")', async () => {
     const [q] = await say(users.alex, 'unblock dropbox in contoso');
     assert.match(cardText(firstCard(q!)), /Which environment/);
-    const replies = await say(users.alex, 'no, I meant HR Dev');
+    const replies = await say(users.alex, 'no, I meant Finance Sandbox');
     assert.ok(
       replies.some((r) => /REQ-1001/.test(textOf(r))),
       replies.map(textOf).join('\n'),
     );
     const stored = await h.bot.store.requests.get('REQ-1001');
     assert.equal(stored?.details.type, 'connector-unblock');
-    assert.equal(stored?.details.type === 'connector-unblock' && stored.details.environment.displayName, 'HR Dev');
+    assert.equal(
+      stored?.details.type === 'connector-unblock' && stored.details.environment.displayName,
+      'Finance Sandbox',
+    );
     assert.equal(stored?.details.type === 'connector-unblock' && stored.details.connector.name, 'shared_dropbox');
   });
 

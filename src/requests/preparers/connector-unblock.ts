@@ -5,7 +5,7 @@ import { computeImpact, tenantWideReach } from '../../dlp/impact.js';
 import type { Environment, InventoryItem } from '../../tenant/tenant-admin.js';
 import type { ConnectorRef } from '../model.js';
 import type { Preparation } from '../preparation.js';
-import { environmentRef, type Lookup } from './lookup.js';
+import { environmentRef, type Lookup, othersDeveloperEnvironment } from './lookup.js';
 
 /** Inventory reads per preparation: the card cuts long lists anyway, and a chat turn must stay quick. */
 const MAX_INVENTORY_ENVIRONMENTS = 25;
@@ -21,6 +21,14 @@ export async function prepareConnectorUnblock(
       field: 'environment',
       message: `I can't find an environment with id ${input.environmentId}.`,
     };
+  if (othersDeveloperEnvironment(env, input.requesterId)) {
+    return {
+      kind: 'answer',
+      message:
+        `${env.displayName} is a Developer environment: it is for its owner's individual use, so connectors are unblocked there only when its owner asks. ` +
+        'To use the connector yourself, ask for it in an environment where you build apps, or for a new sandbox environment.',
+    };
+  }
   const connector = (await lookup.connectors()).find((c) => sameConnector(c.id, input.connectorId));
   if (!connector) {
     return {

@@ -1,6 +1,6 @@
 // Environment Maker role: answered at once in the default environment or when the role is already held.
 import type { Preparation } from '../preparation.js';
-import { environmentRef, type Lookup, unlicensedDataverseNote } from './lookup.js';
+import { environmentRef, type Lookup, othersDeveloperEnvironment, unlicensedDataverseNote } from './lookup.js';
 
 export async function prepareMakerRole(
   lookup: Lookup,
@@ -19,9 +19,8 @@ export async function prepareMakerRole(
       message: `Every licensed user is already an Environment Maker in the default environment (${env.displayName}), so there is nothing to approve.`,
     };
   }
-  // A Developer environment is its owner's own (individual use): nobody else is made a maker there. The owner is not
-  // named, as intake never offers someone else's Developer environment either.
-  if (env.sku === 'Developer' && env.createdBy?.toLowerCase() !== input.requesterId.toLowerCase()) {
+  // The owner is not named, as intake never offers someone else's Developer environment either.
+  if (othersDeveloperEnvironment(env, input.requesterId)) {
     return {
       kind: 'answer',
       message:

@@ -70,6 +70,25 @@ describe('preparers', () => {
       assert.deepEqual(r, { kind: 'answer', message: 'Dropbox is already allowed in IT Tools, as Non-business.' });
     });
 
+    it("answers at once for someone else's Developer environment, not its owner's, without naming the owner", async () => {
+      const other = await prep.connectorUnblock({
+        requesterId: users.alex.id,
+        environmentId: envs.hrDev,
+        connectorId: 'shared_dropbox',
+      });
+      assert.equal(other.kind, 'answer');
+      const message = other.kind === 'answer' ? other.message : '';
+      assert.match(message, /HR Dev is a Developer environment: it is for its owner's individual use/);
+      assert.doesNotMatch(message, /Diego/);
+      // Its owner (Diego Siciliani) is answered on the DLP facts as anyone is in their own environment.
+      const own = await prep.connectorUnblock({
+        requesterId: '2fc53c53-6050-5799-8c38-738ff98397dd',
+        environmentId: envs.hrDev,
+        connectorId: 'shared_dropbox',
+      });
+      assert.doesNotMatch(own.kind === 'answer' ? own.message : '', /individual use/);
+    });
+
     it('answers at once for an unblockable connector (by full id)', async () => {
       const r = await prep.connectorUnblock({
         requesterId: users.alex.id,
