@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import type { Store } from '../../src/requests/ports/store.js';
 import { computeAuditHash } from '../../src/storage/audit-hash.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
+import { walPagesByTree } from '../support/wal-pages.js';
 import { at, describeStoreContract, makeRequest, T0 } from './store.contract.js';
 
 const tempDirs: string[] = [];
@@ -76,6 +77,45 @@ describe('SqliteStore', () => {
     await first.close(); // idempotent
     const second = track(await openSqliteStore({ dataDir: dir }));
     assert.equal(await second.requests.nextId(), 'REQ-1002');
+  });
+
+  it('writes no index an approval does not need: its filing time, its outbox rows by request, jobs by lease', async () => {
+    const dir = tempDir();
+    const store = track(await openSqliteStore({ dataDir: dir }));
+    const id = await store.requests.nextId();
+    const message = (key: string) => ({
+      idempotencyKey: key,
+      conversationKey: 'channel:approvals',
+      operation: 'send' as const,
+      activity: { type: 'message', text: key },
+      requestId: id,
+      createdAt: T0,
+    });
+    await store.transaction(async (s) => {
+      await s.requests.insert(makeRequest(id));
+      await s.outbox.enqueue(message(`approval-card:${id}`));
+      await s.jobs.enqueue({ kind: 'remind', payload: {}, runAt: at(60), dedupeKey: `pending:${id}:remind:1` });
+    });
+    const raw = new SQLite(join(dir, 'govbot.sqlite'));
+    try {
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      await store.transaction(async (s) => {
+        await s.requests.update(makeRequest(id, { status: 'approved', updatedAt: at(5) }), 1);
+        await s.outbox.enqueue(message(`approval-card-update:${id}:2`));
+        await s.jobs.enqueue({ kind: 'execute', payload: {}, runAt: at(5), dedupeKey: `execute:${id}` });
+        await s.jobs.cancelByPrefix(`pending:${id}:`);
+      });
+      const written = walPagesByTree(join(dir, 'govbot.sqlite-wal'), raw);
+      // What changed is written (the status's indexes, the new outbox row's, the jobs' by status and run time)…
+      for (const tree of ['requests_status_created', 'requests_requester_status', 'outbox_due', 'jobs_pending_due'])
+        assert.ok(written.has(tree), `${tree} written: ${[...written.keys()]}`);
+      // …and nothing else: no query reads outbox rows by request or running jobs by lease, and the filing time stays.
+      for (const tree of ['requests_created', 'outbox_request', 'jobs_running_lease'])
+        assert.ok(!written.has(tree), `${tree} not written: ${[...written.keys()]}`);
+    } finally {
+      raw.close();
+    }
+    assert.equal((await store.requests.list({ status: ['approved'] }))[0]?.createdAt, T0);
   });
 
   it('keeps data across a crash: an unfinished job is claimable again once its lease expires', async () => {

@@ -135,7 +135,10 @@ export interface StoreSession {
     insert(request: GovernanceRequest): Promise<void>;
     get(id: string): Promise<GovernanceRequest | undefined>;
     list(filter?: RequestFilter): Promise<GovernanceRequest[]>;
-    /** Writes only if the stored version equals expectedVersion; returns false on a conflict. Bumps version. */
+    /**
+     * Writes only if the stored version equals expectedVersion; returns false on a conflict. Bumps version. The id,
+     * type, requester and createdAt are those it was inserted with (a request's identity never changes).
+     */
     update(request: GovernanceRequest, expectedVersion: number): Promise<boolean>;
   };
   audit: {

@@ -7,9 +7,11 @@ import { jobDeadReported } from './002-job-dead-reported.js';
 import { auditHead } from './003-audit-head.js';
 import { fleetOutboxAndLeases } from './004-fleet-outbox-and-leases.js';
 import { retention } from './005-retention.js';
+import { fewerWriteIndexes } from './006-fewer-write-indexes.js';
 import { postgresInitial } from './postgres/001-initial.js';
 import { postgresFleetOutboxAndLeases } from './postgres/002-fleet-outbox-and-leases.js';
 import { postgresRetention } from './postgres/003-retention.js';
+import { postgresFewerWriteIndexes } from './postgres/004-fewer-write-indexes.js';
 
 export const sqliteMigrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -17,10 +19,12 @@ export const sqliteMigrations: Record<string, Migration> = {
   '003-audit-head': auditHead,
   '004-fleet-outbox-and-leases': fleetOutboxAndLeases,
   '005-retention': retention,
+  '006-fewer-write-indexes': fewerWriteIndexes,
 };
 
 export const postgresMigrations: Record<string, Migration> = {
   '001-initial': postgresInitial,
   '002-fleet-outbox-and-leases': postgresFleetOutboxAndLeases,
   '003-retention': postgresRetention,
+  '004-fewer-write-indexes': postgresFewerWriteIndexes,
 };

@@ -35,7 +35,7 @@ const takeNextId = compiledOnce((db) =>
     .where('name', '=', 'requests')
     .returning('value'),
 );
-/** Every column but the id, as placeholders of `v` (insert and update write the same ones). */
+/** Every column but the id, as placeholders of `v`. */
 const columnsOf = (v: RequestRow) => ({
   version: v.version,
   type: v.type,
@@ -49,8 +49,16 @@ const insertRow = compiledOnce((db, v: RequestRow) => db.insertInto('requests').
 const selectById = compiledOnce((db, v: { id: string }) =>
   db.selectFrom('requests').select(['body', 'version']).where('id', '=', v.id),
 );
+/**
+ * Only the columns a change of state changes: type, requester and filing time are fixed when a request is filed, and
+ * SQLite rewrites the index entries of every column SET (same value or not), a page more in each approval's COMMIT.
+ */
 const updateAtVersion = compiledOnce((db, v: RequestRow & { expectedVersion: number }) =>
-  db.updateTable('requests').set(columnsOf(v)).where('id', '=', v.id).where('version', '=', v.expectedVersion),
+  db
+    .updateTable('requests')
+    .set({ version: v.version, status: v.status, updated_at: v.updated_at, body: v.body })
+    .where('id', '=', v.id)
+    .where('version', '=', v.expectedVersion),
 );
 
 export function requestsRepository(db: Db, ctx: StoreContext): StoreSession['requests'] {
