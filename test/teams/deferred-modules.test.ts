@@ -1,6 +1,6 @@
 // Idle memory: what the embedded default (SQLite, no teams-ai sign-in) never uses is not loaded at start, and
-// teams-ai's sign-in still gets the real botbuilder-dialogs when something uses it. In a child process, since this
-// one has loaded everything already.
+// teams-ai's sign-in still gets the real botbuilder-dialogs when something uses it; the card templating library
+// loads at the first card. In a child process, since this one has loaded everything already.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
@@ -13,6 +13,14 @@ const atStart = {
   dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
   recognizers: loaded(/node_modules\\/@microsoft\\/recognizers-text-(suite|date-time|number|choice)\\//),
   pg: loaded(/node_modules\\/pg\\/lib\\/index\\.js$/),
+  templating: loaded(/node_modules\\/adaptivecards-templating\\//),
+  expressions: loaded(/node_modules\\/adaptive-expressions\\//),
+};
+const { noticeCard } = await import('./src/teams/cards/composer.ts');
+const firstCard = {
+  title: noticeCard({ title: 'Saved', text: 'Your request is filed.' }).body[0].text,
+  templating: loaded(/node_modules\\/adaptivecards-templating\\//),
+  expressions: loaded(/node_modules\\/adaptive-expressions\\//),
 };
 const fromTeamsAi = createRequire(require.resolve('@microsoft/teams-ai/lib/Application.js'));
 const dialogs = fromTeamsAi('botbuilder-dialogs');
@@ -23,11 +31,11 @@ const whenUsed = {
   keys: Object.keys(dialogs).includes('OAuthPrompt'),
   dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
 };
-console.log(JSON.stringify({ atStart, whenUsed }));
+console.log(JSON.stringify({ atStart, firstCard, whenUsed }));
 `;
 
 describe('start-up loads only what the embedded default uses', () => {
-  it('leaves botbuilder-dialogs, the text recognisers and pg unloaded, and loads dialogs when used', function () {
+  it('leaves botbuilder-dialogs, the text recognisers, pg and the card templating unloaded, and loads each when used', function () {
     this.timeout(90_000); // a fresh node with tsx compiling the app
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
       cwd: process.cwd(),
@@ -35,7 +43,8 @@ describe('start-up loads only what the embedded default uses', () => {
     });
     const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
     assert.deepEqual(result, {
-      atStart: { dialogs: false, recognizers: false, pg: false },
+      atStart: { dialogs: false, recognizers: false, pg: false, templating: false, expressions: false },
+      firstCard: { title: 'Saved', templating: true, expressions: true },
       whenUsed: { dialogSet: 'function', ssoPromptIsDialog: true, keys: true, dialogs: true },
     });
   });

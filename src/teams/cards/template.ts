@@ -1,11 +1,18 @@
 // Expands the Adaptive Card templates in cards/ with typed data. Fails loudly on expansion warnings or an
 // unresolved ${...}, so a template/data mismatch is a bug found in tests, not a broken card in Teams.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Expression } from 'adaptive-expressions';
-import * as ACData from 'adaptivecards-templating';
+import type * as AdaptiveExpressions from 'adaptive-expressions';
+import type * as ACData from 'adaptivecards-templating';
 import { projectRoot } from '../../project-root.js';
 import { userText } from './user-text.js';
+
+// The templating library and its adaptive-expressions (ANTLR, lodash, an English word list: ~6 MB of heap) are
+// required at the first card, not at start: an idle bot renders none. Both are CommonJS, so rendering stays synchronous.
+const require = createRequire(import.meta.url);
+const templating = () => require('adaptivecards-templating') as typeof ACData;
+const expressions = () => require('adaptive-expressions') as typeof AdaptiveExpressions;
 
 export const CARD_TEMPLATES = [
   'request-card',
@@ -39,7 +46,7 @@ function checkConditions(name: string, node: unknown): void {
       if (key === '$when' && typeof value === 'string') {
         const inner = /^\$\{(.*)\}$/s.exec(value.trim())?.[1] ?? value;
         try {
-          Expression.parse(inner);
+          expressions().Expression.parse(inner);
         } catch (error) {
           throw new CardTemplateError(`${name}: $when "${value}" does not parse: ${(error as Error).message}`);
         }
@@ -53,7 +60,7 @@ function load(name: CardTemplateName): ACData.Template {
   if (!template) {
     const json: unknown = JSON.parse(readFileSync(join(projectRoot(), 'cards', `${name}.json`), 'utf8'));
     checkConditions(name, json);
-    template = new ACData.Template(json);
+    template = new (templating().Template)(json);
     prepared.set(name, template);
   }
   return template;
