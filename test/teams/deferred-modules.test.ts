@@ -1,18 +1,23 @@
-// Idle memory: what the embedded default (SQLite, no teams-ai sign-in) never uses is not loaded at start, and
-// teams-ai's sign-in still gets the real botbuilder-dialogs when something uses it; the card templating library
-// loads at the first card. In a child process, since this one has loaded everything already.
+// Idle memory: what the embedded default (SQLite, no teams-ai sign-in, no managed identity) never uses is not loaded
+// at start, and teams-ai's sign-in still gets the real botbuilder-dialogs and msal-node, the connector the real
+// @azure/identity, when something uses them; the card templating library loads at the first card. In a child process, since this one has loaded everything already.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 const probe = `
 import { createRequire } from 'node:module';
+import { types } from 'node:util';
 await import('./src/app.ts');
 const require = createRequire(import.meta.url);
-const loaded = (pattern) => Object.keys(require.cache).some((file) => pattern.test(file));
+// A deferred module's stand-in (a proxy) sits in the cache under the real module's path until it is used.
+const loaded = (pattern) =>
+  Object.entries(require.cache).some(([file, module]) => pattern.test(file) && !types.isProxy(module.exports));
 const atStart = {
   dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
   recognizers: loaded(/node_modules\\/@microsoft\\/recognizers-text-(suite|date-time|number|choice)\\//),
   pg: loaded(/node_modules\\/pg\\/lib\\/index\\.js$/),
+  signInMsal: loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
+  identity: loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
   templating: loaded(/node_modules\\/adaptivecards-templating\\//),
   expressions: loaded(/node_modules\\/adaptive-expressions\\//),
 };
@@ -23,6 +28,7 @@ const firstCard = {
   expressions: loaded(/node_modules\\/adaptive-expressions\\//),
 };
 const fromTeamsAi = createRequire(require.resolve('@microsoft/teams-ai/lib/Application.js'));
+const fromConnector = createRequire(createRequire(require.resolve('botbuilder')).resolve('botframework-connector'));
 const dialogs = fromTeamsAi('botbuilder-dialogs');
 const { TeamsSsoPrompt } = fromTeamsAi('./authentication/TeamsBotSsoPrompt.js');
 const whenUsed = {
@@ -30,12 +36,18 @@ const whenUsed = {
   ssoPromptIsDialog: TeamsSsoPrompt.prototype instanceof dialogs.Dialog,
   keys: Object.keys(dialogs).includes('OAuthPrompt'),
   dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
+  signInMsal: typeof fromTeamsAi('@azure/msal-node').ConfidentialClientApplication,
+  identity: typeof fromConnector('@azure/identity').DefaultAzureCredential,
+  loaded: [
+    loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
+    loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
+  ],
 };
 console.log(JSON.stringify({ atStart, firstCard, whenUsed }));
 `;
 
 describe('start-up loads only what the embedded default uses', () => {
-  it('leaves botbuilder-dialogs, the text recognisers, pg and the card templating unloaded, and loads each when used', function () {
+  it('leaves sign-in modules, pg and the card templating unloaded, and loads each when used', function () {
     this.timeout(90_000); // a fresh node with tsx compiling the app
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
       cwd: process.cwd(),
@@ -43,9 +55,25 @@ describe('start-up loads only what the embedded default uses', () => {
     });
     const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
     assert.deepEqual(result, {
-      atStart: { dialogs: false, recognizers: false, pg: false, templating: false, expressions: false },
+      atStart: {
+        dialogs: false,
+        recognizers: false,
+        pg: false,
+        signInMsal: false,
+        identity: false,
+        templating: false,
+        expressions: false,
+      },
       firstCard: { title: 'Saved', templating: true, expressions: true },
-      whenUsed: { dialogSet: 'function', ssoPromptIsDialog: true, keys: true, dialogs: true },
+      whenUsed: {
+        dialogSet: 'function',
+        ssoPromptIsDialog: true,
+        keys: true,
+        dialogs: true,
+        signInMsal: 'function',
+        identity: 'function',
+        loaded: [true, true],
+      },
     });
   });
 });

@@ -1,0 +1,20 @@
+// Libraries' sign-in code the bot never runs, loaded only if something uses it (~40 MB resident in all):
+// - teams-ai's Application requires its sign-in modules when it loads, and they require botbuilder-dialogs with
+//   Microsoft's text recognisers (number, date-time, choice: ~30 MB) and msal-node (its own copy, ~3 MB of heap);
+//   the bot configures no teams-ai sign-in.
+// - botframework-connector requires @azure/identity (~5 MB of heap, with a third msal-node) for a managed identity's
+//   tokens only; the bot authenticates with an app id and secret.
+// Imported before teams-ai and botbuilder.
+import { createRequire } from 'node:module';
+import { deferModule } from './defer-module.js';
+
+const resolve = createRequire(import.meta.url).resolve;
+const fromTeamsAi = createRequire(resolve('@microsoft/teams-ai/lib/Application.js'));
+// teams-ai declares `class TeamsSsoPrompt extends Dialog` at load: the base class comes from its own small module
+// (the same class the package exports).
+deferModule(fromTeamsAi, 'botbuilder-dialogs', {
+  Dialog: () => (fromTeamsAi('botbuilder-dialogs/lib/dialog.js') as { Dialog: unknown }).Dialog,
+});
+deferModule(fromTeamsAi, '@azure/msal-node');
+const fromConnector = createRequire(createRequire(resolve('botbuilder')).resolve('botframework-connector'));
+deferModule(fromConnector, '@azure/identity');
