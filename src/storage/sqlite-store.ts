@@ -19,6 +19,7 @@ import { sqliteMigrations } from './migrations/index.js';
 import { migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+import { type CheckpointTiming, QuietCheckpoints } from './wal-checkpoints.js';
 
 export const DEFAULT_DATA_DIR = './.data';
 export const DATABASE_FILENAME = 'govbot.sqlite';
@@ -32,6 +33,8 @@ export interface SqliteStoreOptions {
   filename?: string;
   /** Time source for timestamps the store writes itself (job created_at, outbox sent_at, retryDead). */
   clock?: () => Date;
+  /** When WAL checkpoints run (wal-checkpoints.ts); tests pass their own schedule. */
+  checkpoints?: CheckpointTiming;
 }
 
 /**
@@ -45,10 +48,23 @@ export interface SqliteStoreOptions {
  * up to BUSY_TIMEOUT_MS. A statement that failed with SQLITE_BUSY did nothing, so running it again is safe.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly checkpoints: QuietCheckpoints | undefined,
+  ) {
+    super(config);
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
+    const checkpoints = this.checkpoints;
     return {
-      executeQuery: (query) => whenNotBusy(() => connection.executeQuery(query)),
+      executeQuery: <R>(query: CompiledQuery) => {
+        const result = whenNotBusy(() => connection.executeQuery<R>(query));
+        // Anything but a select may have written (a commit, a statement outside a transaction).
+        if (checkpoints && query.query.kind !== 'SelectQueryNode') checkpoints.wrote();
+        return result;
+      },
       streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
     };
   }
@@ -98,12 +114,14 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #checkpoints: QuietCheckpoints | undefined;
+  constructor(config: SqliteDialectConfig, checkpoints: QuietCheckpoints | undefined) {
     super(config);
     this.#config = config;
+    this.#checkpoints = checkpoints;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#checkpoints);
   }
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
@@ -116,12 +134,14 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   if (!inMemory) mkdirSync(dirname(filename), { recursive: true });
 
   const sqlite = new SQLite(filename);
+  let checkpoints: QuietCheckpoints | undefined;
   try {
     sqlite.pragma('busy_timeout = 0'); // waits are asynchronous: see ImmediateSqliteDriver
     if (!inMemory) {
       // WAL: readers (the ops CLI) never block the writer (the bot) and vice versa.
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
+      checkpoints = new QuietCheckpoints(sqlite, opts.checkpoints);
     }
     sqlite.pragma('foreign_keys = ON');
   } catch (err) {
@@ -129,19 +149,29 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     throw err;
   }
 
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, checkpoints),
+  });
   try {
     await migrateToLatest(db, sqliteMigrations);
   } catch (err) {
+    checkpoints?.stop();
     await db.destroy();
     throw err;
   }
 
-  return kyselyStore({
+  const store = kyselyStore({
     db,
     dialect: 'sqlite',
     clock: opts.clock,
     // One file, one host: the process clock is the database's.
     databaseNow: async () => new Date(),
   });
+  return {
+    ...store,
+    close() {
+      checkpoints?.stop();
+      return store.close();
+    },
+  };
 }
