@@ -3,11 +3,23 @@ import type { AuditFilter, AuditRecord, AuditRecordInput, StoreSession } from '.
 import { computeAuditHash } from '../audit-hash.js';
 import type { AuditTable } from '../schema.js';
 import { compiledOnce } from './compiled-query.js';
-import { atomically, type Db, lockedOn, opt, orNull, parseJsonOrUndefined, type StoreContext } from './shared.js';
+import {
+  atomically,
+  type Db,
+  lockedOn,
+  opt,
+  orNull,
+  parseJsonOnRead,
+  parseJsonOrUndefined,
+  type StoreContext,
+} from './shared.js';
 
 type AuditRow = Selectable<AuditTable>;
 
-function fromRow(r: AuditRow): AuditRecord {
+const fromRow = (r: AuditRow): AuditRecord => recordOf(r, false);
+
+/** parseOnRead: the JSON columns are parsed when first read (an appended record, which callers rarely read). */
+function recordOf(r: AuditRow, parseOnRead: boolean): AuditRecord {
   const record: AuditRecord = {
     seq: r.seq,
     at: r.at,
@@ -25,11 +37,13 @@ function fromRow(r: AuditRow): AuditRecord {
     targetId: opt(r.target_id),
     environmentId: opt(r.environment_id),
     correlationId: opt(r.correlation_id),
-    apiCalls: parseJsonOrUndefined(r.api_calls),
-    details: parseJsonOrUndefined(r.details),
+    apiCalls: parseOnRead ? undefined : parseJsonOrUndefined(r.api_calls),
+    details: parseOnRead ? undefined : parseJsonOrUndefined(r.details),
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (record as unknown as Record<string, unknown>)[k] = v;
+  if (parseOnRead && r.api_calls !== null) parseJsonOnRead(record, 'apiCalls', r.api_calls);
+  if (parseOnRead && r.details !== null) parseJsonOnRead(record, 'details', r.details);
   return record;
 }
 
@@ -38,26 +52,23 @@ const readHead = compiledOnce((db, _, ctx) =>
   lockedOn(ctx, db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1)),
 );
 const insertRecord = compiledOnce((db, v: AuditRow) =>
-  db
-    .insertInto('audit')
-    .values({
-      seq: v.seq,
-      at: v.at,
-      actor_id: v.actor_id,
-      actor_upn: v.actor_upn,
-      action: v.action,
-      outcome: v.outcome,
-      request_id: v.request_id,
-      target_type: v.target_type,
-      target_id: v.target_id,
-      environment_id: v.environment_id,
-      correlation_id: v.correlation_id,
-      api_calls: v.api_calls,
-      details: v.details,
-      prev_hash: v.prev_hash,
-      hash: v.hash,
-    })
-    .returningAll(),
+  db.insertInto('audit').values({
+    seq: v.seq,
+    at: v.at,
+    actor_id: v.actor_id,
+    actor_upn: v.actor_upn,
+    action: v.action,
+    outcome: v.outcome,
+    request_id: v.request_id,
+    target_type: v.target_type,
+    target_id: v.target_id,
+    environment_id: v.environment_id,
+    correlation_id: v.correlation_id,
+    api_calls: v.api_calls,
+    details: v.details,
+    prev_hash: v.prev_hash,
+    hash: v.hash,
+  }),
 );
 const writeHead = compiledOnce((db, v: { seq: number; hash: string }) =>
   db.updateTable('audit_head').set({ seq: v.seq, hash: v.hash }).where('id', '=', 1),
@@ -77,28 +88,28 @@ export function auditRepository(db: Db, ctx: StoreContext): StoreSession['audit'
         const prevHash = head.hash;
         const seq = head.seq + 1;
         const hash = computeAuditHash(prevHash, input);
-        const [inserted] = (
-          await insertRecord.run(trx, ctx, {
-            seq,
-            at: input.at,
-            actor_id: input.actorId,
-            actor_upn: orNull(input.actorUpn),
-            action: input.action,
-            outcome: input.outcome,
-            request_id: orNull(input.requestId),
-            target_type: orNull(input.targetType),
-            target_id: orNull(input.targetId),
-            environment_id: orNull(input.environmentId),
-            correlation_id: orNull(input.correlationId),
-            api_calls: input.apiCalls === undefined ? null : JSON.stringify(input.apiCalls),
-            details: input.details === undefined ? null : JSON.stringify(input.details),
-            prev_hash: prevHash,
-            hash,
-          })
-        ).rows;
-        if (!inserted) throw new Error(`audit record ${seq} was not inserted`);
+        const row: AuditRow = {
+          seq,
+          at: input.at,
+          actor_id: input.actorId,
+          actor_upn: orNull(input.actorUpn),
+          action: input.action,
+          outcome: input.outcome,
+          request_id: orNull(input.requestId),
+          target_type: orNull(input.targetType),
+          target_id: orNull(input.targetId),
+          environment_id: orNull(input.environmentId),
+          correlation_id: orNull(input.correlationId),
+          api_calls: input.apiCalls === undefined ? null : JSON.stringify(input.apiCalls),
+          details: input.details === undefined ? null : JSON.stringify(input.details),
+          prev_hash: prevHash,
+          hash,
+        };
+        const inserted = await insertRecord.run(trx, ctx, row);
+        if ((inserted.numAffectedRows ?? 0n) === 0n) throw new Error(`audit record ${seq} was not inserted`);
         await writeHead.run(trx, ctx, { seq, hash });
-        return fromRow(inserted);
+        // The record as stored (its JSON parsed back only if read: callers rarely look), as list() reads it.
+        return recordOf(row, true);
       });
     },
 

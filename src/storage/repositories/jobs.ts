@@ -2,7 +2,16 @@ import { type Selectable, sql } from 'kysely';
 import { type Job, LeaseLostError, type StoreSession } from '../../requests/ports/store.js';
 import type { JobsTable } from '../schema.js';
 import { compiledOnce } from './compiled-query.js';
-import { atomically, type Db, lockedOn, nowIso, parseJson, type StoreContext } from './shared.js';
+import {
+  atomically,
+  type Db,
+  insertedId,
+  lockedOn,
+  nowIso,
+  parseJson,
+  returningIdOn,
+  type StoreContext,
+} from './shared.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -37,21 +46,24 @@ const insertUnlessLive = compiledOnce(
       maxAttempts: number;
       createdAt: string;
     },
+    ctx,
   ) =>
-    db
-      .insertInto('jobs')
-      .values({
-        kind: v.kind,
-        payload: v.payload,
-        run_at: v.runAt,
-        dedupe_key: v.dedupeKey,
-        max_attempts: v.maxAttempts,
-        created_at: v.createdAt,
-      })
-      // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
-      // a second live job with the same key is silently not inserted.
-      .onConflict((oc) => oc.doNothing())
-      .returningAll(),
+    returningIdOn(
+      ctx,
+      db
+        .insertInto('jobs')
+        .values({
+          kind: v.kind,
+          payload: v.payload,
+          run_at: v.runAt,
+          dedupe_key: v.dedupeKey,
+          max_attempts: v.maxAttempts,
+          created_at: v.createdAt,
+        })
+        // The partial unique index jobs_live_dedupe (dedupe_key where status in pending/running) makes this atomic:
+        // a second live job with the same key is silently not inserted.
+        .onConflict((oc) => oc.doNothing()),
+    ),
 );
 const cancelPendingByPrefix = compiledOnce((db, v: { prefix: string; length: number }) =>
   db
@@ -79,17 +91,31 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
   };
   return {
     async enqueue(input) {
-      const [row] = (
-        await insertUnlessLive.run(db, ctx, {
-          kind: input.kind,
-          payload: JSON.stringify(input.payload),
-          runAt: input.runAt,
-          dedupeKey: input.dedupeKey ?? null,
-          maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          createdAt: nowIso(clock),
-        })
-      ).rows;
-      return row ? fromRow(row) : undefined;
+      const values = {
+        kind: input.kind,
+        payload: JSON.stringify(input.payload),
+        runAt: input.runAt,
+        dedupeKey: input.dedupeKey ?? null,
+        maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        createdAt: nowIso(clock),
+      };
+      const id = insertedId(await insertUnlessLive.run(db, ctx, values));
+      if (id === undefined) return undefined;
+      // The row as inserted (pending, no attempts yet), as fromRow would read it.
+      return fromRow({
+        id,
+        kind: values.kind,
+        payload: values.payload,
+        run_at: values.runAt,
+        dedupe_key: values.dedupeKey,
+        max_attempts: values.maxAttempts,
+        status: 'pending',
+        attempts: 0,
+        lease_until: null,
+        last_error: null,
+        created_at: values.createdAt,
+        dead_reported_at: null,
+      });
     },
 
     claimDue(now, leaseUntil, limit) {

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
 import { compiledOnce } from './compiled-query.js';
-import { type Db, lockedOn, nowIso, parseJsonOnRead, type StoreContext } from './shared.js';
+import { type Db, insertedId, lockedOn, nowIso, parseJsonOnRead, returningIdOn, type StoreContext } from './shared.js';
 
 function fromRow(r: Selectable<OutboxTable>): OutboxMessage {
   const m: OutboxMessage = {
@@ -40,22 +40,25 @@ const insertUnlessKeyTaken = compiledOnce(
       requestId: string | null;
       createdAt: string;
     },
+    ctx,
   ) =>
-    db
-      .insertInto('outbox')
-      .values({
-        idempotency_key: v.idempotencyKey,
-        conversation_key: v.conversationKey,
-        operation: v.operation,
-        update_of: v.updateOf,
-        activity: v.activity,
-        request_id: v.requestId,
-        next_attempt_at: v.createdAt,
-        created_at: v.createdAt,
-      })
-      // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returningAll(),
+    returningIdOn(
+      ctx,
+      db
+        .insertInto('outbox')
+        .values({
+          idempotency_key: v.idempotencyKey,
+          conversation_key: v.conversationKey,
+          operation: v.operation,
+          update_of: v.updateOf,
+          activity: v.activity,
+          request_id: v.requestId,
+          next_attempt_at: v.createdAt,
+          created_at: v.createdAt,
+        })
+        // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
+        .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+    ),
 );
 const selectByKey = compiledOnce((db, v: { idempotencyKey: string }) =>
   db.selectFrom('outbox').selectAll().where('idempotency_key', '=', v.idempotencyKey),
@@ -114,18 +117,38 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
   const { clock } = ctx;
   return {
     async enqueue(message) {
-      const [row] = (
+      const activity = JSON.stringify(message.activity);
+      const id = insertedId(
         await insertUnlessKeyTaken.run(db, ctx, {
           idempotencyKey: message.idempotencyKey,
           conversationKey: message.conversationKey,
           operation: message.operation,
           updateOf: message.updateOf ?? null,
-          activity: JSON.stringify(message.activity),
+          activity,
           requestId: message.requestId ?? null,
           createdAt: message.createdAt,
-        })
-      ).rows;
-      return row ? fromRow(row) : undefined;
+        }),
+      );
+      if (id === undefined) return undefined;
+      // The row as inserted (the columns' defaults: pending, no attempts, due at once), as fromRow would read it.
+      return fromRow({
+        id,
+        idempotency_key: message.idempotencyKey,
+        conversation_key: message.conversationKey,
+        operation: message.operation,
+        update_of: message.updateOf ?? null,
+        activity,
+        request_id: message.requestId ?? null,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: message.createdAt,
+        activity_id: null,
+        last_error: null,
+        created_at: message.createdAt,
+        sent_at: null,
+        in_flight_at: null,
+        in_flight_by: null,
+      });
     },
 
     async due(now, limit) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Compilable, type InsertQueryBuilder, type Kysely, type QueryResult, sql } from 'kysely';
 import { retryOnConflict } from '../conflict-retry.js';
 import type { Database } from '../schema.js';
 
@@ -74,3 +74,24 @@ export function parseJsonOrUndefined<T>(text: string | null): T | undefined {
 export const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 export const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+/**
+ * Asks an insert for the new row's id only: on SQLite from the statement itself (lastInsertRowid, no RETURNING, which
+ * SQLite runs as a second pass), on PostgreSQL with RETURNING id. The caller builds the row from what it inserted;
+ * returning every column copied a whole Adaptive Card back out of the database for each outbox message.
+ */
+export function returningIdOn(
+  ctx: StoreContext,
+  // biome-ignore lint/suspicious/noExplicitAny: an insert into any table with an id column
+  query: InsertQueryBuilder<Database, any, any>,
+): Compilable<unknown> {
+  return ctx.dialect === 'postgres' ? query.returning(sql<number>`id`.as('id')) : query;
+}
+
+/** The id of the row an insert built with returningIdOn added, or undefined when it inserted nothing (a conflict). */
+export function insertedId(result: QueryResult<unknown>): number | undefined {
+  const [row] = result.rows as { id?: number | string }[];
+  if (row?.id !== undefined) return Number(row.id);
+  if ((result.numAffectedRows ?? 0n) === 0n || result.insertId === undefined) return undefined;
+  return Number(result.insertId);
+}
