@@ -47,7 +47,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBotApplication } from './teams/bot.js';
 import { AdaptiveCardComposer } from './teams/cards/composer.js';
 import { refreshUsersFor } from './teams/cards/request-view.js';
-import { afterInvokes, Foreground } from './teams/foreground.js';
+import { coalescedKicks, Foreground } from './teams/foreground.js';
 import { languageModelChoice } from './teams/language-model-config.js';
 import { startBotServer } from './teams/server.js';
 import { TeamsNotifier } from './teams/teams-notifier.js';
@@ -233,9 +233,10 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
   // Retention rounds: every replica asks, the fleet gets one (the round's dedupe key).
   await scheduleHousekeeping(store, clock());
 
+  const kickWorkers = coalescedKicks(foreground, { drainOutbox: () => outbox.drain(), tickJobs: () => jobs.tick() });
   const kick = () => {
     if (options.kickWorkers === false) return;
-    setImmediate(() => afterInvokes(foreground, { drainOutbox: () => outbox.drain(), tickJobs: () => jobs.tick() }));
+    kickWorkers();
   };
   const app = createBotApplication(adapter, {
     config,

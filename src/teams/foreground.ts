@@ -73,6 +73,11 @@ export class Foreground {
   }
 }
 
+export interface BackgroundWork {
+  drainOutbox: () => Promise<unknown>;
+  tickJobs: () => Promise<number>;
+}
+
 /**
  * What a change kicks off, once the invokes in flight are answered: the outbox on its own (what the change enqueued
  * goes out now, not after a running job has ended), and the jobs, then the outbox again only when a job ran (what it
@@ -80,14 +85,31 @@ export class Foreground {
  * burst of clicks, the outbox took lane leases and read queues between the invokes, a write transaction each, to
  * wait for them anyway.
  */
-export function afterInvokes(
-  foreground: Foreground,
-  work: { drainOutbox: () => Promise<unknown>; tickJobs: () => Promise<number> },
-): void {
+export function afterInvokes(foreground: Foreground, work: BackgroundWork, onLetThrough?: () => void): void {
   const idle = foreground.idle();
+  // First, before the outbox's first read: a change committed after this point needs a look of its own.
+  if (onLetThrough) idle.then(onLetThrough);
   idle.then(work.drainOutbox).catch(() => undefined);
   idle
     .then(work.tickJobs)
     .then((ran) => (ran > 0 ? work.drainOutbox() : 0))
     .catch(() => undefined);
+}
+
+/**
+ * The kick every change makes (after its commit): afterInvokes, once for all the kicks made while one waits for the
+ * invokes to be answered. A burst of 40 approve clicks kicked 40 times: 40 waits, then 40 outbox drains each reading
+ * the queue heads and 40 job ticks, all at the same moment and after the same commits. A kick made after the waiting
+ * one was let through (whose outbox may already have read its queue) waits again.
+ */
+export function coalescedKicks(foreground: Foreground, work: BackgroundWork): () => void {
+  let waiting = false;
+  const letThrough = () => {
+    waiting = false;
+  };
+  return () => {
+    if (waiting) return;
+    waiting = true;
+    setImmediate(() => afterInvokes(foreground, work, letThrough));
+  };
 }

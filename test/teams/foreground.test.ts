@@ -1,6 +1,6 @@
 // Background work (jobs, outbox sends) waits while invokes are being answered, and never longer than its cap.
 import assert from 'node:assert/strict';
-import { afterInvokes, Foreground, type Schedule } from '../../src/teams/foreground.js';
+import { afterInvokes, coalescedKicks, Foreground, type Schedule } from '../../src/teams/foreground.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 /** No quiet gap: released after the I/O already waiting. */
@@ -123,5 +123,29 @@ describe('Foreground: invokes before background work', () => {
       for (let i = 0; i < 4; i++) await tick();
       assert.equal(drained.length, ran === 0 ? 1 : 2, `${ran} jobs ran`);
     }
+  });
+
+  it('kicks made while one waits for the invokes run the background work once; a kick after it was let through runs it again', async () => {
+    const foreground = new Foreground(60_000, 0, immediate);
+    const runs = { outbox: 0, jobs: 0 };
+    const kick = coalescedKicks(foreground, {
+      drainOutbox: async () => runs.outbox++,
+      tickJobs: async () => {
+        runs.jobs++;
+        return 0;
+      },
+    });
+    let answer: () => void = () => undefined;
+    const invoke = foreground.invoke(() => new Promise<void>((r) => (answer = r)));
+    for (let i = 0; i < 40; i++) kick(); // 40 clicks' commits
+    for (let i = 0; i < 4; i++) await tick();
+    assert.deepEqual(runs, { outbox: 0, jobs: 0 }, 'nothing while the invoke is in flight');
+    answer();
+    await invoke;
+    for (let i = 0; i < 4; i++) await tick();
+    assert.deepEqual(runs, { outbox: 1, jobs: 1 }, 'one drain and one tick for the 40 kicks');
+    kick(); // a change committed after the outbox was let through
+    for (let i = 0; i < 4; i++) await tick();
+    assert.deepEqual(runs, { outbox: 2, jobs: 2 });
   });
 });
