@@ -4,7 +4,7 @@ import './defer-sign-in.js';
 import type { AdaptiveCard, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 // The module, not the package index: the index also loads the AI half (planners, tokenizers, ~15 MB resident).
 import { Application } from '@microsoft/teams-ai/lib/Application.js';
-import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { CardActionHandler } from './card-action-handler.js';
 import type { BotContext } from './context.js';
 import { channelDataOf, referenceFor } from './conversation-references.js';
@@ -17,7 +17,9 @@ export function createBotApplication(adapter: TeamsAdapter, bot: BotContext): Ap
   const app = new Application<TurnState>({
     adapter,
     botAppId: bot.config.BOT_ID ?? '',
-    storage: new MemoryStorage(),
+    // No turn-state storage: no handler reads or writes teams-ai's conversation or user state (what the bot keeps
+    // is in its store), and a MemoryStorage was read and its scopes compared on every turn for nothing. Without one
+    // each turn starts from empty scopes, which is what the never-written MemoryStorage gave back.
     removeRecipientMention: true,
     startTypingTimer: true,
     longRunningMessages: false,
