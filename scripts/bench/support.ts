@@ -112,7 +112,15 @@ export async function startBot(
   options: { cpuProfileDir?: string; tenant?: 'inside' | 'own-process' } = {},
 ): Promise<Target & { tenantCpuMs?: () => number; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govbot-bench-'));
-  const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+  const profile = options.cpuProfileDir
+    ? [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        options.cpuProfileDir,
+        '--cpu-prof-interval',
+        process.env.BENCH_PROFILE_INTERVAL_US ?? '1000',
+      ]
+    : [];
   const tenant =
     options.tenant === 'own-process'
       ? await startSimulatorProcess({ dataDir: join(dataDir, 'simulator'), compiled: true })
