@@ -48,9 +48,10 @@ export class LifecycleScheduler implements LifecycleHooks {
   async onStagePassed(session: StoreSession, request: GovernanceRequest): Promise<void> {
     const stage = currentStage(request);
     if (request.status !== 'pending' || stage === undefined) return;
-    for (let earlier = 0; earlier < stage; earlier++) {
-      for (const prefix of lifecycleKeys.stagePrefixes(request.id, earlier)) await session.jobs.cancelByPrefix(prefix);
-    }
+    const [first, ...rest] = Array.from({ length: stage }, (_, earlier) =>
+      lifecycleKeys.stagePrefixes(request.id, earlier),
+    ).flat();
+    if (first !== undefined) await session.jobs.cancelByPrefix(first, ...rest);
     await this.scheduleStage(session, request, stage);
   }
 
@@ -106,8 +107,10 @@ export class LifecycleScheduler implements LifecycleHooks {
   }
 
   async onApproved(session: StoreSession, request: GovernanceRequest): Promise<void> {
-    await this.onLeftPending(session, request);
-    if (request.extensionOf) await session.jobs.cancelByPrefix(lifecycleKeys.grantPrefix(request.extensionOf));
+    // Its waiting jobs, and an extended grant's reminders and revert (superseded), in one statement.
+    const pending = lifecycleKeys.pendingPrefix(request.id);
+    if (request.extensionOf) await session.jobs.cancelByPrefix(pending, lifecycleKeys.grantPrefix(request.extensionOf));
+    else await session.jobs.cancelByPrefix(pending);
     if (request.grantEndsAt) await this.scheduleGrant(session, request, request.grantEndsAt);
   }
 

@@ -162,21 +162,25 @@ export class GovernanceService {
     // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
     if (request.type === 'release') return false;
     const first = outboxKeys.approvalCard(request.id);
-    const existing = await session.outbox.getByKey(first);
-    // An edit goes where the card was posted (a channel once set is never unset, only moved): no channel lookup.
-    if (existing) {
-      return this.enqueue(
-        session,
-        existing.conversationKey,
-        outboxKeys.approvalCardUpdate(request.id, request.version),
-        this.deps.composer.approvalCard(request, notice),
-        request.id,
-        first,
-      );
-    }
+    const card = this.deps.composer.approvalCard(request, notice);
+    // An edit goes where the card was posted (a channel once set is never unset, only moved): one statement, no
+    // channel lookup. Nothing inserted: the card was never posted, or this edit was enqueued already (a retry).
+    const edit = outboxKeys.approvalCardUpdate(request.id, request.version);
+    const at = this.now();
+    if (
+      await session.outbox.enqueueEdit({
+        idempotencyKey: edit,
+        updateOf: first,
+        activity: card,
+        requestId: request.id,
+        createdAt: at,
+      })
+    )
+      return true;
+    if (await session.outbox.getByKey(first)) return true;
     const channel = await this.approvalsChannel(session);
     if (!channel) return false;
-    return this.enqueue(session, channel, first, this.deps.composer.approvalCard(request, notice), request.id);
+    return this.enqueue(session, channel, first, card, request.id);
   }
 
   /** Re-renders the cards that show a request's progress: the approval card, the receipt and every other copy. */

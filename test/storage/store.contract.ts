@@ -607,6 +607,18 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
           await store.jobs.enqueue({ kind: 'reminder', payload: {}, runAt: at(40), dedupeKey: 'reminder:REQ-1001:1' }),
         );
       });
+
+      it('cancelByPrefix with several prefixes cancels the pending jobs of each, and only those', async () => {
+        for (const key of ['pending:REQ-1:remind:1', 'pending:REQ-1:escalate', 'pending:REQ-1:expire', 'grant:REQ-2:x'])
+          await store.jobs.enqueue({ kind: 'k', payload: {}, runAt: at(10), dedupeKey: key });
+        assert.equal(
+          await store.jobs.cancelByPrefix('pending:REQ-1:remind:', 'pending:REQ-1:escalate', 'grant:REQ-2:'),
+          3,
+        );
+        const pending = (await store.jobs.list({ status: 'pending' })).map((j) => j.dedupeKey);
+        assert.deepEqual(pending, ['pending:REQ-1:expire']);
+        await assert.rejects(store.jobs.cancelByPrefix('pending:', ''));
+      });
     });
 
     describe('job leases and dead-job reports', () => {
@@ -752,6 +764,40 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
         assert.equal(await store.outbox.getByKey('nope'), undefined);
         const concurrent = await Promise.all(Array.from({ length: 5 }, () => store.outbox.enqueue(outboxInput('dup'))));
         assert.equal(concurrent.filter((m) => m !== undefined).length, 1);
+      });
+
+      it('enqueues an edit into the conversation of the message it edits, once, and nothing for an unknown one', async () => {
+        await store.outbox.enqueue(outboxInput('card:REQ-1001', { conversationKey: 'channel:elsewhere' }));
+        const edit = {
+          idempotencyKey: 'card:REQ-1001:v2',
+          updateOf: 'card:REQ-1001',
+          activity: { type: 'message', text: 'v2' },
+          requestId: 'REQ-1001',
+          createdAt: at(1),
+        };
+        assert.equal(await store.outbox.enqueueEdit(edit), true);
+        const stored = await store.outbox.getByKey('card:REQ-1001:v2');
+        assert.ok(stored);
+        assert.deepEqual(stored, {
+          id: stored.id,
+          idempotencyKey: 'card:REQ-1001:v2',
+          conversationKey: 'channel:elsewhere',
+          operation: 'update',
+          updateOf: 'card:REQ-1001',
+          activity: { type: 'message', text: 'v2' },
+          requestId: 'REQ-1001',
+          createdAt: at(1),
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: at(1),
+        });
+        assert.equal(await store.outbox.enqueueEdit({ ...edit, activity: { type: 'message', text: 'again' } }), false);
+        assert.deepEqual((await store.outbox.getByKey('card:REQ-1001:v2'))?.activity, { type: 'message', text: 'v2' });
+        assert.equal(await store.outbox.enqueueEdit({ ...edit, idempotencyKey: 'x:v2', updateOf: 'x' }), false);
+        assert.equal(await store.outbox.getByKey('x:v2'), undefined);
+        const { requestId: _, ...withoutRequest } = edit;
+        assert.equal(await store.outbox.enqueueEdit({ ...withoutRequest, idempotencyKey: 'card:REQ-1001:v3' }), true);
+        assert.equal((await store.outbox.getByKey('card:REQ-1001:v3'))?.requestId, undefined);
       });
 
       it('keeps update operations and their target', async () => {

@@ -91,6 +91,11 @@ export interface OutboxMessageInput {
   createdAt: string;
 }
 
+/** An edit of a message already enqueued: it goes where that message went. */
+export type OutboxEditInput = Omit<OutboxMessageInput, 'conversationKey' | 'operation' | 'updateOf'> & {
+  updateOf: string;
+};
+
 export interface OutboxMessage extends OutboxMessageInput {
   id: number;
   status: 'pending' | 'sent' | 'dead';
@@ -173,8 +178,11 @@ export interface StoreSession {
     /** Puts the job back for a later attempt, or marks it dead when attempts reached maxAttempts. */
     fail(id: number, attempt: number, error: string, retryAt: string): Promise<Job>;
     list(filter?: { status?: Job['status']; kind?: string }): Promise<Job[]>;
-    /** Cancels pending jobs whose dedupeKey starts with prefix (e.g. all reminders of a decided request). */
-    cancelByPrefix(prefix: string): Promise<number>;
+    /**
+     * Cancels pending jobs whose dedupeKey starts with one of the prefixes (e.g. all reminders of a decided request),
+     * in one statement. Returns how many.
+     */
+    cancelByPrefix(...prefixes: [string, ...string[]]): Promise<number>;
     /** Moves a running job's lease to leaseUntil (never backwards), so a long job is not taken over while it works. */
     extendLease(id: number, attempt: number, leaseUntil: string): Promise<void>;
     /**
@@ -196,6 +204,11 @@ export interface StoreSession {
   outbox: {
     /** Returns undefined when the idempotency key was already enqueued. */
     enqueue(message: OutboxMessageInput): Promise<OutboxMessage | undefined>;
+    /**
+     * Enqueues an edit of the message enqueued under `updateOf`, in that message's conversation: one statement, the
+     * original is not read. False when nothing was inserted: no message has that key, or the edit's key was taken.
+     */
+    enqueueEdit(edit: OutboxEditInput): Promise<boolean>;
     /** Pending messages due at `now`, oldest first (by id). */
     due(now: string, limit: number): Promise<OutboxMessage[]>;
     getByKey(idempotencyKey: string): Promise<OutboxMessage | undefined>;

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import { type Job, LeaseLostError, type StoreSession } from '../../requests/ports/store.js';
 import type { JobsTable } from '../schema.js';
-import { compiledOnce } from './compiled-query.js';
+import { type CompiledOnce, compiledOnce } from './compiled-query.js';
 import {
   atomically,
   type Db,
@@ -65,14 +65,30 @@ const insertUnlessLive = compiledOnce(
         .onConflict((oc) => oc.doNothing()),
     ),
 );
-const cancelPendingByPrefix = compiledOnce((db, v: { prefix: string; length: number }) =>
-  db
-    .updateTable('jobs')
-    .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
-    .where('status', '=', 'pending')
-    // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
-    .where(sql<boolean>`substr(dedupe_key, 1, ${v.length}) = ${v.prefix}`),
-);
+/** The cancel of n prefixes, compiled once for each n used (one statement whatever the count). */
+const cancelPendingByPrefixes = new Map<number, CompiledOnce<Record<string, string | number>, unknown>>();
+function cancelPendingByPrefix(n: number) {
+  let query = cancelPendingByPrefixes.get(n);
+  if (!query) {
+    query = compiledOnce((db, v: Record<string, string | number>) =>
+      db
+        .updateTable('jobs')
+        .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
+        .where('status', '=', 'pending')
+        // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
+        .where((eb) =>
+          eb.or(
+            Array.from(
+              { length: n },
+              (_, i) => sql<boolean>`substr(dedupe_key, 1, ${v[`length${i}`]}) = ${v[`prefix${i}`]}`,
+            ),
+          ),
+        ),
+    );
+    cancelPendingByPrefixes.set(n, query);
+  }
+  return query;
+}
 
 export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] {
   const { clock } = ctx;
@@ -196,9 +212,14 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
       return (await q.orderBy('id').execute()).map(fromRow);
     },
 
-    async cancelByPrefix(prefix) {
-      if (prefix === '') throw new Error('cancelByPrefix needs a non-empty prefix');
-      const r = await cancelPendingByPrefix.run(db, ctx, { prefix, length: prefix.length });
+    async cancelByPrefix(...prefixes) {
+      if (prefixes.includes('')) throw new Error('cancelByPrefix needs non-empty prefixes');
+      const values: Record<string, string | number> = {};
+      prefixes.forEach((prefix, i) => {
+        values[`prefix${i}`] = prefix;
+        values[`length${i}`] = prefix.length;
+      });
+      const r = await cancelPendingByPrefix(prefixes.length).run(db, ctx, values);
       return Number(r.numAffectedRows ?? 0n);
     },
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { OutboxMessage, StoreSession } from '../../requests/ports/store.js';
 import type { OutboxTable } from '../schema.js';
 import { compiledOnce } from './compiled-query.js';
@@ -59,6 +59,47 @@ const insertUnlessKeyTaken = compiledOnce(
         // idempotency_key is UNIQUE: a retried step that enqueues the same message again inserts nothing.
         .onConflict((oc) => oc.column('idempotency_key').doNothing()),
     ),
+);
+/** An edit into the original's conversation, one INSERT … SELECT (the WHERE also keeps SQLite's upsert unambiguous). */
+const insertEditUnlessKeyTaken = compiledOnce(
+  (
+    db,
+    v: {
+      idempotencyKey: string;
+      updateOf: string;
+      activity: string;
+      requestId: string | null;
+      createdAt: string;
+    },
+  ) =>
+    db
+      .insertInto('outbox')
+      .columns([
+        'idempotency_key',
+        'conversation_key',
+        'operation',
+        'update_of',
+        'activity',
+        'request_id',
+        'next_attempt_at',
+        'created_at',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('outbox')
+          .select([
+            sql<string>`cast(${v.idempotencyKey} as text)`.as('idempotency_key'),
+            'conversation_key',
+            sql<string>`'update'`.as('operation'),
+            sql<string>`cast(${v.updateOf} as text)`.as('update_of'),
+            sql<string>`cast(${v.activity} as text)`.as('activity'),
+            sql<string>`cast(${v.requestId} as text)`.as('request_id'),
+            sql<string>`cast(${v.createdAt} as text)`.as('next_attempt_at'),
+            sql<string>`cast(${v.createdAt} as text)`.as('created_at'),
+          ])
+          .where('idempotency_key', '=', v.updateOf),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
 );
 const selectByKey = compiledOnce((db, v: { idempotencyKey: string }) =>
   db.selectFrom('outbox').selectAll().where('idempotency_key', '=', v.idempotencyKey),
@@ -149,6 +190,17 @@ export function outboxRepository(db: Db, ctx: StoreContext): StoreSession['outbo
         in_flight_at: null,
         in_flight_by: null,
       });
+    },
+
+    async enqueueEdit(edit) {
+      const r = await insertEditUnlessKeyTaken.run(db, ctx, {
+        idempotencyKey: edit.idempotencyKey,
+        updateOf: edit.updateOf,
+        activity: JSON.stringify(edit.activity),
+        requestId: edit.requestId ?? null,
+        createdAt: edit.createdAt,
+      });
+      return (r.numAffectedRows ?? 0n) > 0n;
     },
 
     async due(now, limit) {
