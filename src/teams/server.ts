@@ -106,9 +106,12 @@ export async function startBotServer(
       });
       return;
     }
-    const process = options.requireBearerToken
-      ? () => runChecked(adapter, req.body as Activity, String(req.headers.authorization), res, turn, options.log)
-      : () => adapter.process(req, res, turn);
+    // One path with a registration or without: the SDK's process() in front of it only validated the body again
+    // (isActivityShape above does it; its zod pass copied the whole activity twice, ~10 % of an unknown-verb invoke's
+    // CPU in bench:stack) and answered a failure with its message. Without a registration there is no token: the
+    // SDK's check of an empty header gives the anonymous identity, as it did inside process().
+    const authorization = String(req.headers.authorization ?? '');
+    const process = () => runChecked(adapter, req.body as Activity, authorization, res, turn, options.log);
     const { foreground } = options;
     await (foreground && req.body.type === 'invoke' ? foreground.invoke(process) : process());
   });
@@ -136,7 +139,7 @@ export async function startBotServer(
   };
 }
 
-/** process() of the SDK for a bot with a registration, with the token's refusal answered here (see requireBearerToken). */
+/** process() of the SDK, with the token's refusal answered here (see requireBearerToken). */
 async function runChecked(
   adapter: GovernanceAdapter,
   activity: Activity,
