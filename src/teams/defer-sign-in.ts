@@ -1,9 +1,9 @@
-// Libraries' sign-in code the bot never runs, loaded only if something uses it (~40 MB resident in all):
+// Authentication code that loads with teams-ai and botbuilder but runs late or never, loaded at its first use:
 // - teams-ai's Application requires its sign-in modules when it loads, and they require botbuilder-dialogs with
-//   Microsoft's text recognisers (number, date-time, choice: ~30 MB) and msal-node (its own copy, ~3 MB of heap);
-//   the bot configures no teams-ai sign-in.
-// - botframework-connector requires @azure/identity (~5 MB of heap, with a third msal-node) for a managed identity's
-//   tokens only; the bot authenticates with an app id and secret.
+//   Microsoft's text recognisers (number, date-time, choice: ~30 MB resident) and msal-node (its own copy, ~3 MB of
+//   heap); the bot configures no teams-ai sign-in.
+// - botframework-connector requires msal-node (~3 MB) for the bot's own token, fetched at its first reply with a
+//   BOT_ID (never without one), and @azure/identity (~5 MB, with another msal-node) for a managed identity only.
 // Imported before teams-ai and botbuilder.
 import { createRequire } from 'node:module';
 import { deferModule } from './defer-module.js';
@@ -17,4 +17,5 @@ deferModule(fromTeamsAi, 'botbuilder-dialogs', {
 });
 deferModule(fromTeamsAi, '@azure/msal-node');
 const fromConnector = createRequire(createRequire(resolve('botbuilder')).resolve('botframework-connector'));
+deferModule(fromConnector, '@azure/msal-node');
 deferModule(fromConnector, '@azure/identity');

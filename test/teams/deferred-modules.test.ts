@@ -1,6 +1,7 @@
-// Idle memory: what the embedded default (SQLite, no teams-ai sign-in, no managed identity) never uses is not loaded
-// at start, and teams-ai's sign-in still gets the real botbuilder-dialogs and msal-node, the connector the real
-// @azure/identity, when something uses them; the card templating library loads at the first card. In a child process, since this one has loaded everything already.
+// Idle memory: what the embedded default (SQLite, no teams-ai sign-in, no managed identity, no BOT_ID) never uses
+// is not loaded at start, and each library still gets the real module when something uses it (teams-ai's sign-in
+// botbuilder-dialogs and msal-node, the connector msal-node and @azure/identity); the card templating library loads
+// at the first card. In a child process, since this one has loaded everything already.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
@@ -18,6 +19,7 @@ const atStart = {
   pg: loaded(/node_modules\\/pg\\/lib\\/index\\.js$/),
   signInMsal: loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
   identity: loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
+  connectorMsal: loaded(/node_modules\\/botframework-connector\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
   templating: loaded(/node_modules\\/adaptivecards-templating\\//),
   expressions: loaded(/node_modules\\/adaptive-expressions\\//),
 };
@@ -38,9 +40,11 @@ const whenUsed = {
   dialogs: loaded(/node_modules\\/botbuilder-dialogs\\/lib\\/dialogSet\\.js$/),
   signInMsal: typeof fromTeamsAi('@azure/msal-node').ConfidentialClientApplication,
   identity: typeof fromConnector('@azure/identity').DefaultAzureCredential,
+  connectorMsal: typeof fromConnector('@azure/msal-node').ConfidentialClientApplication,
   loaded: [
     loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
     loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
+    loaded(/node_modules\\/botframework-connector\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
   ],
 };
 console.log(JSON.stringify({ atStart, firstCard, whenUsed }));
@@ -61,6 +65,7 @@ describe('start-up loads only what the embedded default uses', () => {
         pg: false,
         signInMsal: false,
         identity: false,
+        connectorMsal: false,
         templating: false,
         expressions: false,
       },
@@ -72,7 +77,8 @@ describe('start-up loads only what the embedded default uses', () => {
         dialogs: true,
         signInMsal: 'function',
         identity: 'function',
-        loaded: [true, true],
+        connectorMsal: 'function',
+        loaded: [true, true, true],
       },
     });
   });
