@@ -5,13 +5,13 @@
 // (the approval decides it) and on a two-stage one (it passes stage 1). Prints figures; asserts nothing.
 //   node --import tsx scripts/bench/approval-statements.ts [--pending 10] [--quiet]
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as ACData from 'adaptivecards-templating';
 import Database from 'better-sqlite3';
 import { DATABASE_FILENAME } from '../../src/storage/sqlite-store.js';
 import { approveInChannel, setUpChannels, startHarness } from '../../test/support/bot-harness.js';
 import { firstCard } from '../../test/support/connector-double.js';
 import { team, users } from '../../test/support/fixture-ids.js';
+import { recordStatements } from '../../test/support/statement-log.js';
 import { walPagesByTree } from '../../test/support/wal-pages.js';
 
 const arg = (name: string) => {
@@ -21,26 +21,9 @@ const arg = (name: string) => {
 const pendingCount = Number(arg('--pending') ?? 10);
 const quiet = process.argv.includes('--quiet');
 
-/** Every statement better-sqlite3 runs while counting (kysely's driver calls all() for readers, run() otherwise). */
-let statements: { sql: string; us: number }[] = [];
 let renders = 0;
 let counting = false;
 
-const probe = new Database(':memory:');
-const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
-probe.close();
-for (const method of ['run', 'all', 'get', 'iterate']) {
-  const original = statementProto[method] as (...args: unknown[]) => unknown;
-  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-    if (!counting) return original.apply(this, args);
-    const start = performance.now();
-    try {
-      return original.apply(this, args);
-    } finally {
-      statements.push({ sql: this.source, us: (performance.now() - start) * 1000 });
-    }
-  };
-}
 const templateProto = ACData.Template.prototype as unknown as { expand: (...args: unknown[]) => unknown };
 const expand = templateProto.expand;
 templateProto.expand = function (this: unknown, ...args: unknown[]) {
@@ -80,20 +63,20 @@ try {
       .find((c) => c.method === 'POST' && JSON.stringify(firstCard(c.body)).includes(`"requestId":"${request.id}"`));
     if (!card) throw new Error(`no approval card for ${request.id}`);
     wal.pragma('wal_checkpoint(RESTART)');
-    statements = [];
     renders = 0;
     counting = true;
+    const log = recordStatements();
     const cpu = process.cpuUsage();
     const res = await approveInChannel(h, users.megan, card.id ?? '', { requestId: request.id, revision: 0 });
     const used = process.cpuUsage(cpu);
+    log.stop();
     counting = false;
+    const { statements } = log;
     const [frames] = wal.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     const written = walPagesByTree(join(h.dataDir, `${DATABASE_FILENAME}-wal`), wal, frames?.log);
     if (res.status !== 200) throw new Error(`approve answered ${res.status}`);
 
-    const sqls = statements.map((s) => s.sql);
-    const begin = sqls.indexOf('begin immediate');
-    const inTransaction = begin >= 0 ? sqls.slice(begin + 1, sqls.indexOf('commit', begin)) : [];
+    const inTransaction = log.inFirstTransaction();
     if (!quiet) {
       statements.forEach((s, i) => {
         const text = s.sql.replace(/\s+/g, ' ').slice(0, 130);
