@@ -44,3 +44,8 @@ export async function compactingMajorGc(gc: Gc = v8Gc()): Promise<void> {
     setFlagsFromString('--no-compact-on-every-full-gc');
   }
 }
+
+/** One young-generation GC (a scavenge: a few ms), in a task of its own. */
+export async function youngGenerationGc(gc: Gc = v8Gc()): Promise<void> {
+  await gc({ type: 'minor', execution: 'async' });
+}

@@ -1,15 +1,17 @@
 // Giving memory back when the load stops: the policy releases once after a quiet spell that follows heap growth,
-// never during load, and not again until the heap grows again; gc() is had without --expose-gc, and the release
-// GC compacts (a plain one leaves the pages half-empty).
+// never during load, and not again until the heap grows again; the spell begins with a young-generation GC, more
+// than V8's 5 s allocation window before the release; gc() is had without --expose-gc, and the release GC compacts
+// (a plain one leaves the pages half-empty).
 import assert from 'node:assert/strict';
 import { getHeapSpaceStatistics } from 'node:v8';
 import {
   type HeapWindow,
+  IDLE_RELEASE_DEFAULTS,
   IdleReleasePolicy,
   type IdleReleaseSettings,
   startIdleHeapRelease,
 } from '../../src/health/idle-heap-release.js';
-import { compactingMajorGc, type GcOptions, v8Gc } from '../../src/health/v8-gc.js';
+import { compactingMajorGc, type GcOptions, v8Gc, youngGenerationGc } from '../../src/health/v8-gc.js';
 
 const settings: IdleReleaseSettings = { quietBelow: 0.05, quietWindows: 3, minGrowthMb: 16 };
 const busy = (heapMb: number): HeapWindow => ({ busy: 0.6, heapMb });
@@ -20,7 +22,76 @@ function releasesOn(policy: IdleReleasePolicy, windows: HeapWindow[]): number[] 
   return windows.flatMap((w, i) => (policy.observe(w) ? [i] : []));
 }
 
+/** The windows (by index) on which the policy asked for something, and what. */
+function stepsOn(policy: IdleReleasePolicy, windows: HeapWindow[]): [number, string][] {
+  return windows.flatMap((w, i): [number, string][] => {
+    const step = policy.step(w);
+    return step === 'none' ? [] : [[i, step]];
+  });
+}
+
 describe('idle heap release', () => {
+  it('empties the young generation as the quiet spell after growth begins, and releases at its end', () => {
+    const policy = new IdleReleasePolicy(settings);
+    const windows = [quiet(60), busy(90), busy(140), busy(150), quiet(150), quiet(150), quiet(150), quiet(150)];
+    assert.deepEqual(stepsOn(policy, windows), [
+      [4, 'young-gc'],
+      [6, 'release'],
+    ]);
+  });
+
+  it('a spell cut short by load begins again with another young-generation GC; no growth, no GC at all', () => {
+    const policy = new IdleReleasePolicy(settings);
+    const windows = [quiet(60), busy(120), quiet(120), quiet(120), busy(120), quiet(120), quiet(120), quiet(120)];
+    assert.deepEqual(stepsOn(policy, windows), [
+      [2, 'young-gc'],
+      [5, 'young-gc'],
+      [7, 'release'],
+    ]);
+    const idle = new IdleReleasePolicy(settings);
+    assert.deepEqual(
+      stepsOn(
+        idle,
+        Array.from({ length: 30 }, () => quiet(60)),
+      ),
+      [],
+    );
+  });
+
+  it("by default the release comes more than 5 s (V8's allocation window) after the young-generation GC", () => {
+    // Windows are 1 s; the young GC runs on the first quiet window, the release on the last.
+    assert.ok((IDLE_RELEASE_DEFAULTS.quietWindows - 1) * 1000 > 5000);
+  });
+
+  it('runs the young-generation GC, then the release', async () => {
+    const calls: string[] = [];
+    let release: ReturnType<typeof startIdleHeapRelease> | undefined;
+    await new Promise<void>((resolve) => {
+      release = startIdleHeapRelease({
+        windowMs: 5,
+        settings: { quietBelow: 2, quietWindows: 3, minGrowthMb: Number.NEGATIVE_INFINITY },
+        youngGc: async () => {
+          calls.push('young-gc');
+        },
+        release: async () => {
+          calls.push('release');
+        },
+        onRelease: () => resolve(),
+      });
+    });
+    release?.stop();
+    assert.deepEqual(calls, ['young-gc', 'release']);
+  });
+
+  it('the young-generation GC is one async minor GC', async () => {
+    const calls: GcOptions[] = [];
+    await youngGenerationGc((options) => {
+      calls.push(options);
+      return Promise.resolve();
+    });
+    assert.deepEqual(calls, [{ type: 'minor', execution: 'async' }]);
+  });
+
   it('releases once the bot has been quiet for the set number of windows after its heap grew', () => {
     const policy = new IdleReleasePolicy(settings);
     const windows = [quiet(60), busy(90), busy(140), busy(150), quiet(150), quiet(150), quiet(150), quiet(150)];
