@@ -101,6 +101,9 @@ export function afterInvokes(foreground: Foreground, work: BackgroundWork, onLet
  * invokes to be answered. A burst of 40 approve clicks kicked 40 times: 40 waits, then 40 outbox drains each reading
  * the queue heads and 40 job ticks, all at the same moment and after the same commits. A kick made after the waiting
  * one was let through (whose outbox may already have read its queue) waits again.
+ * With no invoke in flight the outbox starts at once, not after a setImmediate: that waited for every I/O callback
+ * already queued (with 20 makers filing at once, 30–50 ms of their turns before a filing's approval card could leave,
+ * and a busy channel's later cards are paced from its first ones' send times).
  */
 export function coalescedKicks(foreground: Foreground, work: BackgroundWork): () => void {
   let waiting = false;
@@ -110,6 +113,6 @@ export function coalescedKicks(foreground: Foreground, work: BackgroundWork): ()
   return () => {
     if (waiting) return;
     waiting = true;
-    setImmediate(() => afterInvokes(foreground, work, letThrough));
+    afterInvokes(foreground, work, letThrough);
   };
 }

@@ -148,4 +148,17 @@ describe('Foreground: invokes before background work', () => {
     for (let i = 0; i < 4; i++) await tick();
     assert.deepEqual(runs, { outbox: 2, jobs: 2 });
   });
+
+  it("a change's kick starts the outbox before the I/O and immediates already waiting, when no invoke is in flight", async () => {
+    const order: string[] = [];
+    const kick = coalescedKicks(new Foreground(), {
+      drainOutbox: async () => order.push('outbox'),
+      tickJobs: async () => 0,
+    });
+    setImmediate(() => order.push('waiting before the kick'));
+    kick();
+    await tick();
+    await tick();
+    assert.deepEqual(order, ['outbox', 'waiting before the kick']);
+  });
 });
