@@ -45,6 +45,12 @@ export interface FileInput {
   correlationId?: string | undefined;
   /** An extension of this completed time-bound grant (the role or exception is already in place). */
   extensionOf?: string | undefined;
+  /**
+   * What the request's preparation (src/requests/preparers) read from the tenant moments ago in the same turn: the
+   * requester's directory entry, already checked not to hold what is asked (the checks of alreadySatisfied). Each
+   * was a round trip to Graph or BAP that file() made a second time.
+   */
+  prepared?: { requester: DirectoryUser } | undefined;
 }
 
 export type FileResult =
@@ -293,14 +299,15 @@ export class GovernanceService {
 
   /** Stores a new request (or answers at once when nothing needs approving). */
   async file(input: FileInput): Promise<FileResult> {
-    const user = await this.deps.tenant.getUser(input.requesterId);
+    const prepared = input.prepared?.requester.id === input.requesterId ? input.prepared : undefined;
+    const user = prepared?.requester ?? (await this.deps.tenant.getUser(input.requesterId));
     if (!user) {
       return {
         kind: 'unknown-requester',
         message: "I couldn't find your account in the organisation's directory, so I can't file this request.",
       };
     }
-    const satisfied = input.extensionOf ? undefined : await this.alreadySatisfied(input.details, user);
+    const satisfied = input.extensionOf || prepared ? undefined : await this.alreadySatisfied(input.details, user);
     if (satisfied) return { kind: 'satisfied', message: satisfied };
 
     const pending = await this.deps.store.requests.list({
@@ -456,7 +463,10 @@ export class GovernanceService {
     }
   }
 
-  /** Why nothing needs approving, or undefined when it does. */
+  /**
+   * Why nothing needs approving, or undefined when it does. The maker-role preparer (preparers/maker-role.ts) checks
+   * the same before a chat files a request (FileInput.prepared).
+   */
   private async alreadySatisfied(details: RequestDetails, user: DirectoryUser): Promise<string | undefined> {
     if (details.type !== 'maker-role') return undefined;
     const env = details.environment;

@@ -1,11 +1,21 @@
 // Turning resolved names into a request, or into an immediate answer when nothing needs approving.
 // Intake (src/intake) resolves what the user typed; a RequestPreparer checks it against the tenant and
 // either returns the RequestDetails to file or a plain-words answer. Implementations live in src/requests/preparers.
+import type { DirectoryUser } from '../tenant/tenant-admin.js';
 import type { RequestDetails } from './model.js';
 
 export type Preparation =
   /** File this request (the service stores it and routes it for approval). */
-  | { kind: 'ready'; details: RequestDetails; notes?: string[] | undefined }
+  | {
+      kind: 'ready';
+      details: RequestDetails;
+      notes?: string[] | undefined;
+      /**
+       * The requester's directory entry as this preparation read it, having found that they do not hold what is asked
+       * already: filed in the same turn, the request needs neither asked of the tenant again (FileInput.prepared).
+       */
+      requester?: DirectoryUser | undefined;
+    }
   /** Nothing to approve: answer the user at once (e.g. "Dropbox is already allowed in IT Tools, as Non-business"). */
   | { kind: 'answer'; message: string }
   /** The input cannot be filed as is; say why and which field to change (e.g. a name clash). */

@@ -19,7 +19,6 @@ import { withAddresses } from '../intake/links.js';
 import type { Understanding } from '../intake/understand.js';
 import { DEFAULT_REASON_SCOPES, reasonRequired } from '../policy/reason-required.js';
 import type { FileResult } from '../requests/governance-service.js';
-import type { RequestDetails } from '../requests/model.js';
 import type { Preparation } from '../requests/preparation.js';
 import { recordSentCopy } from './card-copy-recorder.js';
 import { requestCard } from './cards/composer.js';
@@ -272,7 +271,7 @@ export class DialogueManager {
         await context.sendActivity(textReply(`${result.message} Nothing was filed for ${label}.`));
         continue;
       }
-      const id = await this.fileOne(context, userId, result.details, draft, result.notes);
+      const id = await this.fileOne(context, userId, result, draft);
       if (id) filed.push({ id, label });
     }
     if (filed.length > 1) {
@@ -326,16 +325,18 @@ export class DialogueManager {
   private async fileOne(
     context: TurnContext,
     userId: string,
-    details: RequestDetails,
+    preparation: Extract<Preparation, { kind: 'ready' }>,
     draft: Draft,
-    notes: string[] | undefined,
   ): Promise<string | undefined> {
+    const { details, notes } = preparation;
     const result: FileResult = await this.bot.service.file({
       requesterId: userId,
       details,
       justification: draft.justification,
       grantEndsAt: draft.grantEndsAt,
       correlationId: context.activity.id,
+      // Read from the tenant a moment ago in this turn: not asked again.
+      prepared: preparation.requester ? { requester: preparation.requester } : undefined,
     });
     this.bot.kick();
     failpoint('intake.after-filed-before-receipt');

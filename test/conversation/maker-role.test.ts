@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { type Harness, setUpChannels, startHarness } from '../support/bot-harness.js';
 import { cardText, firstCard } from '../support/connector-double.js';
 import { envs, team, users } from '../support/fixture-ids.js';
+import { recordOutgoingRequests } from '../support/outgoing-requests.js';
 
 describe('conversation: Environment Maker role', () => {
   let h: Harness;
@@ -145,5 +146,20 @@ describe('conversation: Environment Maker role', () => {
     const env = await h.bot.tenant.getEnvironment(envs.financeSandbox);
     assert.ok(env);
     assert.equal(await h.bot.tenant.hasEnvironmentRole(env, users.alex.id, 'EnvironmentMaker'), true);
+  });
+
+  it("files from a chat asking the tenant once for the requester and once for their roles (the preparation's reads)", async () => {
+    await setUpChannels(h);
+    const outgoing = recordOutgoingRequests();
+    try {
+      await ask(users.alex, 'I need the Environment Maker role in Finance Sandbox because I build the budget app');
+    } finally {
+      outgoing.stop();
+    }
+    assert.ok(await h.bot.store.requests.get('REQ-1001'), 'filed');
+    const directory = outgoing.sent.filter((r) => r.includes(`/users/${users.alex.id}`));
+    const roles = outgoing.sent.filter((r) => /roleAssignments|systemusers/.test(r));
+    assert.equal(directory.length, 1, directory.join('\n'));
+    assert.equal(roles.length, 1, `Dataverse's system users and their roles:\n${roles.join('\n')}`);
   });
 });

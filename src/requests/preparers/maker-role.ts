@@ -50,5 +50,5 @@ export async function prepareMakerRole(
         : `${user.displayName} has no Power Apps licence, so they cannot build apps in ${env.displayName} until one is assigned.`,
     );
   }
-  return { kind: 'ready', details: { type: 'maker-role', environment: environmentRef(env) }, notes };
+  return { kind: 'ready', details: { type: 'maker-role', environment: environmentRef(env) }, notes, requester: user };
 }
