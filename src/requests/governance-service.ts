@@ -159,6 +159,18 @@ export class GovernanceService {
     return posted;
   }
 
+  /**
+   * The approval card of a request stored in this transaction. Nothing of it has been posted yet (no card to edit, no
+   * receipt, no copy), so nothing is looked up: publishApprovalCard's four reads found nothing for every filing.
+   */
+  private async postNewApprovalCard(session: StoreSession, request: GovernanceRequest): Promise<boolean> {
+    if (request.type === 'release') return false;
+    const channel = await this.approvalsChannel(session);
+    if (!channel) return false;
+    const card = this.deps.composer.approvalCard(request);
+    return this.enqueue(session, channel, outboxKeys.approvalCard(request.id), card, request.id);
+  }
+
   /** Records a copy of a request card posted outside the approval card and the receipt (see card-copies). */
   async recordCopy(requestId: string, copy: CardCopy): Promise<void> {
     await recordCardCopy(this.deps.store.kv, requestId, copy);
@@ -373,10 +385,10 @@ export class GovernanceService {
           dedupeKey: `execute:${id}`,
         });
         await this.deps.lifecycle?.onApproved(session, request);
-        const posted = await this.publishApprovalCard(session, request);
+        const posted = await this.postNewApprovalCard(session, request);
         return { kind: 'filed', request, approvalsChannelMissing: !posted };
       }
-      const posted = await this.publishApprovalCard(session, request);
+      const posted = await this.postNewApprovalCard(session, request);
       await this.deps.lifecycle?.onFiled(session, request);
       if (!posted) {
         await this.audit(session, request, {
