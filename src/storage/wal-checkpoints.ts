@@ -16,6 +16,13 @@ const timer: Schedule = (run, ms) => {
   return () => clearTimeout(handle);
 };
 
+/** What `PRAGMA wal_checkpoint` answers: frames in the WAL and how many of them were copied. */
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
 /** SQLite's own checkpoint, kept only as a backstop: 10,000 pages is a 40 MB WAL. */
 export const BACKSTOP_WAL_PAGES = 10_000;
 
@@ -73,7 +80,12 @@ export class QuietCheckpoints {
     if (!this.sqlite.open) return;
     try {
       // PASSIVE: copies what no reader (the ops CLI) still needs, and waits for nobody.
-      this.sqlite.pragma('wal_checkpoint(PASSIVE)');
+      const [result] = this.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+      // Everything copied: the next commit writes the WAL from its start again, and first syncs the WAL's header
+      // (synchronous=NORMAL does at that moment only): 0.2–1.5 ms, paid by a burst's first click. A write of one
+      // row now, while quiet, pays it instead: one lock row nothing else writes on SQLite.
+      if (result && result.busy === 0 && result.log > 0 && result.checkpointed === result.log)
+        this.sqlite.prepare('UPDATE outbox_send_lock SET id = id WHERE id = 1').run();
     } catch {
       // Nothing is lost (the pages stay in the WAL): the next quiet gap, or SQLite's backstop, copies them.
     }

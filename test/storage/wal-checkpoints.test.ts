@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type SQLite from 'better-sqlite3';
+import SQLite from 'better-sqlite3';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
 import { BACKSTOP_WAL_PAGES, QuietCheckpoints, type Schedule } from '../../src/storage/wal-checkpoints.js';
 
@@ -120,6 +120,15 @@ describe('WAL checkpoints', () => {
       time.advance(time.now() + 250);
       assert.ok(statSync(file).size > before + 500 * 3000, 'copied once writes paused');
       assert.deepEqual(await store.kv.get('k499'), { text });
+      // And the WAL was begun again from its start while quiet (one row written), so the next click's commit does not
+      // sync its header: a second connection finds only that write in it.
+      const raw = new SQLite(file);
+      try {
+        const [wal] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+        assert.ok(wal && wal.log <= 2, `frames in the WAL: ${wal?.log}`);
+      } finally {
+        raw.close();
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
