@@ -76,6 +76,8 @@ export interface StartOptions {
   outboxPacing?: { limits?: PacingLimits; marginMs?: number };
   /** HTTP agent for the optional language model's endpoint (a private certificate authority, say). */
   languageModelHttpAgent?: Agent;
+  /** Runs once start-up's work is done, before the server listens and the workers start (npm start: a GC). */
+  beforeListening?: () => Promise<void>;
 }
 
 export interface RunningBot {
@@ -278,6 +280,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     // The tenant (simulated or live) through the same clients the work uses; a pass is trusted for 30 s.
     { name: 'tenant', run: async () => void (await tenant.listLocations()), cacheMs: 30_000 },
   ]);
+  await options.beforeListening?.();
   const server = await startBotServer(adapter, app, {
     port: config.PORT,
     host,

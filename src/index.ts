@@ -3,6 +3,7 @@ import { startGovernanceBot } from './app.js';
 import { type Config, ConfigError } from './config/config.js';
 import { loadConfig } from './config/load-env.js';
 import { startIdleHeapRelease } from './health/idle-heap-release.js';
+import { releaseStartUpGarbage } from './health/start-up-garbage.js';
 import { createLogger } from './logging.js';
 import { startFailureMessage } from './start-failure.js';
 
@@ -20,7 +21,9 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const bot = await startGovernanceBot(config).catch((error: unknown) => {
+  // Start-up's garbage goes back to the system before the bot listens (the process's memory: here, not in every
+  // startGovernanceBot, since tests start many bots in one process).
+  const bot = await startGovernanceBot(config, { beforeListening: releaseStartUpGarbage }).catch((error: unknown) => {
     const message = startFailureMessage(error, config);
     if (!message) throw error;
     console.error(message);

@@ -107,8 +107,6 @@ export function startIdleHeapRelease(
     const busy = performance.eventLoopUtilization(now, last).utilization;
     last = now;
     const step = policy.step({ busy, heapMb });
-    // gc() is got at the first quiet spell, not at start: its vm context would add to the idle RSS of a bot never
-    // loaded.
     if (step === 'young-gc') new Promise<void>((resolve) => resolve(youngGc())).catch(fail);
     if (step !== 'release') return;
     const started = performance.now();
