@@ -1,7 +1,7 @@
 // Composition root: picks the adapters for the configuration and wires the layers together.
 // src/index.ts calls it for `npm start`; the conversation tests call it with a temp DATA_DIR and port 0.
-// First, before any module that loads botbuilder or teams-ai: their unused sign-in code loads only when used.
-import './teams/defer-sign-in.js';
+// First, before any module that loads botbuilder, teams-ai or restify: what they require but seldom use loads when used.
+import './teams/deferred-modules.js';
 import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // The Teams front door: teams-ai Application routes (messages, installs, card actions) onto the handlers.
-// teams-ai's and the connector's sign-in dependencies load only when used (app.ts imports this first of all).
-import './defer-sign-in.js';
+// Libraries' seldom-used dependencies load only when used (app.ts imports this first of all).
+import './deferred-modules.js';
 import type { AdaptiveCard, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 // The module, not the package index: the index also loads the AI half (planners, tokenizers, ~15 MB resident).
 import { Application } from '@microsoft/teams-ai/lib/Application.js';

@@ -1,7 +1,7 @@
 // Idle memory: what the embedded default (SQLite, no teams-ai sign-in, no managed identity, no BOT_ID) never uses
 // is not loaded at start, and each library still gets the real module when something uses it (teams-ai's sign-in
-// botbuilder-dialogs and msal-node, the connector msal-node and @azure/identity); the card templating library loads
-// at the first card. In a child process, since this one has loaded everything already.
+// botbuilder-dialogs and msal-node, the connector msal-node and @azure/identity, restify csv and http-signature); the
+// card templating library loads at the first card. In a child process, since this one has loaded everything already.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
@@ -20,6 +20,8 @@ const atStart = {
   signInMsal: loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
   identity: loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
   connectorMsal: loaded(/node_modules\\/botframework-connector\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
+  csv: loaded(/node_modules\\/csv\\/dist\\/cjs\\/index\\.cjs$/),
+  httpSignature: loaded(/node_modules\\/http-signature\\/lib\\/index\\.js$/),
   templating: loaded(/node_modules\\/adaptivecards-templating\\//),
   expressions: loaded(/node_modules\\/adaptive-expressions\\//),
 };
@@ -31,6 +33,7 @@ const firstCard = {
 };
 const fromTeamsAi = createRequire(require.resolve('@microsoft/teams-ai/lib/Application.js'));
 const fromConnector = createRequire(createRequire(require.resolve('botbuilder')).resolve('botframework-connector'));
+const fromRestify = createRequire(require.resolve('restify'));
 const dialogs = fromTeamsAi('botbuilder-dialogs');
 const { TeamsSsoPrompt } = fromTeamsAi('./authentication/TeamsBotSsoPrompt.js');
 const whenUsed = {
@@ -41,10 +44,14 @@ const whenUsed = {
   signInMsal: typeof fromTeamsAi('@azure/msal-node').ConfidentialClientApplication,
   identity: typeof fromConnector('@azure/identity').DefaultAzureCredential,
   connectorMsal: typeof fromConnector('@azure/msal-node').ConfidentialClientApplication,
+  csv: typeof fromRestify('csv').parse,
+  httpSignature: typeof fromRestify('http-signature').parseRequest,
   loaded: [
     loaded(/node_modules\\/@microsoft\\/teams-ai\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
     loaded(/node_modules\\/@azure\\/identity\\/dist\\/commonjs\\/index\\.js$/),
     loaded(/node_modules\\/botframework-connector\\/node_modules\\/@azure\\/msal-node\\/lib\\//),
+    loaded(/node_modules\\/csv\\/dist\\/cjs\\/index\\.cjs$/),
+    loaded(/node_modules\\/http-signature\\/lib\\/index\\.js$/),
   ],
 };
 console.log(JSON.stringify({ atStart, firstCard, whenUsed }));
@@ -66,6 +73,8 @@ describe('start-up loads only what the embedded default uses', () => {
         signInMsal: false,
         identity: false,
         connectorMsal: false,
+        csv: false,
+        httpSignature: false,
         templating: false,
         expressions: false,
       },
@@ -78,7 +87,9 @@ describe('start-up loads only what the embedded default uses', () => {
         signInMsal: 'function',
         identity: 'function',
         connectorMsal: 'function',
-        loaded: [true, true, true],
+        csv: 'function',
+        httpSignature: 'function',
+        loaded: [true, true, true, true, true],
       },
     });
   });
