@@ -2,11 +2,14 @@
 // time better-sqlite3 took), how many ran in the write transaction, the cards it renders, the WAL pages its COMMIT
 // wrote and its CPU. The real bot in this process (test harness: SQLite file, simulated tenant, Bot Connector double):
 // a few maker-role requests filed and their cards posted, then an approver's Action.Execute on a one-stage request
-// (the approval decides it) and on a two-stage one (it passes stage 1). Prints figures; asserts nothing.
-//   node --import tsx scripts/bench/approval-statements.ts [--pending 10] [--quiet]
+// (the approval decides it) and on a two-stage one (it passes stage 1); then the other requests approved one at a
+// time, for the CPU of a warm invoke. Prints figures; asserts nothing.
+//   node --import tsx scripts/bench/approval-statements.ts [--pending 40] [--quiet]
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import Database from 'better-sqlite3';
+import { projectRoot } from '../../src/project-root.js';
 import { DATABASE_FILENAME } from '../../src/storage/sqlite-store.js';
 import { approveInChannel, setUpChannels, startHarness } from '../../test/support/bot-harness.js';
 import { firstCard } from '../../test/support/connector-double.js';
@@ -18,7 +21,7 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const pendingCount = Number(arg('--pending') ?? 10);
+const pendingCount = Number(arg('--pending') ?? 40);
 const quiet = process.argv.includes('--quiet');
 
 let renders = 0;
@@ -36,7 +39,17 @@ try {
   await setUpChannels(h);
   const environments = ['Marketing Sandbox', 'Finance Sandbox', 'Contoso Test', 'Contoso Dev', 'IT Tools'];
   let filed = 0;
-  for (const maker of [users.alex, users.adele, users.johanna]) {
+  const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
+    users: { id: string; displayName: string }[];
+  };
+  const approvers = [users.megan.id, users.nestor.id, users.patti.id];
+  const makers = [
+    users.alex,
+    users.adele,
+    users.johanna,
+    ...fixture.users.filter((u) => !approvers.includes(u.id)).map((u) => ({ id: u.id, name: u.displayName })),
+  ];
+  for (const maker of makers) {
     for (const env of environments) {
       if (filed >= pendingCount) break;
       await h.say(maker, `I need the Environment Maker role in ${env} because I build apps there`);
@@ -93,6 +106,26 @@ try {
     );
   }
   wal.close();
+
+  // The rest, one click at a time (warm): CPU per invoke in this process (the bot with the tenant and connector doubles).
+  const rest = (await h.bot.store.requests.list({ status: ['pending'] })).filter((r) => r.decisions.length === 0);
+  const cpuMs: number[] = [];
+  for (const request of rest) {
+    const card = h.connector
+      .messages(team.approvals)
+      .find((c) => c.method === 'POST' && JSON.stringify(firstCard(c.body)).includes(`"requestId":"${request.id}"`));
+    if (!card?.id) continue;
+    const cpu = process.cpuUsage();
+    const res = await approveInChannel(h, users.megan, card.id, { requestId: request.id, revision: 0 });
+    const used = process.cpuUsage(cpu);
+    if (res.status === 200) cpuMs.push((used.user + used.system) / 1000);
+  }
+  cpuMs.sort((a, b) => a - b);
+  if (cpuMs.length > 0)
+    console.log(
+      `then ${cpuMs.length} approvals one at a time: CPU per invoke median ${cpuMs[Math.floor(cpuMs.length / 2)]?.toFixed(2)} ms, ` +
+        `mean ${(cpuMs.reduce((a, b) => a + b, 0) / cpuMs.length).toFixed(2)} ms (bot, tenant and connector doubles in this process)`,
+    );
 } finally {
   await h.stop();
 }
