@@ -49,7 +49,11 @@ export async function startBotServer(
   },
 ): Promise<BotServer> {
   const server = restify.createServer({ name: 'power-platform-governance-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // JSON only (every Bot Framework activity is JSON), and read before the token check: restify's bodyParser also took
+  // multipart bodies, which it streams to files in the temp folder, past maxBodySize, and never deletes (anyone
+  // could fill the disk without a token), and form or CSV bodies. Any other body stays unparsed and gets 400 below.
+  server.use(restify.plugins.bodyReader({ maxBodySize: 1024 * 1024 }));
+  server.use(restify.plugins.jsonBodyParser({ bodyReader: true }));
   // One activity's turn: refused (another tenant), or run by the application.
   const turn = async (context: TurnContext): Promise<void> => {
     const refused = await options.refuseActivity?.(context.activity);

@@ -1,6 +1,9 @@
 // In production mode (BOT_ID set) every request to /api/messages must carry a valid Bot Framework JWT.
 import assert from 'node:assert/strict';
 import dns from 'node:dns';
+import { readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { type Harness, startHarness } from '../support/bot-harness.js';
 import { users } from '../support/fixture-ids.js';
@@ -38,6 +41,38 @@ describe('teams: authentication of /api/messages', () => {
         message: 'Every activity must carry a Bot Framework token (Authorization: Bearer).',
       },
     });
+    assert.equal(h.connector.calls.length, 0);
+  });
+
+  it('reads no multipart upload before the token check: refused 401, no file left in the temp folder', async () => {
+    h = await startHarness({
+      env: {
+        BOT_ID: '11111111-2222-3333-4444-555555555555',
+        BOT_PASSWORD: 'not-a-real-secret',
+        BOT_TENANT_ID: '5ee02f6f-a6ba-5275-b785-41bc607c001c',
+        HOST: '127.0.0.1',
+      },
+    });
+    // Over the 1 MB body limit, and of a size no other file in the temp folder has.
+    const size = 2 * 1024 * 1024 + 4321;
+    const uploads = () =>
+      readdirSync(tmpdir()).filter((name) => {
+        try {
+          return name.startsWith('upload_') && statSync(join(tmpdir(), name)).size === size;
+        } catch {
+          return false; // removed meanwhile
+        }
+      });
+    const before = uploads();
+    const form = new FormData();
+    form.append('type', 'message');
+    form.append('file', new Blob([new Uint8Array(size)]), 'payload.bin');
+    const res = await fetch(`${h.bot.url}/api/messages`, { method: 'POST', body: form });
+    assert.equal(res.status, 401);
+    assert.deepEqual(
+      uploads().filter((name) => !before.includes(name)),
+      [],
+    );
     assert.equal(h.connector.calls.length, 0);
   });
 
