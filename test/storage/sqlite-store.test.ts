@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import type { Store } from '../../src/requests/ports/store.js';
 import { computeAuditHash } from '../../src/storage/audit-hash.js';
 import { openSqliteStore } from '../../src/storage/sqlite-store.js';
+import { recordStatements } from '../support/statement-log.js';
 import { walPagesByTree } from '../support/wal-pages.js';
 import { at, describeStoreContract, makeRequest, T0 } from './store.contract.js';
 
@@ -116,6 +117,33 @@ describe('SqliteStore', () => {
       raw.close();
     }
     assert.equal((await store.requests.list({ status: ['approved'] }))[0]?.createdAt, T0);
+  });
+
+  it('cancels a request’s jobs through the live jobs’ key index, not by reading every pending job', async () => {
+    const dir = tempDir();
+    const store = track(await openSqliteStore({ dataDir: dir }));
+    await store.jobs.enqueue({ kind: 'remind', payload: {}, runAt: at(60), dedupeKey: 'pending:REQ-1001:remind:1' });
+    const log = recordStatements();
+    try {
+      assert.equal(await store.jobs.cancelByPrefix('pending:REQ-1001:', 'grant:REQ-1000:'), 1);
+    } finally {
+      log.stop();
+    }
+    const [cancel] = log.statements.map((s) => s.sql).filter((s) => /^update/i.test(s.trim()));
+    assert.ok(cancel);
+    const raw = new SQLite(join(dir, 'govbot.sqlite'), { readonly: true });
+    try {
+      const slots = (cancel.match(/\?/g) ?? []).length;
+      const plan = raw.prepare(`explain query plan ${cancel}`).all(...Array.from({ length: slots }, () => null)) as {
+        detail: string;
+      }[];
+      assert.match(
+        plan.map((p) => p.detail).join('; '),
+        /USING INDEX jobs_live_dedupe \(dedupe_key>\? AND dedupe_key<\?\)/,
+      );
+    } finally {
+      raw.close();
+    }
   });
 
   it('keeps data across a crash: an unfinished job is claimable again once its lease expires', async () => {

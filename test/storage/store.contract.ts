@@ -619,6 +619,15 @@ export function describeStoreContract(name: string, backend: StoreBackend): void
         assert.deepEqual(pending, ['pending:REQ-1:expire']);
         await assert.rejects(store.jobs.cancelByPrefix('pending:', ''));
       });
+
+      it('cancelByPrefix matches exactly whatever the prefix’s characters (accents, emoji, the last one raised or not)', async () => {
+        const keys = ['x:é', 'x:éa', 'x:ê', 'x:e', 'y:\u{1F600}:1', 'y:\u{1F600}\uFFFF', 'y:\uFFFF', 'y:\u{1F601}:1'];
+        for (const key of keys) await store.jobs.enqueue({ kind: 'k', payload: {}, runAt: at(10), dedupeKey: key });
+        assert.equal(await store.jobs.cancelByPrefix('x:é'), 2);
+        assert.equal(await store.jobs.cancelByPrefix('y:\u{1F600}'), 2);
+        const pending = (await store.jobs.list({ status: 'pending' })).map((j) => j.dedupeKey);
+        assert.deepEqual(pending, ['x:ê', 'x:e', 'y:\uFFFF', 'y:\u{1F601}:1']);
+      });
     });
 
     describe('job leases and dead-job reports', () => {

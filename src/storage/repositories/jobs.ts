@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Compilable, type Selectable, sql } from 'kysely';
 import { type Job, LeaseLostError, type StoreSession } from '../../requests/ports/store.js';
 import type { JobsTable } from '../schema.js';
 import { type CompiledOnce, compiledOnce } from './compiled-query.js';
@@ -65,30 +65,57 @@ const insertUnlessLive = compiledOnce(
         .onConflict((oc) => oc.doNothing()),
     ),
 );
-/** The cancel of n prefixes, compiled once for each n used (one statement whatever the count). */
+/**
+ * The cancel of n prefixes, compiled once for each n used (one statement whatever the count). The keys are read as one
+ * range of the live jobs' dedupe-key index (jobs_live_dedupe), from the lowest prefix to past the highest, so a cancel
+ * reads the few jobs of its request: by status, it read every pending job of every request (SQLite picks the status
+ * index unless told, hence INDEXED BY there; an OR of ranges it would read as the whole index).
+ */
 const cancelPendingByPrefixes = new Map<number, CompiledOnce<Record<string, string | number>, unknown>>();
 function cancelPendingByPrefix(n: number) {
   let query = cancelPendingByPrefixes.get(n);
   if (!query) {
-    query = compiledOnce((db, v: Record<string, string | number>) =>
-      db
-        .updateTable('jobs')
-        .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
-        .where('status', '=', 'pending')
-        // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping.
-        .where((eb) =>
-          eb.or(
-            Array.from(
-              { length: n },
-              (_, i) => sql<boolean>`substr(dedupe_key, 1, ${v[`length${i}`]}) = ${v[`prefix${i}`]}`,
-            ),
-          ),
-        ),
-    );
+    query = compiledOnce((db, v: Record<string, string | number>, ctx): Compilable<unknown> => {
+      const table = ctx.dialect === 'sqlite' ? sql`jobs INDEXED BY jobs_live_dedupe` : sql`jobs`;
+      // substr comparison, not LIKE: exact and case-sensitive, no wildcard escaping; the range only narrows the read.
+      const prefixes = sql.join(
+        Array.from({ length: n }, (_, i) => sql`substr(dedupe_key, 1, ${v[`length${i}`]}) = ${v[`prefix${i}`]}`),
+        sql` OR `,
+      );
+      return {
+        // The partial index's own condition is written out, so that SQLite may use it.
+        compile: () =>
+          sql`UPDATE ${table} SET status = 'done', lease_until = NULL, last_error = ${CANCELLED_ERROR}
+              WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running') AND status = 'pending'
+              AND dedupe_key >= ${v.from} AND dedupe_key < ${v.below} AND (${prefixes})`.compile(db),
+      };
+    });
     cancelPendingByPrefixes.set(n, query);
   }
   return query;
 }
+
+/**
+ * The first key after every key that starts with prefix (its last character one higher), in the byte order of both
+ * engines' key column (SQLite's BINARY, PostgreSQL's "C"); undefined for a prefix whose order JavaScript and the
+ * engines may see differently.
+ */
+export function keysBelow(prefix: string): string | undefined {
+  // Beyond U+D7FF, JavaScript's order of strings (UTF-16) and the engines' (UTF-8 bytes) differ.
+  if (/[\uD800-\uFFFF]/.test(prefix)) return undefined;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (!(last >= 0 && last < 0xd7ff)) return undefined;
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+/** A prefix keysBelow cannot bound: every pending job is read, as before. */
+const cancelPendingByPrefixScan = compiledOnce((db, v: { prefix: string; length: number }) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'done', lease_until: null, last_error: CANCELLED_ERROR })
+    .where('status', '=', 'pending')
+    .where(sql<boolean>`substr(dedupe_key, 1, ${v.length}) = ${v.prefix}`),
+);
 
 export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] {
   const { clock } = ctx;
@@ -214,10 +241,26 @@ export function jobsRepository(db: Db, ctx: StoreContext): StoreSession['jobs'] 
 
     async cancelByPrefix(...prefixes) {
       if (prefixes.includes('')) throw new Error('cancelByPrefix needs non-empty prefixes');
-      const values: Record<string, string | number> = {};
+      if (prefixes.some((prefix) => keysBelow(prefix) === undefined)) {
+        let cancelled = 0;
+        for (const prefix of prefixes) {
+          const r = await cancelPendingByPrefixScan.run(db, ctx, { prefix, length: [...prefix].length });
+          cancelled += Number(r.numAffectedRows ?? 0n);
+        }
+        return cancelled;
+      }
+      const sorted = [...prefixes].sort();
+      const values: Record<string, string | number> = {
+        from: sorted[0] ?? '',
+        below:
+          sorted
+            .map((prefix) => keysBelow(prefix) ?? '')
+            .sort()
+            .at(-1) ?? '',
+      };
       prefixes.forEach((prefix, i) => {
         values[`prefix${i}`] = prefix;
-        values[`length${i}`] = prefix.length;
+        values[`length${i}`] = [...prefix].length; // characters, as substr counts them
       });
       const r = await cancelPendingByPrefix(prefixes.length).run(db, ctx, values);
       return Number(r.numAffectedRows ?? 0n);
