@@ -41,7 +41,6 @@ export function environmentRef(env: Environment): EnvironmentRef {
   };
 }
 
-/** Said when the requester has no Power Apps plan and the target has Dataverse; the front door offers route-anyway or cancel. */
 /**
  * Someone else's Developer environment: its owner's own (individual use). Nothing is filed there for another maker,
  * neither the maker role nor a connector unblocked in its DLP scope (the change would only ever serve the owner).
@@ -50,6 +49,7 @@ export function othersDeveloperEnvironment(env: Environment, requesterId: string
   return env.sku === 'Developer' && env.createdBy?.toLowerCase() !== requesterId.toLowerCase();
 }
 
+/** Said when the requester has no Power Apps plan and the target has Dataverse; the front door offers route-anyway or cancel. */
 export function unlicensedDataverseNote(displayName: string, environment: string): string {
   return `${displayName} has no Power Apps licence. Adding them to ${environment}, which has Dataverse, will fail (userNotLicensed) until a licence is assigned. You can send the request to an approver anyway, or cancel it.`;
 }
