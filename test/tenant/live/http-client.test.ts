@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
+import { createHook, executionAsyncId } from 'node:async_hooks';
 import { afterEach, describe, it } from 'mocha';
 import type { ApiCall } from '../../../src/requests/model.js';
 import { recordApiCalls, recordApiCallsInto } from '../../../src/tenant/live/api-call-log.js';
@@ -249,6 +249,35 @@ describe('live HttpClient', () => {
       outer.map((c) => c.status),
       [403],
     );
+  });
+
+  it('leaves no promise hook behind once the last recording ends (one doubled the cost of every await)', async () => {
+    const t = await setup(scripted({ status: 200, body: { ok: true } }));
+    // With a promise hook on, an await's continuation runs in the promise's own async context.
+    const hookedAwait = async () => {
+      await null;
+      return executionAsyncId() !== 0;
+    };
+    const first: ApiCall[] = [];
+    const second: ApiCall[] = [];
+    let hookedWhileRecording = false;
+    await Promise.all([
+      recordApiCallsInto(first, async () => {
+        await t.http.get(`${t.url}/one`);
+        hookedWhileRecording = await hookedAwait();
+      }),
+      // Ends first: the other recording must still collect its calls.
+      recordApiCallsInto(second, async () => t.http.get(`${t.url}/two`)),
+    ]);
+    assert.equal(hookedWhileRecording, true);
+    assert.deepEqual(
+      [first.map((c) => c.url.replace(t.url, '')), second.map((c) => c.url.replace(t.url, ''))],
+      [['/one'], ['/two']],
+    );
+    assert.equal(await hookedAwait(), false, 'no promise hook left after the recordings');
+    const again: ApiCall[] = [];
+    await recordApiCallsInto(again, () => t.http.get(`${t.url}/three`));
+    assert.equal(again.length, 1, 'a later recording collects again');
   });
 
   it('records a network failure as status 0 and retries it', async () => {
