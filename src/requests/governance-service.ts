@@ -716,7 +716,6 @@ export class GovernanceService {
         const saved = await this.deps.store.transaction(async (session) => {
           const stored = await this.save(session, out.request, request.version);
           await this.audit(session, stored, { actorId, action: 'request.cancelled', outcome: 'success' });
-          await session.jobs.cancelByPrefix(`reminder:${requestId}`);
           await this.deps.lifecycle?.onLeftPending(session, stored);
           await this.announce(session, stored, 'cancelled by the requester');
           return stored;
