@@ -1,8 +1,12 @@
 // Templates are parsed once and expanded many times: every expansion must depend on its own data only.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { CardTemplateError, renderCard } from '../../src/teams/cards/template.js';
 import { cardText } from '../support/connector-double.js';
+
+const projectRoot = join(import.meta.dirname, '../..');
 
 const withFacts = {
   title: 'Request REQ-1 was approved',
@@ -47,4 +51,46 @@ describe('cards: a prepared template reused', () => {
     }
     assert.equal(parsed, 0);
   });
+});
+
+describe('cards: the checks of an expanded card', () => {
+  it('settles a card of ordinary size without serialising it', () => {
+    const stringify = JSON.stringify;
+    let calls = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      calls++;
+      return stringify(...args);
+    }) as typeof JSON.stringify;
+    try {
+      renderCard('notice-card', withFacts);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    assert.equal(calls, 0);
+  });
+
+  it('still refuses a card over 80 KB, counted in UTF-8 bytes of its JSON', () => {
+    const withText = (text: string) => () => renderCard('notice-card', { ...withFacts, text });
+    assert.doesNotThrow(withText('a'.repeat(70_000)));
+    assert.throws(withText('a'.repeat(82_000)), /over 80 KB/);
+    assert.throws(withText('€'.repeat(28_000)), /over 80 KB/, 'three bytes each');
+    assert.throws(withText('\u0001'.repeat(14_000)), /over 80 KB/, 'six bytes each in JSON (\\u0001)');
+  });
+
+  it('still refuses a card with a template hole left in it', () => {
+    assert.throws(
+      () => renderCard('notice-card', { ...withFacts, text: 'see $\u007btitle}' }),
+      /unresolved \$\{title\}/,
+    );
+  });
+});
+
+describe('cards: an approval’s cards decide their parts from prepared data', () => {
+  for (const name of ['request-card', 'audit-entry-card'])
+    it(`${name} has a single boolean field as every $when, not an expression evaluated on every render`, () => {
+      const template = readFileSync(join(projectRoot, 'cards', `${name}.json`), 'utf8');
+      const whens = [...template.matchAll(/"\$when": "([^"]*)"/g)];
+      assert.ok(whens.length > 0);
+      for (const [, when] of whens) assert.match(when ?? '', /^\$\{!?\w+\}$/);
+    });
 });

@@ -182,7 +182,9 @@ export class AdaptiveCardComposer implements MessageComposer {
       renderCard('audit-entry-card', {
         headline: `${request.id} · ${TITLES[request.type]}: ${plain(summary)}`,
         color: request.status === 'failed' ? 'Attention' : 'Default',
-        facts,
+        // Lines and the condition prepared here: each ${…} of a template is evaluated again on every render.
+        facts: facts.map((fact) => ({ text: `**${fact.title}:** ${fact.value}` })),
+        hasFacts: facts.length > 0,
         requestId: request.id,
       }),
       `${request.id} ${request.status}`,

@@ -15,16 +15,36 @@ export interface Fact {
   value: string;
 }
 
-export interface RequestCardData {
+/**
+ * Whether each optional part of the card shows, decided here from the data: the template's $when reads a prepared
+ * boolean (one lookup) instead of evaluating `count(x) > 0` or `x != null` (three or four) on every render.
+ */
+export interface RequestCardConditions {
+  hasRefresh: boolean;
+  hasNotice: boolean;
+  hasFacts: boolean;
+  hasLicenceWarning: boolean;
+  hasJustification: boolean;
+  hasSections: boolean;
+  hasProgress: boolean;
+  hasHistory: boolean;
+  hasQuestions: boolean;
+  hasRouting: boolean;
+  hasChoices: boolean;
+}
+
+export interface RequestCardData extends RequestCardConditions {
   title: string;
   requestId: string;
   /** What the reader decided on: changes only when a decision is recorded (see cardRevision). */
   revision: number;
-  statusLabel: string;
+  /** The id and the status: one prepared field, as each ${…} of the template costs an evaluation per render. */
+  heading: string;
   statusStyle: string;
   notice: { text: string; style: string } | null;
   summary: string;
-  facts: Fact[];
+  /** Each fact as its line ("**Title:** value"), composed here rather than by the template (see heading). */
+  facts: { text: string }[];
   licenceWarning: string | null;
   justification: string | null;
   sections: { heading: string; body: string }[];
@@ -248,6 +268,33 @@ export function requestCardData(
   /** Posted in a group chat or channel others read: no email, department or licence of the requester. */
   shared = false,
 ): RequestCardData {
+  const content = requestCardContent(request, audience, notice, refreshUserIds, shared);
+  return { ...content, ...conditionsOf(content) };
+}
+
+function conditionsOf(data: Omit<RequestCardData, keyof RequestCardConditions>): RequestCardConditions {
+  return {
+    hasRefresh: data.refreshUserIds.length > 0,
+    hasNotice: data.notice !== null,
+    hasFacts: data.facts.length > 0,
+    hasLicenceWarning: data.licenceWarning !== null,
+    hasJustification: data.justification !== null,
+    hasSections: data.sections.length > 0,
+    hasProgress: data.progress.length > 0,
+    hasHistory: data.history.length > 0,
+    hasQuestions: data.questions.length > 0,
+    hasRouting: data.routing !== null,
+    hasChoices: data.choices.length > 0,
+  };
+}
+
+function requestCardContent(
+  request: GovernanceRequest,
+  audience: Audience,
+  notice: CardNotice | undefined,
+  refreshUserIds: string[],
+  shared: boolean,
+): Omit<RequestCardData, keyof RequestCardConditions> {
   const status = STATUS[request.status];
   const { summary, facts, sections } = describe(request, audience);
   const requester = request.requester;
@@ -346,11 +393,11 @@ export function requestCardData(
     title: TITLES[request.type],
     requestId: request.id,
     revision: cardRevision(request),
-    statusLabel: request.endedEarly ? 'Ended early' : `${status.label}${pending ? stageText : ''}`,
+    heading: `${request.id} · ${request.endedEarly ? 'Ended early' : `${status.label}${pending ? stageText : ''}`}`,
     statusStyle: status.style,
     notice: notice ? { text: plain(notice.text), style: NOTICE_STYLE[notice.tone] } : null,
     summary,
-    facts: allFacts,
+    facts: allFacts.map((fact) => ({ text: `**${fact.title}:** ${fact.value}` })),
     licenceWarning,
     justification: request.justification ? plain(request.justification) : null,
     sections,
