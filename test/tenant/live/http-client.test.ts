@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHook, executionAsyncId } from 'node:async_hooks';
+import { createHook } from 'node:async_hooks';
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, it } from 'mocha';
+import { projectRoot } from '../../../src/project-root.js';
 import type { ApiCall } from '../../../src/requests/model.js';
 import { recordApiCalls, recordApiCallsInto } from '../../../src/tenant/live/api-call-log.js';
 import {
@@ -251,33 +253,33 @@ describe('live HttpClient', () => {
     );
   });
 
-  it('leaves no promise hook behind once the last recording ends (one doubled the cost of every await)', async () => {
-    const t = await setup(scripted({ status: 200, body: { ok: true } }));
-    // With a promise hook on, an await's continuation runs in the promise's own async context.
-    const hookedAwait = async () => {
-      await null;
-      return executionAsyncId() !== 0;
-    };
-    const first: ApiCall[] = [];
-    const second: ApiCall[] = [];
-    let hookedWhileRecording = false;
-    await Promise.all([
-      recordApiCallsInto(first, async () => {
-        await t.http.get(`${t.url}/one`);
-        hookedWhileRecording = await hookedAwait();
-      }),
-      // Ends first: the other recording must still collect its calls.
-      recordApiCallsInto(second, async () => t.http.get(`${t.url}/two`)),
-    ]);
-    assert.equal(hookedWhileRecording, true);
-    assert.deepEqual(
-      [first.map((c) => c.url.replace(t.url, '')), second.map((c) => c.url.replace(t.url, ''))],
-      [['/one'], ['/two']],
-    );
-    assert.equal(await hookedAwait(), false, 'no promise hook left after the recordings');
-    const again: ApiCall[] = [];
-    await recordApiCallsInto(again, () => t.http.get(`${t.url}/three`));
-    assert.equal(again.length, 1, 'a later recording collects again');
+  it('leaves no promise hook behind once the last recording ends (one doubled the cost of every await)', () => {
+    // In a process of its own: any other test's hook left on would make the probe read true.
+    const probe = `
+      import { executionAsyncId } from 'node:async_hooks';
+      import { recordApiCallsInto, reportApiCall } from './src/tenant/live/api-call-log.ts';
+      // With a promise hook on, an await's continuation runs in the promise's own async context.
+      const hooked = async () => { await null; return executionAsyncId() !== 0; };
+      const call = (url) => ({ at: '', method: 'GET', url, status: 200 });
+      const first = [], second = [], again = [];
+      let whileRecording = false;
+      await Promise.all([
+        recordApiCallsInto(first, async () => { await null; await null; reportApiCall(call('/one')); whileRecording = await hooked(); }),
+        recordApiCallsInto(second, async () => reportApiCall(call('/two'))),
+      ]);
+      const after = await hooked();
+      await recordApiCallsInto(again, async () => reportApiCall(call('/three')));
+      console.log(JSON.stringify({ whileRecording, after, urls: [first, second, again].map((c) => c.map((x) => x.url)) }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(out), {
+      whileRecording: true,
+      after: false,
+      urls: [['/one'], ['/two'], ['/three']],
+    });
   });
 
   it('records a network failure as status 0 and retries it', async () => {
