@@ -8,6 +8,14 @@ import pino from 'pino';
 import { type Harness, startHarness } from '../support/bot-harness.js';
 import { users } from '../support/fixture-ids.js';
 
+/** A bot registration (BOT_ID): every activity must carry a token the SDK accepts. */
+const registered = {
+  BOT_ID: '11111111-2222-3333-4444-555555555555',
+  BOT_PASSWORD: 'not-a-real-secret',
+  BOT_TENANT_ID: '5ee02f6f-a6ba-5275-b785-41bc607c001c',
+  HOST: '127.0.0.1',
+};
+
 describe('teams: authentication of /api/messages', () => {
   let h: Harness;
   afterEach(async () => {
@@ -16,12 +24,7 @@ describe('teams: authentication of /api/messages', () => {
 
   it('refuses an unauthenticated activity when a bot registration is configured', async () => {
     h = await startHarness({
-      env: {
-        BOT_ID: '11111111-2222-3333-4444-555555555555',
-        BOT_PASSWORD: 'not-a-real-secret',
-        BOT_TENANT_ID: '5ee02f6f-a6ba-5275-b785-41bc607c001c',
-        HOST: '127.0.0.1',
-      },
+      env: registered,
     });
     const res = await h.personal(users.alex, 'help');
     assert.equal(res.status, 401);
@@ -46,12 +49,7 @@ describe('teams: authentication of /api/messages', () => {
 
   it('reads no multipart upload before the token check: refused 401, no file left in the temp folder', async () => {
     h = await startHarness({
-      env: {
-        BOT_ID: '11111111-2222-3333-4444-555555555555',
-        BOT_PASSWORD: 'not-a-real-secret',
-        BOT_TENANT_ID: '5ee02f6f-a6ba-5275-b785-41bc607c001c',
-        HOST: '127.0.0.1',
-      },
+      env: registered,
     });
     // Over the 1 MB body limit, and of a size no other file in the temp folder has.
     const size = 2 * 1024 * 1024 + 4321;
@@ -77,12 +75,6 @@ describe('teams: authentication of /api/messages', () => {
   });
 
   describe('a token the SDK refuses or cannot check', () => {
-    const registered = {
-      BOT_ID: '11111111-2222-3333-4444-555555555555',
-      BOT_PASSWORD: 'not-a-real-secret',
-      BOT_TENANT_ID: '5ee02f6f-a6ba-5275-b785-41bc607c001c',
-      HOST: '127.0.0.1',
-    };
     // Well formed (RS256, a key id), so the SDK fetches Bot Framework's signing keys to check it.
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const jwt = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'no-such-key-id' })}.${b64({ aud: registered.BOT_ID, iss: 'https://api.botframework.com', exp: 4102444800 })}.c2lnbmF0dXJl`;
