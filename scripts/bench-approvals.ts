@@ -19,6 +19,7 @@ import { type ConnectorCall, cardText, firstCard } from '../test/support/connect
 import { users as knownUsers, team } from '../test/support/fixture-ids.js';
 import {
   argNumber,
+  argText,
   BenchConnector,
   channelActivity,
   inLanes,
@@ -40,8 +41,7 @@ const burst = argNumber('burst', 40);
 const makerCount = argNumber('makers', 20);
 const tenantIndex = process.argv.indexOf('--tenant');
 const tenantMode = tenantIndex >= 0 && process.argv[tenantIndex + 1] === 'inside' ? 'inside' : 'own-process';
-const profileIndex = process.argv.indexOf('--profile');
-const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
+const cpuProfileDir = argText('profile');
 
 const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
   users: { id: string; displayName: string }[];

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { projectRoot } from '../src/project-root.js';
 import {
   argNumber,
+  argText,
   BenchConnector,
   inLanes,
   loadAverage,
@@ -26,8 +27,7 @@ import {
 const rounds = argNumber('rounds', 3);
 const activities = argNumber('activities', 2000);
 const lanes = argNumber('lanes', 20);
-const profileIndex = process.argv.indexOf('--profile');
-const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
+const cpuProfileDir = argText('profile');
 
 const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
   users: { id: string; displayName: string }[];

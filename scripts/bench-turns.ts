@@ -14,6 +14,7 @@ import { projectRoot } from '../src/project-root.js';
 import { firstCard } from '../test/support/connector-double.js';
 import {
   argNumber,
+  argText,
   BenchConnector,
   loadAverage,
   median,
@@ -36,8 +37,7 @@ const turnsPerUser = argNumber('turns', 15);
 const memoryTurns = argNumber('memory-turns', 10_000);
 const starts = argNumber('starts', 3);
 const settleSeconds = argNumber('settle', 20);
-const profileIndex = process.argv.indexOf('--profile');
-const cpuProfileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
+const cpuProfileDir = argText('profile');
 
 const fixture = JSON.parse(readFileSync(`${projectRoot()}/fixtures/contoso-tenant.json`, 'utf8')) as {
   users: { id: string; displayName: string }[];

@@ -290,6 +290,12 @@ export async function inLanes<T>(items: T[], lanes: number, run: (item: T) => Pr
   );
 }
 
+/** The word after `--name` on the command line, or undefined. */
+export function argText(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 export function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;

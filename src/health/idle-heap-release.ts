@@ -44,11 +44,6 @@ export class IdleReleasePolicy {
 
   constructor(private readonly settings: IdleReleaseSettings = IDLE_RELEASE_DEFAULTS) {}
 
-  /** True when this window completes a quiet spell after the heap grew: release now. */
-  observe(window: HeapWindow): boolean {
-    return this.step(window) === 'release';
-  }
-
   /** 'release' when this window completes a quiet spell after the heap grew; 'young-gc' when it begins one. */
   step(window: HeapWindow): IdleStep {
     this.baselineMb ??= window.heapMb;

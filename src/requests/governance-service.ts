@@ -163,11 +163,15 @@ export class GovernanceService {
    * The approval card of a request stored in this transaction. Nothing of it has been posted yet (no card to edit, no
    * receipt, no copy), so nothing is looked up: publishApprovalCard's four reads found nothing for every filing.
    */
-  private async postNewApprovalCard(session: StoreSession, request: GovernanceRequest): Promise<boolean> {
+  private async postNewApprovalCard(
+    session: StoreSession,
+    request: GovernanceRequest,
+    card: Activity = this.deps.composer.approvalCard(request),
+  ): Promise<boolean> {
+    // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
     if (request.type === 'release') return false;
     const channel = await this.approvalsChannel(session);
     if (!channel) return false;
-    const card = this.deps.composer.approvalCard(request);
     return this.enqueue(session, channel, outboxKeys.approvalCard(request.id), card, request.id);
   }
 
@@ -177,8 +181,7 @@ export class GovernanceService {
   }
 
   private async postApprovalCard(session: StoreSession, request: GovernanceRequest, notice?: CardNotice) {
-    // Giving up one's own access is decided by nobody: admins read it in the audit channel, not as a card to approve.
-    if (request.type === 'release') return false;
+    if (request.type === 'release') return false; // no approval card (postNewApprovalCard)
     const first = outboxKeys.approvalCard(request.id);
     const card = this.deps.composer.approvalCard(request, notice);
     // An edit goes where the card was posted (a channel once set is never unset, only moved): one statement, no
@@ -196,9 +199,7 @@ export class GovernanceService {
     )
       return true;
     if (await session.outbox.getByKey(first)) return true;
-    const channel = await this.approvalsChannel(session);
-    if (!channel) return false;
-    return this.enqueue(session, channel, first, card, request.id);
+    return this.postNewApprovalCard(session, request, card);
   }
 
   /** Re-renders the cards that show a request's progress: the approval card, the receipt and every other copy. */

@@ -53,11 +53,12 @@ export class Foreground {
     if (this.inFlight === 0 && !this.cancelRelease) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        clearTimeout(longestWait);
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, this.maxWaitMs);
+      // Not `timer`: that name is the module's Schedule, which the inner one shadowed.
+      const longestWait = setTimeout(done, this.maxWaitMs);
       this.waiters.add(done);
     });
   }

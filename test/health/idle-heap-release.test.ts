@@ -19,7 +19,7 @@ const quiet = (heapMb: number): HeapWindow => ({ busy: 0.002, heapMb });
 
 /** The windows (by index) on which the policy said to release. */
 function releasesOn(policy: IdleReleasePolicy, windows: HeapWindow[]): number[] {
-  return windows.flatMap((w, i) => (policy.observe(w) ? [i] : []));
+  return windows.flatMap((w, i) => (policy.step(w) === 'release' ? [i] : []));
 }
 
 /** The windows (by index) on which the policy asked for something, and what. */
