@@ -30,6 +30,7 @@ import type { ActivityFeedIntake } from './monitor/activity-feed.js';
 import { registerActivityFeedRoute } from './monitor/activity-feed-route.js';
 import type { GovernanceMonitor } from './monitor/monitor.js';
 import { createGovernanceFeed } from './monitor/wiring.js';
+import { DeferredComposer } from './outbox/messages.js';
 import { OutboxWorker } from './outbox/outbox-worker.js';
 import type { PacingLimits } from './outbox/rate-limiter.js';
 import { ApproverDirectory } from './policy/approver-directory.js';
@@ -152,7 +153,9 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     );
     return teamsUsers.idsFor(readers);
   };
-  const composer = new AdaptiveCardComposer(stageApprovers);
+  // The use cases store each card as a recipe; the outbox worker draws it when it sends (messages.ts).
+  const drawer = new AdaptiveCardComposer(stageApprovers);
+  const composer = new DeferredComposer(drawer);
   const settings = lifecycleSettings(config);
   const scheduler = new LifecycleScheduler(settings);
   const service = new GovernanceService({ store, tenant, composer, policy, clock, lifecycle: scheduler });
@@ -174,6 +177,7 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     store,
     yieldTo: () => foreground.idle(),
     notifier,
+    composer: drawer,
     clock,
     pollMs: options.workerPollMs,
     laneLeaseMs: config.OUTBOX_LANE_LEASE_SECONDS * 1000,

@@ -56,3 +56,81 @@ export const outboxKeys = {
   /** The edit of recorded copy n (see requests/card-copies) for one request version. */
   copyUpdate: (requestId: string, copy: string, version: number) => `copy:${requestId}:${copy}:v${version}`,
 };
+
+/**
+ * A card the outbox draws when it sends, from the request as it was stored in the use case's transaction. Drawing
+ * an Adaptive Card is most of a card's cost; drawn in the transaction, the three or four cards a decision enqueues
+ * (channel card, receipt, requester's news, audit entry) were drawn while the approver's click waited, and an edit
+ * that a newer edit of the same card replaces in a busy channel was drawn and never sent. The snapshot fixes what
+ * the card says: a card drawn later reads exactly as it would have then.
+ */
+export type CardRecipe =
+  | { card: 'approval'; request: GovernanceRequest; notice?: CardNotice | undefined }
+  | { card: 'receipt'; request: GovernanceRequest; notice?: CardNotice | undefined }
+  | { card: 'copy'; request: GovernanceRequest; view: CardCopyView }
+  | { card: 'requester-update'; request: GovernanceRequest }
+  | { card: 'audit-post'; request: GovernanceRequest; summary: string };
+
+/** The stored form of a card drawn at send time (an Activity to the store; see drawActivity). */
+export interface DeferredCard {
+  type: 'message';
+  drawAtSend: CardRecipe;
+}
+
+export function isDeferredCard(activity: Activity): activity is Activity & DeferredCard {
+  return typeof activity.drawAtSend === 'object' && activity.drawAtSend !== null;
+}
+
+/**
+ * The composer the use cases hold when an outbox worker draws cards at send time: each card is stored as its
+ * recipe. Text needs no drawing and is stored as it is sent.
+ */
+export class DeferredComposer implements MessageComposer {
+  constructor(private readonly drawer: MessageComposer) {}
+
+  private defer(recipe: CardRecipe): Activity {
+    const deferred: DeferredCard = { type: 'message', drawAtSend: recipe };
+    return deferred as unknown as Activity;
+  }
+  approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity {
+    return this.defer(notice ? { card: 'approval', request, notice } : { card: 'approval', request });
+  }
+  receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {
+    return this.defer(notice ? { card: 'receipt', request, notice } : { card: 'receipt', request });
+  }
+  requestCopy(request: GovernanceRequest, view: CardCopyView): Activity {
+    return this.defer({ card: 'copy', request, view });
+  }
+  requesterUpdate(request: GovernanceRequest): Activity {
+    return this.defer({ card: 'requester-update', request });
+  }
+  auditPost(request: GovernanceRequest, summary: string): Activity {
+    return this.defer({ card: 'audit-post', request, summary });
+  }
+  text(message: string): Activity {
+    return this.drawer.text(message);
+  }
+}
+
+/** The activity to send: a deferred card drawn by `composer`; anything else as it was stored. */
+export function drawActivity(activity: Activity, composer: MessageComposer | undefined): Activity {
+  if (!isDeferredCard(activity)) return activity;
+  if (!composer) throw new Error('a card stored to be drawn at send time, and no composer to draw it');
+  const recipe = activity.drawAtSend;
+  switch (recipe.card) {
+    case 'approval':
+      return composer.approvalCard(recipe.request, recipe.notice);
+    case 'receipt':
+      return composer.receiptCard(recipe.request, recipe.notice);
+    case 'copy':
+      return composer.requestCopy(recipe.request, recipe.view);
+    case 'requester-update':
+      return composer.requesterUpdate(recipe.request);
+    case 'audit-post':
+      return composer.auditPost(recipe.request, recipe.summary);
+    default: {
+      const never: never = recipe;
+      throw new Error(`unknown card recipe ${JSON.stringify(never).slice(0, 80)}`);
+    }
+  }
+}

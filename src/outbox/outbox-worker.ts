@@ -17,7 +17,7 @@ import { failpoint } from '../failpoints.js';
 import type { OutboxMessage, Store, StoreSession } from '../requests/ports/store.js';
 import { FleetPacer } from './fleet-pacer.js';
 import { LaneSendTimes } from './lane-send-times.js';
-import { conversationKeys } from './messages.js';
+import { type Activity, conversationKeys, drawActivity, type MessageComposer } from './messages.js';
 import { DeliveryError, type Notifier, toDeliveryError } from './notifier.js';
 import { Pacer, type PacingLimits, TEAMS_LIMITS } from './rate-limiter.js';
 
@@ -63,6 +63,8 @@ export interface OutboxWorkerOptions {
   onInterrupted?: (message: OutboxMessage, action: 'resend' | 'hold') => void;
   /** Awaited before each message is sent: the bot lets the invokes being answered go first (teams/foreground.ts). */
   yieldTo?: () => Promise<void>;
+  /** Draws the cards stored as recipes (messages.ts DeferredComposer) when they are sent. */
+  composer?: MessageComposer;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -291,15 +293,21 @@ export class OutboxWorker {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
+      const activity = this.draw(message);
       slot = await this.takeSlot(key, message, token, sendTimes);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
       let repostOf: string | undefined;
       await this.holdingLane(key, async () => {
         if (message.operation === 'update') {
-          ({ activityId, repostOf } = await this.updateOrRepost(conversation.reference, message, target ?? ''));
+          ({ activityId, repostOf } = await this.updateOrRepost(
+            conversation.reference,
+            message,
+            activity,
+            target ?? '',
+          ));
         } else {
-          activityId = (await notifier.send(conversation.reference, message.activity)).activityId;
+          activityId = (await notifier.send(conversation.reference, activity)).activityId;
         }
       });
       failpoint('outbox.after-send-before-sent');
@@ -333,21 +341,39 @@ export class OutboxWorker {
   }
 
   /**
+   * The activity to send, a stored recipe drawn now. A card that cannot be drawn will not draw on a retry either:
+   * the message is dead at once (400), visible in `outbox` and to the admins, and nothing half-drawn is sent.
+   */
+  private draw(message: OutboxMessage): Activity {
+    try {
+      return drawActivity(message.activity, this.options.composer);
+    } catch (error) {
+      throw new DeliveryError(
+        `the card could not be drawn: ${(error as Error).message}`,
+        400,
+        undefined,
+        'CardNotDrawn',
+      );
+    }
+  }
+
+  /**
    * Edits a card in place; when Teams says the card itself is gone (deleted, or the chat was reset) but the
    * conversation is still there, posts it anew so the reader still sees the current state and its buttons.
    */
   private async updateOrRepost(
     reference: Record<string, unknown>,
     message: OutboxMessage,
+    activity: Activity,
     target: string,
   ): Promise<{ activityId: string | undefined; repostOf?: string | undefined }> {
     try {
-      await this.options.notifier.update(reference, target, message.activity);
+      await this.options.notifier.update(reference, target, activity);
       return { activityId: target };
     } catch (raw) {
       const error = toDeliveryError(raw);
       if (!error.messageGone) throw error;
-      const posted = await this.options.notifier.send(reference, message.activity);
+      const posted = await this.options.notifier.send(reference, activity);
       return { activityId: posted.activityId, repostOf: message.updateOf };
     }
   }

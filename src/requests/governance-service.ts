@@ -104,10 +104,15 @@ function targetOf(details: RequestDetails): { targetType: string; targetId: stri
 
 export class GovernanceService {
   /**
-   * Deciders' directory entries (name, sign-in name) for a minute: a burst of clicks by one approver asks Graph once.
-   * Whether they may decide is still asked of Graph's group membership on every click.
+   * Deciders' directory entries (name, sign-in name) for a minute: a burst of clicks by one approver asks Graph once,
+   * also while the first answer is on its way (clicks at the same moment share one call). Whether they may decide
+   * is still asked of Graph's group membership on every click. An unknown user is not kept.
    */
-  private readonly deciders = new LRUCache<string, DirectoryUser>({ max: 1000, ttl: 60_000 });
+  private readonly deciders = new LRUCache<string, DirectoryUser>({
+    max: 1000,
+    ttl: 60_000,
+    fetchMethod: (userId) => this.deps.tenant.getUser(userId),
+  });
 
   /** Per transaction (a session lives for one), the conversations already looked up. */
   private readonly conversationsSeen = new WeakMap<StoreSession, Map<string, Promise<boolean>>>();
@@ -453,12 +458,8 @@ export class GovernanceService {
     return (await this.deps.tenant.memberOfGroups(actorId, groups)).length > 0;
   }
 
-  private async deciderEntry(userId: string): Promise<DirectoryUser | undefined> {
-    const known = this.deciders.get(userId);
-    if (known) return known;
-    const user = await this.deps.tenant.getUser(userId);
-    if (user) this.deciders.set(userId, user);
-    return user;
+  private deciderEntry(userId: string): Promise<DirectoryUser | undefined> {
+    return this.deciders.fetch(userId);
   }
 
   /** Stores the receipt card's location so later progress edits it in place. */
