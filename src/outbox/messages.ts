@@ -1,5 +1,6 @@
-// The message-composer port: turns domain state into Bot Framework activities (JSON). The use cases call it
-// inside their transaction so the outbox stores exactly what will be sent; src/teams/cards implements it.
+// The message-composer port: turns domain state into Bot Framework activities (JSON); src/teams/cards implements it.
+// The use cases call it inside their transaction, so the outbox stores what will be sent: the activity itself, or a
+// card's recipe (DeferredComposer, below) that the outbox worker draws when it sends.
 import type { GovernanceRequest } from '../requests/model.js';
 
 export type Activity = Record<string, unknown>;

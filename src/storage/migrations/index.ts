@@ -8,6 +8,7 @@ import { auditHead } from './003-audit-head.js';
 import { fleetOutboxAndLeases } from './004-fleet-outbox-and-leases.js';
 import { retention } from './005-retention.js';
 import { fewerWriteIndexes } from './006-fewer-write-indexes.js';
+import { cardsDrawnAtSend } from './cards-drawn-at-send.js';
 import { postgresInitial } from './postgres/001-initial.js';
 import { postgresFleetOutboxAndLeases } from './postgres/002-fleet-outbox-and-leases.js';
 import { postgresRetention } from './postgres/003-retention.js';
@@ -20,6 +21,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '004-fleet-outbox-and-leases': fleetOutboxAndLeases,
   '005-retention': retention,
   '006-fewer-write-indexes': fewerWriteIndexes,
+  '007-cards-drawn-at-send': cardsDrawnAtSend,
 };
 
 export const postgresMigrations: Record<string, Migration> = {
@@ -27,4 +29,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '002-fleet-outbox-and-leases': postgresFleetOutboxAndLeases,
   '003-retention': postgresRetention,
   '004-fewer-write-indexes': postgresFewerWriteIndexes,
+  '005-cards-drawn-at-send': cardsDrawnAtSend,
 };
