@@ -113,6 +113,19 @@ export class DeferredComposer implements MessageComposer {
   }
 }
 
+/**
+ * The views this version draws. A stored copy recipe naming another (a row written by another version) is not
+ * drawn: requestCopy reads any view it does not know as a private one, with the requester's email and department.
+ */
+const COPY_VIEWS: Record<CardCopyView, true> = {
+  approval: true,
+  requester: true,
+  'requester-shared': true,
+  approver: true,
+  readonly: true,
+  'readonly-shared': true,
+};
+
 /** The activity to send: a deferred card drawn by `composer`; anything else as it was stored. */
 export function drawActivity(activity: Activity, composer: MessageComposer | undefined): Activity {
   if (!isDeferredCard(activity)) return activity;
@@ -124,6 +137,8 @@ export function drawActivity(activity: Activity, composer: MessageComposer | und
     case 'receipt':
       return composer.receiptCard(recipe.request, recipe.notice);
     case 'copy':
+      if (!Object.hasOwn(COPY_VIEWS, recipe.view))
+        throw new Error(`unknown copy view ${String(recipe.view).slice(0, 40)}`);
       return composer.requestCopy(recipe.request, recipe.view);
     case 'requester-update':
       return composer.requesterUpdate(recipe.request);

@@ -143,6 +143,21 @@ describe('outbox: cards drawn when they are sent', () => {
         assert.match(message?.lastError ?? '', /CardNotDrawn: the card could not be drawn/);
       }
     });
+
+    it('sends nothing for a copy recipe with a view it does not know (a private view would show the email)', async () => {
+      const conv = await rig.addConversation('19:group@thread');
+      const pending = requests[0] as GovernanceRequest;
+      // e.g. a shared view a newer version adds: drawn as the private read-only view, it would carry the email.
+      await store('copy:REQ-1001:0:v1', conv, {
+        type: 'message',
+        drawAtSend: { card: 'copy', request: pending, view: 'readonly-group' },
+      });
+      await worker(drawer).drain();
+      assert.equal(rig.connector.messages('19:group@thread').length, 0);
+      const message = await rig.store.outbox.getByKey('copy:REQ-1001:0:v1');
+      assert.equal(message?.status, 'dead');
+      assert.match(message?.lastError ?? '', /CardNotDrawn: .*unknown copy view readonly-group/);
+    });
   });
 
   describe('the bot', () => {
