@@ -186,6 +186,11 @@ export async function startGovernanceBot(config: Config, options: StartOptions =
     pacingMarginMs: options.outboxPacing?.marginMs,
     onError: (error, message) =>
       log.warn({ err: (error as Error).message, key: message.idempotencyKey }, 'outbox delivery failed'),
+    onCardNotDrawn: (message, reason) =>
+      log.warn(
+        { key: message.idempotencyKey, reason },
+        'outbox card not drawn: a line naming the request sent instead',
+      ),
   });
   const executor = new Executor({
     store,

@@ -146,7 +146,8 @@ export function drawActivity(activity: Activity, composer: MessageComposer | und
       return composer.auditPost(recipe.request, recipe.summary);
     default: {
       const never: never = recipe;
-      throw new Error(`unknown card recipe ${JSON.stringify(never).slice(0, 80)}`);
+      // Its name only: the rest of a recipe is the request, and this message is logged and stored.
+      throw new Error(`unknown card recipe ${String((never as { card?: unknown }).card).slice(0, 40)}`);
     }
   }
 }

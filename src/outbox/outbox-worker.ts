@@ -65,9 +65,15 @@ export interface OutboxWorkerOptions {
   yieldTo?: () => Promise<void>;
   /** Draws the cards stored as recipes (messages.ts DeferredComposer) when they are sent. */
   composer?: MessageComposer;
+  /** A request's card could not be drawn and its fallback line goes in its place (see draw). */
+  onCardNotDrawn?: (message: OutboxMessage, reason: string) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What is sent in place of a request's card that cannot be drawn: the id and the command that shows it. */
+export const cardNotDrawnText = (requestId: string) =>
+  `${requestId} could not be shown as a card here. Ask me "status ${requestId}" to see it.`;
 
 /** Exponential backoff with ±20 % jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -293,7 +299,7 @@ export class OutboxWorker {
       const conversation = await store.conversations.get(message.conversationKey);
       if (!conversation) throw new DeliveryError(`no stored conversation ${message.conversationKey}`, 404, undefined);
       const target = message.operation === 'update' ? await this.targetActivityId(message) : undefined;
-      const activity = this.draw(message);
+      const { activity, notDrawn } = this.draw(message);
       slot = await this.takeSlot(key, message, token, sendTimes);
       failpoint('outbox.before-send');
       let activityId: string | undefined;
@@ -315,6 +321,7 @@ export class OutboxWorker {
         await completeSlot(s);
         for (const m of covers) await s.outbox.markSent(m.id, activityId);
         if (repostOf && activityId) await s.kv.set(repostedKey(repostOf), activityId);
+        if (notDrawn !== undefined) await this.auditCardNotDrawn(s, message, notDrawn);
       });
       slotCompleted();
       this.options.onSent?.(message);
@@ -341,20 +348,35 @@ export class OutboxWorker {
   }
 
   /**
-   * The activity to send, a stored recipe drawn now. A card that cannot be drawn will not draw on a retry either:
-   * the message is dead at once (400), visible in `outbox` and to the admins, and nothing half-drawn is sent.
+   * The activity to send, a stored recipe drawn now. A card that cannot be drawn will not draw on a retry either,
+   * and nothing half-drawn is sent. A request's card (the row has a requestId) is replaced by a line naming only
+   * the request and how to see it, sent and edited like the card, so no request vanishes from its channel or chat
+   * in silence; the failure stays visible (onCardNotDrawn, an audit record). Without a requestId, or without a
+   * composer, the message is dead at once (400 CardNotDrawn), visible in `outbox` and to the admins.
    */
-  private draw(message: OutboxMessage): Activity {
+  private draw(message: OutboxMessage): { activity: Activity; notDrawn?: string } {
+    const { composer } = this.options;
     try {
-      return drawActivity(message.activity, this.options.composer);
+      return { activity: drawActivity(message.activity, composer) };
     } catch (error) {
-      throw new DeliveryError(
-        `the card could not be drawn: ${(error as Error).message}`,
-        400,
-        undefined,
-        'CardNotDrawn',
-      );
+      // The drawer's own words (template name, limit, view); capped, as a message may quote a stored row.
+      const reason = `the card could not be drawn: ${(error as Error).message}`.slice(0, 300);
+      if (!message.requestId || !composer) throw new DeliveryError(reason, 400, undefined, 'CardNotDrawn');
+      this.options.onCardNotDrawn?.(message, reason);
+      return { activity: composer.text(cardNotDrawnText(message.requestId)), notDrawn: reason };
     }
+  }
+
+  /** The record of a card replaced by its fallback line: the key and the reason, nothing of the request. */
+  private async auditCardNotDrawn(s: StoreSession, message: OutboxMessage, reason: string): Promise<void> {
+    await s.audit.append({
+      at: this.options.clock().toISOString(),
+      actorId: 'system',
+      action: 'outbox.card-not-drawn',
+      outcome: 'failure',
+      requestId: message.requestId,
+      details: { key: message.idempotencyKey, reason },
+    });
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   isDeferredCard,
   type MessageComposer,
 } from '../../src/outbox/messages.js';
-import { OutboxWorker } from '../../src/outbox/outbox-worker.js';
+import { cardNotDrawnText, OutboxWorker } from '../../src/outbox/outbox-worker.js';
 import type { GovernanceRequest } from '../../src/requests/model.js';
 import { AdaptiveCardComposer } from '../../src/teams/cards/composer.js';
 import { connectorUnblock, request } from '../cards/scenarios.js';
@@ -96,10 +96,13 @@ describe('outbox: cards drawn when they are sent', () => {
     let rig: OutboxRig;
     beforeEach(async () => {
       rig = await startRig();
+      notDrawn = [];
     });
     afterEach(async () => {
       await rig.stop();
     });
+    /** What the worker reported as not drawn (the bot logs it at warn): key and reason. */
+    let notDrawn: string[] = [];
     const worker = (composer?: MessageComposer) =>
       new OutboxWorker({
         store: rig.store,
@@ -109,15 +112,33 @@ describe('outbox: cards drawn when they are sent', () => {
         pacingNow: () => rig.time.now,
         sleep: rig.time.sleep,
         random: () => 0.5,
+        onCardNotDrawn: (message, reason) => notDrawn.push(`${message.idempotencyKey} ${reason}`),
       });
-    const store = (key: string, conversationKey: string, activity: Activity) =>
+    const store = (
+      key: string,
+      conversationKey: string,
+      activity: Activity,
+      extra: { requestId?: string; updateOf?: string } = {},
+    ) =>
       rig.store.outbox.enqueue({
         idempotencyKey: key,
         conversationKey,
-        operation: 'send',
+        operation: extra.updateOf ? 'update' : 'send',
+        updateOf: extra.updateOf,
         activity,
+        requestId: extra.requestId,
         createdAt: rig.time.clock().toISOString(),
       });
+    /** A pending request whose justification alone makes its card larger than Teams' 80 KB. */
+    const oversized = (): GovernanceRequest => {
+      const r = structuredClone(requests[0] as GovernanceRequest);
+      r.justification = `Secret budget line ${'x'.repeat(90 * 1024)}`;
+      return r;
+    };
+    const texts = (conversationId: string) =>
+      rig.connector.calls
+        .filter((c) => c.conversationId === conversationId)
+        .map((c) => ({ method: c.method, body: c.body as Activity }));
 
     it('sends the drawn card over the Bot Connector', async () => {
       const conv = await rig.addConversation('19:approvals@thread');
@@ -129,11 +150,14 @@ describe('outbox: cards drawn when they are sent', () => {
       assert.equal((await rig.store.outbox.getByKey('approval:REQ-1001'))?.status, 'sent');
     });
 
-    it('sends nothing for a recipe it cannot draw: the message is dead at once, with the reason', async () => {
+    it('sends nothing for a recipe it cannot draw and no request to name: dead at once, with the reason', async () => {
       const conv = await rig.addConversation('19:approvals@thread');
       await store('bad', conv, { type: 'message', drawAtSend: { card: 'poster', request: requests[0] } });
       await worker(drawer).drain();
-      await store('no-composer', conv, deferred.receiptCard(requests[0] as GovernanceRequest));
+      // With a requestId but no composer, there is nothing to draw the fallback line either.
+      await store('no-composer', conv, deferred.receiptCard(requests[0] as GovernanceRequest), {
+        requestId: 'REQ-1001',
+      });
       await worker(undefined).drain();
       assert.equal(rig.connector.messages('19:approvals@thread').length, 0);
       for (const key of ['bad', 'no-composer']) {
@@ -141,7 +165,68 @@ describe('outbox: cards drawn when they are sent', () => {
         assert.equal(message?.status, 'dead', key);
         assert.equal(message?.attempts, 1, `${key}: not retried`);
         assert.match(message?.lastError ?? '', /CardNotDrawn: the card could not be drawn/);
+        assert.doesNotMatch(message?.lastError ?? '', /Alex|REQ-1001|justification/, `${key}: no request content`);
       }
+      assert.equal((await rig.store.audit.list({ action: 'outbox.card-not-drawn' })).length, 0);
+    });
+
+    it("answers a request's recipe it cannot draw with a line naming only the request, recorded as a failure", async () => {
+      const conv = await rig.addConversation('19:approvals@thread');
+      await store(
+        'bad:REQ-1001',
+        conv,
+        { type: 'message', drawAtSend: { card: 'poster', request: requests[0] } },
+        {
+          requestId: 'REQ-1001',
+        },
+      );
+      await worker(drawer).drain();
+      const [sent, ...more] = texts('19:approvals@thread');
+      assert.equal(more.length, 0);
+      assert.deepEqual(sent?.body.text, drawer.text(cardNotDrawnText('REQ-1001')).text);
+      assert.equal(sent?.body.attachments, undefined, 'no card');
+      const message = await rig.store.outbox.getByKey('bad:REQ-1001');
+      assert.equal(message?.status, 'sent');
+      const [record] = await rig.store.audit.list({ action: 'outbox.card-not-drawn' });
+      assert.equal(record?.requestId, 'REQ-1001');
+      assert.equal(record?.outcome, 'failure');
+      assert.deepEqual(record?.details?.key, 'bad:REQ-1001');
+      assert.match(String(record?.details?.reason), /unknown card recipe poster$/);
+      assert.deepEqual(notDrawn, ['bad:REQ-1001 the card could not be drawn: unknown card recipe poster']);
+    });
+
+    it('answers a card over 80 KB with the line, in the conversation and in place of the card it edits', async () => {
+      const conv = await rig.addConversation('19:approvals@thread');
+      const big = oversized();
+      assert.throws(() => drawer.approvalCard(big), /over 80 KB/, 'the card is indeed too large');
+      await store('approval:REQ-1001', conv, deferred.approvalCard(requests[0] as GovernanceRequest), {
+        requestId: 'REQ-1001',
+      });
+      await worker(drawer).drain();
+      await store('approval:REQ-1001:v2', conv, deferred.approvalCard(big), {
+        requestId: 'REQ-1001',
+        updateOf: 'approval:REQ-1001',
+      });
+      await worker(drawer).drain();
+
+      const [post, edit, ...more] = texts('19:approvals@thread');
+      assert.equal(more.length, 0);
+      assert.equal(post?.method, 'POST');
+      assert.equal(edit?.method, 'PUT', 'the card is replaced in place');
+      const line = 'REQ-1001 could not be shown as a card here. Ask me "status REQ-1001" to see it.';
+      assert.equal(edit?.body.text, line);
+      assert.equal(edit?.body.attachments, undefined);
+      assert.doesNotMatch(JSON.stringify(edit?.body), /Secret budget|Alex|drawAtSend/);
+      const message = await rig.store.outbox.getByKey('approval:REQ-1001:v2');
+      assert.equal(message?.status, 'sent');
+      assert.equal(message?.activityId, (await rig.store.outbox.getByKey('approval:REQ-1001'))?.activityId);
+      const records = await rig.store.audit.list({ requestId: 'REQ-1001' });
+      assert.equal(records.length, 1);
+      assert.equal(records[0]?.action, 'outbox.card-not-drawn');
+      assert.deepEqual(records[0]?.details, {
+        key: 'approval:REQ-1001:v2',
+        reason: 'the card could not be drawn: request-card: card is over 80 KB',
+      });
     });
 
     it('sends nothing for a copy recipe with a view it does not know (a private view would show the email)', async () => {
