@@ -269,7 +269,9 @@ export function requestCardData(
   shared = false,
 ): RequestCardData {
   const content = requestCardContent(request, audience, notice, refreshUserIds, shared);
-  return { ...content, ...conditionsOf(content) };
+  // Onto the fresh object, not spread into a new one: the spread of ~20 fields and then 11 more cost ~40 µs of the
+  // ~50 a data build took (and the expansion read the resulting object more slowly), 7–10 µs this way.
+  return Object.assign(content, conditionsOf(content));
 }
 
 function conditionsOf(data: Omit<RequestCardData, keyof RequestCardConditions>): RequestCardConditions {
