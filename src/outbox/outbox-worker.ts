@@ -352,7 +352,7 @@ export class OutboxWorker {
    * and nothing half-drawn is sent. A request's card (the row has a requestId) is replaced by a line naming only
    * the request and how to see it, sent and edited like the card, so no request vanishes from its channel or chat
    * in silence; the failure stays visible (onCardNotDrawn, an audit record). Without a requestId, or without a
-   * composer, the message is dead at once (400 CardNotDrawn), visible in `outbox` and to the admins.
+   * composer, the message is dead at once (400 CardNotDrawn), visible in `npx govbot outbox list` and the log.
    */
   private draw(message: OutboxMessage): { activity: Activity; notDrawn?: string } {
     const { composer } = this.options;
