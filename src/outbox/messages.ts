@@ -73,10 +73,10 @@ export type CardRecipe =
   | { card: 'audit-post'; request: GovernanceRequest; summary: string };
 
 /** The stored form of a card drawn at send time (an Activity to the store; see drawActivity). */
-export interface DeferredCard {
+export type DeferredCard = {
   type: 'message';
   drawAtSend: CardRecipe;
-}
+};
 
 export function isDeferredCard(activity: Activity): activity is Activity & DeferredCard {
   return typeof activity.drawAtSend === 'object' && activity.drawAtSend !== null;
@@ -90,14 +90,13 @@ export class DeferredComposer implements MessageComposer {
   constructor(private readonly drawer: MessageComposer) {}
 
   private defer(recipe: CardRecipe): Activity {
-    const deferred: DeferredCard = { type: 'message', drawAtSend: recipe };
-    return deferred as unknown as Activity;
+    return { type: 'message', drawAtSend: recipe } satisfies DeferredCard;
   }
   approvalCard(request: GovernanceRequest, notice?: CardNotice): Activity {
-    return this.defer(notice ? { card: 'approval', request, notice } : { card: 'approval', request });
+    return this.defer({ card: 'approval', request, notice });
   }
   receiptCard(request: GovernanceRequest, notice?: CardNotice): Activity {
-    return this.defer(notice ? { card: 'receipt', request, notice } : { card: 'receipt', request });
+    return this.defer({ card: 'receipt', request, notice });
   }
   requestCopy(request: GovernanceRequest, view: CardCopyView): Activity {
     return this.defer({ card: 'copy', request, view });
